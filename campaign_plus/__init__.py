@@ -1,0 +1,4 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+
+__version__ = "0.1.0"

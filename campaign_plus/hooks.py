@@ -1,0 +1,38 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+
+app_name = "campaign_plus"
+app_title = "Campaign Plus"
+app_publisher = "campaign_plus contributors"
+app_description = (
+	"Marketing campaigns for ERPNext: status codes, campaign card, scheduled emails, segments, "
+	"campaign prices and ROI"
+)
+app_email = "campaign-plus@example.com"
+app_license = "mit"
+
+required_apps = ["erpnext"]
+
+# Desk
+# ----
+doctype_js = {"Campaign": "public/js/campaign.js"}
+doctype_list_js = {"Campaign": "public/js/campaign_list.js"}
+
+override_doctype_dashboards = {"Campaign": "campaign_plus.card.dashboard.get_data"}
+
+# Install, migrate, uninstall
+# ---------------------------
+after_install = "campaign_plus.setup.install.after_install"
+after_migrate = "campaign_plus.setup.install.after_migrate"
+before_uninstall = "campaign_plus.setup.install.before_uninstall"
+
+# Document events on ERPNext doctypes
+# -----------------------------------
+doc_events = {
+	"Campaign": {
+		"validate": "campaign_plus.card.campaign.validate",
+	},
+}
+
+# Controllers carry the auto-generated type annotations of their doctype.
+export_python_type_annotations = True

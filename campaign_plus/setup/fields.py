@@ -1,0 +1,162 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""What campaign_plus adds to ERPNext's own doctypes, as data (no frappe import).
+
+:mod:`campaign_plus.setup.install` creates these on install and on every migrate, and removes
+them on uninstall; the conformance tests check them without a site.
+"""
+
+MODULE = "Campaign Plus"
+
+CUSTOM_FIELDS: dict[str, list[dict]] = {
+	"Campaign": [
+		{"fieldname": "cp_column_break_card", "fieldtype": "Column Break", "insert_after": "naming_series"},
+		{
+			"fieldname": "cp_status",
+			"label": "Status",
+			"fieldtype": "Link",
+			"options": "Campaign Status",
+			"insert_after": "cp_column_break_card",
+			"in_list_view": 1,
+			"in_standard_filter": 1,
+			"bold": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "cp_status_color",
+			"label": "Status Colour",
+			"fieldtype": "Data",
+			"insert_after": "cp_status",
+			"fetch_from": "cp_status.indicator_color",
+			"read_only": 1,
+			"hidden": 1,
+		},
+		{
+			"fieldname": "cp_sales_person",
+			"label": "Sales Person",
+			"fieldtype": "Link",
+			"options": "Sales Person",
+			"insert_after": "cp_status_color",
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "cp_card_section",
+			"label": "Campaign Card",
+			"fieldtype": "Section Break",
+			"insert_after": "cp_sales_person",
+		},
+		{
+			"fieldname": "cp_start_date",
+			"label": "Start Date",
+			"fieldtype": "Date",
+			"insert_after": "cp_card_section",
+			"in_list_view": 1,
+		},
+		{
+			"fieldname": "cp_end_date",
+			"label": "End Date",
+			"fieldtype": "Date",
+			"insert_after": "cp_start_date",
+			"in_list_view": 1,
+		},
+		{"fieldname": "cp_card_column_break", "fieldtype": "Column Break", "insert_after": "cp_end_date"},
+		{
+			"fieldname": "cp_company",
+			"label": "Company",
+			"fieldtype": "Link",
+			"options": "Company",
+			"insert_after": "cp_card_column_break",
+			"remember_last_selected_value": 1,
+		},
+		{
+			"fieldname": "cp_currency",
+			"label": "Currency",
+			"fieldtype": "Link",
+			"options": "Currency",
+			"insert_after": "cp_company",
+			"fetch_from": "cp_company.default_currency",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "cp_budget",
+			"label": "Budget",
+			"fieldtype": "Currency",
+			"options": "cp_currency",
+			"insert_after": "cp_currency",
+			"non_negative": 1,
+		},
+		{
+			"fieldname": "cp_statistics_section",
+			"label": "Statistics",
+			"fieldtype": "Section Break",
+			"insert_after": "description",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "cp_statistics_updated_on",
+			"label": "Statistics Updated On",
+			"fieldtype": "Datetime",
+			"insert_after": "cp_statistics_section",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+	],
+}
+
+PROPERTY_SETTERS: list[dict] = [
+	# The status history of a campaign shows in its timeline.
+	{
+		"doctype": "Campaign",
+		"doctype_or_field": "DocType",
+		"property": "track_changes",
+		"value": "1",
+		"property_type": "Check",
+	},
+]
+
+# Default status codes, created on install (their labels are translated through locale/*.po).
+DEFAULT_STATUSES: list[dict] = [
+	{
+		"code": "Planned",
+		"sequence": 10,
+		"next_status": "Active",
+		"indicator_color": "blue",
+		"is_closed": 0,
+		"description": "Being prepared; nothing is sent yet.",
+	},
+	{
+		"code": "Active",
+		"sequence": 20,
+		"next_status": "Completed",
+		"indicator_color": "green",
+		"is_closed": 0,
+		"description": "Running: emails are sent and campaign prices apply.",
+	},
+	{
+		"code": "On Hold",
+		"sequence": 30,
+		"next_status": "Active",
+		"indicator_color": "orange",
+		"is_closed": 0,
+		"description": "Paused; it can be resumed.",
+	},
+	{
+		"code": "Completed",
+		"sequence": 40,
+		"next_status": None,
+		"indicator_color": "gray",
+		"is_closed": 1,
+		"description": "Finished: nothing more is sent.",
+	},
+	{
+		"code": "Canceled",
+		"sequence": 50,
+		"next_status": None,
+		"indicator_color": "red",
+		"is_closed": 1,
+		"description": "Stopped before the end: nothing more is sent.",
+	},
+]
+
+# Campaign Status indicator colours (the desk's indicator palette).
+INDICATOR_COLORS = ("blue", "green", "orange", "red", "gray", "yellow", "purple", "pink", "cyan")

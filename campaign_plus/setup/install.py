@@ -1,0 +1,109 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Install, migrate and uninstall steps. Every step is idempotent: running it twice changes nothing."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, PROPERTY_SETTERS
+
+APP = "campaign_plus"
+
+
+def after_install():
+	setup(install=True)
+
+
+def after_migrate():
+	setup(install=False)
+
+
+def setup(install: bool = False):
+	make_custom_fields()
+	make_property_setters()
+	make_default_statuses(only_if_none=not install)
+	compile_translations()
+
+
+def before_uninstall():
+	delete_custom_fields()
+	delete_property_setters()
+
+
+def make_custom_fields():
+	fields = {
+		doctype: [{**field, "module": MODULE} for field in doctype_fields]
+		for doctype, doctype_fields in CUSTOM_FIELDS.items()
+	}
+	create_custom_fields(fields, ignore_validate=True, update=True)
+
+
+def make_property_setters():
+	for setter in PROPERTY_SETTERS:
+		filters = {
+			"doc_type": setter["doctype"],
+			"property": setter["property"],
+			"field_name": setter.get("fieldname"),
+		}
+		if frappe.db.exists("Property Setter", filters):
+			continue
+		ps = make_property_setter(
+			setter["doctype"],
+			setter.get("fieldname"),
+			setter["property"],
+			setter["value"],
+			setter["property_type"],
+			for_doctype=setter["doctype_or_field"] == "DocType",
+			validate_fields_for_doctype=False,
+		)
+		ps.db_set("module", MODULE, update_modified=False)
+
+
+def make_default_statuses(only_if_none: bool = False):
+	"""Create the default status codes that are missing (on migrate: only when there are none).
+
+	Statuses are inserted so that each one's next status already exists.
+	"""
+	if only_if_none and frappe.db.count("Campaign Status"):
+		return
+	pending = [row for row in DEFAULT_STATUSES if not frappe.db.exists("Campaign Status", row["code"])]
+	while pending:
+		ready = [
+			row
+			for row in pending
+			if not row["next_status"] or frappe.db.exists("Campaign Status", row["next_status"])
+		]
+		if not ready:  # a next status the user deleted: create without it
+			ready = [{**pending[0], "next_status": None}]
+		for row in ready:
+			frappe.get_doc({"doctype": "Campaign Status", **row}).insert(ignore_permissions=True)
+			pending = [p for p in pending if p["code"] != row["code"]]
+
+
+def compile_translations():
+	"""Compile locale/*.po to the .mo files Frappe reads, so translations work without a build."""
+	try:
+		from frappe.gettext.translate import _compile_translation, get_locales
+	except ImportError:  # a Frappe without gettext translations
+		return
+	for locale in get_locales(APP):
+		_compile_translation(APP, locale, force=True)
+	frappe.translate.clear_cache()
+
+
+def delete_custom_fields():
+	for doctype, fields in CUSTOM_FIELDS.items():
+		fieldnames = [field["fieldname"] for field in fields]
+		frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": ("in", fieldnames)})
+		frappe.db.delete("Property Setter", {"doc_type": doctype, "field_name": ("in", fieldnames)})
+		frappe.clear_cache(doctype=doctype)
+
+
+def delete_property_setters():
+	for setter in PROPERTY_SETTERS:
+		frappe.db.delete(
+			"Property Setter",
+			{"doc_type": setter["doctype"], "property": setter["property"], "module": MODULE},
+		)
+		frappe.clear_cache(doctype=setter["doctype"])

@@ -1,0 +1,63 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Shared facts for the conformance tests: where things are, and the Frappe vocabulary they use."""
+
+import ast
+import json
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APP = ROOT / "campaign_plus"
+
+# DocField fieldtypes of Frappe 15 and 16 (core/doctype/docfield/docfield.json).
+FIELDTYPES = {
+	"Autocomplete", "Attach", "Attach Image", "Barcode", "Button", "Check", "Code", "Color",
+	"Column Break", "Currency", "Data", "Date", "Datetime", "Duration", "Dynamic Link", "Float",
+	"Fold", "Geolocation", "Heading", "HTML", "HTML Editor", "Icon", "Image", "Int", "JSON", "Link",
+	"Long Text", "Markdown Editor", "Password", "Percent", "Phone", "Read Only", "Rating",
+	"Section Break", "Select", "Signature", "Small Text", "Tab Break", "Table", "Table MultiSelect",
+	"Text", "Text Editor", "Time",
+}  # fmt: skip
+NO_VALUE_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading", "Fold", "Image"}
+
+# Frappe / ERPNext doctypes the app links to; the integration tier checks each exists on the site.
+EXTERNAL_DOCTYPES = {
+	"Campaign", "Campaign Email Schedule", "Company", "Contact", "Currency", "Customer",
+	"Email Campaign", "Email Group", "Email Queue", "Email Template", "Item", "Item Group", "Lead",
+	"Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role", "Sales Invoice", "Sales Order",
+	"Sales Person", "UOM", "User",
+}  # fmt: skip
+
+# Stock fields of ERPNext's Campaign (v15 and v16), for custom fields' insert_after.
+STOCK_FIELDS = {
+	"Campaign": {
+		"campaign", "campaign_name", "naming_series", "campaign_schedules_section",
+		"campaign_schedules", "description_section", "description",
+	},
+}  # fmt: skip
+
+
+def doctype_files() -> list[pathlib.Path]:
+	return sorted(APP.glob("*/doctype/*/*.json"))
+
+
+def load_doctypes() -> dict[str, dict]:
+	doctypes = {}
+	for path in doctype_files():
+		data = json.loads(path.read_text())
+		if data.get("doctype") == "DocType":
+			data["_path"] = path
+			doctypes[data["name"]] = data
+	return doctypes
+
+
+def scrub(name: str) -> str:
+	return name.replace(" ", "_").replace("-", "_").lower()
+
+
+def modules() -> list[str]:
+	return [line.strip() for line in (APP / "modules.txt").read_text().splitlines() if line.strip()]
+
+
+def parse(path: pathlib.Path) -> ast.Module:
+	return ast.parse(path.read_text(), str(path))

@@ -1,0 +1,119 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""The integration tier: tests against a real Frappe site.
+
+A bench is looked for at ``$FRAPPE_BENCH`` (default ``~/frappe-bench``) and its site
+``$FRAPPE_SITE`` (default ``test_site``). The tests must run with the bench's own Python
+(``<bench>/env/bin/python -m pytest tests/integration``; ``./run-tests`` does it for every bench
+it finds). Without a usable bench every test of this tier is skipped, and the run says so loudly.
+Each test runs as Administrator (unless it switches user) and is rolled back afterwards.
+"""
+
+import os
+import pathlib
+import sys
+
+import pytest
+
+BENCH = pathlib.Path(os.environ.get("FRAPPE_BENCH") or pathlib.Path.home() / "frappe-bench").expanduser()
+SITE = os.environ.get("FRAPPE_SITE") or "test_site"
+SITES = BENCH / "sites"
+CHECKOUT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _unavailable() -> str | None:
+	if not (SITES / SITE / "site_config.json").exists():
+		return f"no site {SITE!r} in a bench at {BENCH} (set FRAPPE_BENCH / FRAPPE_SITE)"
+	try:
+		import frappe
+	except ImportError:
+		return f"frappe is not importable by {sys.executable}: run with {BENCH}/env/bin/python"
+	return None
+
+
+REASON = _unavailable()
+
+
+def pytest_report_header(config):
+	if REASON:
+		return [f"!!! INTEGRATION TIER SKIPPED: {REASON}"]
+	return [f"integration tier: site {SITE} of bench {BENCH}"]
+
+
+class _SkippedItem(pytest.Item):
+	def runtest(self):
+		pytest.skip(f"INTEGRATION TIER SKIPPED: {REASON}")
+
+	def reportinfo(self):
+		return self.path, None, self.name
+
+
+class _SkippedFile(pytest.File):
+	"""Stands for a test module that cannot even be imported without frappe: one skipped item."""
+
+	def collect(self):
+		yield _SkippedItem.from_parent(self, name=f"{self.path.stem}[no site]")
+
+
+def pytest_pycollect_makemodule(module_path, parent):
+	if REASON:
+		return _SkippedFile.from_parent(parent, path=module_path)
+	return None
+
+
+def pytest_terminal_summary(terminalreporter):
+	if REASON:
+		bar = "!" * 78
+		terminalreporter.write_line(bar, red=True, bold=True)
+		terminalreporter.write_line(f"INTEGRATION TIER SKIPPED: {REASON}", red=True, bold=True)
+		terminalreporter.write_line(bar, red=True, bold=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	if REASON:
+		yield None
+		return
+	import frappe
+
+	# Frappe writes its logs to ../logs relative to the working directory: work from sites/.
+	cwd = os.getcwd()
+	os.chdir(SITES)
+	frappe.init(site=SITE, sites_path=str(SITES))
+	frappe.connect()
+	frappe.set_user("Administrator")
+	frappe.flags.in_test = True
+	frappe.local.lang = "en"
+	installed = frappe.get_installed_apps()
+	if "campaign_plus" not in installed:
+		frappe.destroy()
+		pytest.exit(
+			f"campaign_plus is not installed on {SITE} (bench --site {SITE} install-app campaign_plus)", 2
+		)
+	app_path = pathlib.Path(frappe.get_app_path("campaign_plus")).resolve().parent
+	if app_path != CHECKOUT:
+		sys.stderr.write(
+			f"\nnote: the bench runs campaign_plus from {app_path}, the tests come from {CHECKOUT}\n"
+		)
+	yield frappe.local.site
+	frappe.db.rollback()
+	frappe.destroy()
+	os.chdir(cwd)
+
+
+@pytest.fixture(autouse=True)
+def rollback(site):
+	"""Every test starts clean and leaves nothing behind."""
+	if site is None:
+		yield
+		return
+	import frappe
+
+	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
+	frappe.db.rollback()
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
+	frappe.local.message_log = []

@@ -1,0 +1,105 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Install, migrate and uninstall steps on a real site."""
+
+import pathlib
+
+import frappe
+import pytest
+
+from campaign_plus.setup import install
+from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE
+from tests.conformance._app import EXTERNAL_DOCTYPES
+from tests.integration.helpers import make_campaign
+
+
+def _counts():
+	return (
+		frappe.db.count("Custom Field", {"module": MODULE}),
+		frappe.db.count("Property Setter", {"module": MODULE}),
+		frappe.db.count("Campaign Status"),
+	)
+
+
+def test_installed_with_fields_and_default_statuses():
+	assert "campaign_plus" in frappe.get_installed_apps()
+	meta = frappe.get_meta("Campaign")
+	for doctype, fields in CUSTOM_FIELDS.items():
+		meta = frappe.get_meta(doctype)
+		for field in fields:
+			assert meta.has_field(field["fieldname"]), field["fieldname"]
+			assert frappe.db.has_column(doctype, field["fieldname"]) or field["fieldtype"] in (
+				"Column Break",
+				"Section Break",
+			)
+	assert frappe.get_meta("Campaign").track_changes
+	statuses = {
+		s.name: s for s in frappe.get_all("Campaign Status", fields=["name", "next_status", "is_closed"])
+	}
+	for row in DEFAULT_STATUSES:
+		assert row["code"] in statuses
+	assert statuses["Planned"].next_status == "Active"
+	assert statuses["Completed"].is_closed
+
+
+@pytest.mark.parametrize("doctype", sorted(EXTERNAL_DOCTYPES))
+def test_external_doctypes_named_by_the_app_exist(doctype):
+	assert frappe.db.exists("DocType", doctype)
+
+
+def test_install_and_migrate_steps_twice_create_nothing_twice():
+	install.setup(install=True)
+	before = _counts()
+	install.setup(install=True)
+	install.after_migrate()
+	assert _counts() == before
+	assert before[0] == sum(len(fields) for fields in CUSTOM_FIELDS.values())
+	assert before[1] == 1
+
+
+def test_migrate_does_not_resurrect_a_deleted_default_status():
+	frappe.delete_doc("Campaign Status", "On Hold")
+	install.after_migrate()
+	assert not frappe.db.exists("Campaign Status", "On Hold")
+	install.after_install()
+	assert frappe.db.exists("Campaign Status", "On Hold")
+
+
+def test_translations_are_compiled_for_french():
+	from frappe.gettext.translate import get_mo_path
+
+	assert get_mo_path("campaign_plus", "fr").exists()
+	translations = frappe.translate.get_all_translations("fr")
+	assert translations.get("Planned") == "Prévue"
+	assert translations.get("Campaign Card") == "Fiche campagne"
+
+
+def test_uninstall_hook_removes_fields_and_campaign_still_saves():
+	try:
+		install.before_uninstall()
+		frappe.clear_cache(doctype="Campaign")
+		meta = frappe.get_meta("Campaign")
+		for field in CUSTOM_FIELDS["Campaign"]:
+			assert not meta.has_field(field["fieldname"])
+		assert not frappe.db.count("Property Setter", {"module": MODULE})
+		campaign = make_campaign()
+		campaign.description = "still works"
+		campaign.save()
+		assert frappe.db.get_value("Campaign", campaign.name, "description") == "still works"
+	finally:
+		frappe.db.rollback()
+		install.setup()
+		frappe.clear_cache(doctype="Campaign")
+	assert frappe.get_meta("Campaign").has_field("cp_status")
+
+
+def test_type_blocks_match_frappe_exporter():
+	"""The committed controller type blocks are what Frappe's exporter generates."""
+	from frappe.types.exporter import TypeExporter
+
+	for name in frappe.get_all("DocType", filters={"module": MODULE}, pluck="name"):
+		doctype = frappe.get_doc("DocType", name)
+		exporter = TypeExporter(doctype)
+		generated = exporter._generate_code()
+		code = pathlib.Path(exporter.controller_path).read_text()
+		assert generated in code, f"{name}: type block differs from Frappe's exporter"
