@@ -11,7 +11,8 @@ app_description = (
 app_email = "campaign-plus@example.com"
 app_license = "mit"
 
-required_apps = ["erpnext"]
+# "org/repo" form, as in frappe/hrms: Frappe 15 resolves a bare "erpnext" through the GitHub API.
+required_apps = ["frappe/erpnext"]
 
 # Desk
 # ----

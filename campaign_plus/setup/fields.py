@@ -66,7 +66,6 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 			"fieldtype": "Link",
 			"options": "Company",
 			"insert_after": "cp_card_column_break",
-			"remember_last_selected_value": 1,
 		},
 		{
 			"fieldname": "cp_currency",

@@ -87,9 +87,11 @@ def compile_translations():
 		from frappe.gettext.translate import _compile_translation, get_locales
 	except ImportError:  # a Frappe without gettext translations
 		return
+	from frappe.translate import clear_cache
+
 	for locale in get_locales(APP):
 		_compile_translation(APP, locale, force=True)
-	frappe.translate.clear_cache()
+	clear_cache()
 
 
 def delete_custom_fields():

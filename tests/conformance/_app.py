@@ -28,6 +28,20 @@ EXTERNAL_DOCTYPES = {
 	"Sales Person", "UOM", "User",
 }  # fmt: skip
 
+# Properties a Custom Field has on Frappe 15 and 16 (custom/doctype/custom_field/custom_field.json).
+CUSTOM_FIELD_PROPERTIES = {
+	"allow_in_quick_entry", "allow_on_submit", "bold", "collapsible", "collapsible_depends_on",
+	"columns", "default", "depends_on", "description", "dt", "fetch_from", "fetch_if_empty",
+	"fieldname", "fieldtype", "hidden", "hide_border", "hide_days", "hide_seconds",
+	"ignore_user_permissions", "ignore_xss_filter", "in_global_search", "in_list_view",
+	"in_preview", "in_standard_filter", "insert_after", "is_system_generated", "is_virtual",
+	"label", "label_help", "length", "link_filters", "mandatory_depends_on", "module", "no_copy",
+	"non_negative", "options", "options_help", "permlevel", "placeholder", "precision",
+	"print_hide", "print_hide_if_no_value", "print_width", "read_only", "read_only_depends_on",
+	"report_hide", "reqd", "search_index", "show_dashboard", "sort_options", "translatable",
+	"unique", "width",
+}  # fmt: skip
+
 # Stock fields of ERPNext's Campaign (v15 and v16), for custom fields' insert_after.
 STOCK_FIELDS = {
 	"Campaign": {

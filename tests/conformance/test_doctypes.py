@@ -10,6 +10,7 @@ import pytest
 from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, INDICATOR_COLORS, PROPERTY_SETTERS
 from tests.conformance._app import (
 	APP,
+	CUSTOM_FIELD_PROPERTIES,
 	EXTERNAL_DOCTYPES,
 	FIELDTYPES,
 	NO_VALUE_TYPES,
@@ -97,6 +98,9 @@ def test_custom_fields_are_well_formed():
 		names = [f["fieldname"] for f in fields]
 		assert len(names) == len(set(names))
 		for field in fields:
+			assert set(field) <= CUSTOM_FIELD_PROPERTIES, (
+				"not a Custom Field property (it would be re-saved on every migrate)"
+			)
 			assert field["fieldname"].startswith("cp_"), "custom fields carry the cp_ prefix"
 			assert field["fieldtype"] in FIELDTYPES
 			assert field["insert_after"] in known_fields, f"{field['fieldname']} after unknown field"

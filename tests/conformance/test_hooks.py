@@ -60,7 +60,7 @@ def resolve(path: str) -> bool:
 
 def test_required_app_and_type_export():
 	assert HOOKS["app_name"] == "campaign_plus"
-	assert HOOKS["required_apps"] == ["erpnext"]
+	assert HOOKS["required_apps"] == ["frappe/erpnext"]
 	assert HOOKS["export_python_type_annotations"] is True
 
 
