@@ -19,7 +19,11 @@ required_apps = ["frappe/erpnext"]
 doctype_js = {"Campaign": "public/js/campaign.js"}
 doctype_list_js = {"Campaign": "public/js/campaign_list.js"}
 
-override_doctype_dashboards = {"Campaign": "campaign_plus.card.dashboard.get_data"}
+override_doctype_dashboards = {
+	"Campaign": "campaign_plus.card.dashboard.get_data",
+	"Lead": "campaign_plus.card.dashboard.get_lead_data",
+	"Contact": "campaign_plus.card.dashboard.get_contact_data",
+}
 
 # Install, migrate, uninstall
 # ---------------------------
@@ -33,7 +37,20 @@ doc_events = {
 	"Campaign": {
 		"validate": "campaign_plus.card.campaign.validate",
 	},
+	"Communication": {
+		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
+	},
 }
+
+# Scheduled campaign email
+# ------------------------
+scheduler_events = {
+	"hourly": ["campaign_plus.sending.planner.plan_all"],
+	"cron": {"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"]},
+}
+
+# Where recipients come from: each function takes a campaign name, returns engine Recipients.
+campaign_plus_recipient_sources = ["campaign_plus.sending.recipients.email_campaign_recipients"]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True

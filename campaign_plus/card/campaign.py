@@ -6,7 +6,9 @@ import frappe
 from frappe.utils import getdate
 
 from campaign_plus.card.statuses import load_statuses
+from campaign_plus.engine.date_formula import format_terms, parse
 from campaign_plus.engine.dates import check_date_range
+from campaign_plus.engine.schedule import check_step
 from campaign_plus.engine.status import check_move, default_status
 from campaign_plus.errors import translated_rule_errors
 
@@ -16,6 +18,7 @@ def validate(doc, method=None):
 	set_default_company(doc)
 	validate_dates(doc)
 	validate_status_move(doc)
+	validate_email_schedule(doc)
 
 
 def set_default_status(doc):
@@ -49,3 +52,12 @@ def validate_status_move(doc):
 	current = before.get("cp_status") if before else None
 	with translated_rule_errors():
 		check_move(current, doc.get("cp_status"), load_statuses())
+
+
+def validate_email_schedule(doc):
+	"""Each step: days not negative, a date formula that parses (normalised, e.g. "cm + 1d" → "CM+1D")."""
+	with translated_rule_errors():
+		for row in doc.get("campaign_schedules") or []:
+			formula = (row.get("cp_date_formula") or "").strip()
+			check_step(row.get("cp_step_label") or str(row.idx), row.send_after_days, formula or None)
+			row.cp_date_formula = format_terms(parse(formula)) if formula else None

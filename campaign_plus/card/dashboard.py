@@ -28,3 +28,23 @@ def get_data(data=None):
 	if pipeline:
 		transactions.append({"label": _("Pipeline"), "items": pipeline})
 	return data
+
+
+def get_lead_data(data=None):
+	return _add_send_log(data, "Lead")
+
+
+def get_contact_data(data=None):
+	return _add_send_log(data, "Contact")
+
+
+def _add_send_log(data, doctype: str):
+	"""A Lead's / Contact's connections show the campaign emails planned and sent to it."""
+	data = frappe._dict(data or {})
+	data.fieldname = data.get("fieldname") or frappe.scrub(doctype)
+	data.setdefault("non_standard_fieldnames", {})["Campaign Send Log"] = "party"
+	data.setdefault("dynamic_links", {})["party"] = [doctype, "party_type"]
+	transactions = data.setdefault("transactions", [])
+	if not any("Campaign Send Log" in group.get("items", []) for group in transactions):
+		transactions.append({"label": _("Campaigns"), "items": ["Campaign Send Log"]})
+	return data

@@ -102,6 +102,26 @@ CUSTOM_FIELDS: dict[str, list[dict]] = {
 	],
 }
 
+CUSTOM_FIELDS["Campaign Email Schedule"] = [
+	{
+		"fieldname": "cp_date_formula",
+		"label": "Date Formula",
+		"fieldtype": "Data",
+		"insert_after": "send_after_days",
+		"in_list_view": 1,
+		"columns": 2,
+		"description": "Instead of days: a date formula from the recipient's start date, e.g. 10D, 1W, 2M, 1Q, 1Y, CM (end of month), CM+1D (first day of next month), -1W+2D.",
+	},
+	{
+		"fieldname": "cp_step_label",
+		"label": "Step Label",
+		"fieldtype": "Data",
+		"insert_after": "email_template",
+		"in_list_view": 1,
+		"columns": 2,
+	},
+]
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

@@ -6,6 +6,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
+from campaign_plus.sending.stock import restore_stock_sending, stop_stock_sending
 from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, PROPERTY_SETTERS
 
 APP = "campaign_plus"
@@ -23,12 +24,14 @@ def setup(install: bool = False):
 	make_custom_fields()
 	make_property_setters()
 	make_default_statuses(only_if_none=not install)
+	stop_stock_sending()
 	compile_translations()
 
 
 def before_uninstall():
 	delete_custom_fields()
 	delete_property_setters()
+	restore_stock_sending()
 
 
 def make_custom_fields():

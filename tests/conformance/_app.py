@@ -22,10 +22,11 @@ NO_VALUE_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button"
 
 # Frappe / ERPNext doctypes the app links to; the integration tier checks each exists on the site.
 EXTERNAL_DOCTYPES = {
-	"Campaign", "Campaign Email Schedule", "Company", "Contact", "Currency", "Customer",
-	"Email Campaign", "Email Group", "Email Queue", "Email Template", "Item", "Item Group", "Lead",
-	"Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role", "Sales Invoice", "Sales Order",
-	"Sales Person", "UOM", "User",
+	"Campaign", "Campaign Email Schedule", "Communication", "Company", "Contact", "Currency",
+	"Customer", "DocType", "Email Account", "Email Campaign", "Email Group", "Email Group Member",
+	"Email Queue", "Email Queue Recipient", "Email Rule", "Email Template", "Email Unsubscribe",
+	"Item", "Item Group", "Lead", "Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role",
+	"Sales Invoice", "Sales Order", "Sales Person", "Scheduled Job Type", "UOM", "User",
 }  # fmt: skip
 
 # Properties a Custom Field has on Frappe 15 and 16 (custom/doctype/custom_field/custom_field.json).
@@ -48,6 +49,7 @@ STOCK_FIELDS = {
 		"campaign", "campaign_name", "naming_series", "campaign_schedules_section",
 		"campaign_schedules", "description_section", "description",
 	},
+	"Campaign Email Schedule": {"send_after_days", "email_template"},
 }  # fmt: skip
 
 

@@ -32,6 +32,11 @@ def _unavailable() -> str | None:
 
 
 REASON = _unavailable()
+ORIGINAL_CWD = os.getcwd()
+if not REASON:
+	# Frappe (and libraries it imports, e.g. cssutils) write logs to ../logs relative to the
+	# working directory: work from the bench's sites/ folder, as bench itself does.
+	os.chdir(SITES)
 
 
 def pytest_report_header(config):
@@ -76,13 +81,12 @@ def site():
 		return
 	import frappe
 
-	# Frappe writes its logs to ../logs relative to the working directory: work from sites/.
-	cwd = os.getcwd()
-	os.chdir(SITES)
 	frappe.init(site=SITE, sites_path=str(SITES))
 	frappe.connect()
 	frappe.set_user("Administrator")
 	frappe.flags.in_test = True
+	if hasattr(frappe, "in_test"):  # Frappe 16
+		frappe.in_test = True
 	frappe.local.lang = "en"
 	installed = frappe.get_installed_apps()
 	if "campaign_plus" not in installed:
@@ -98,7 +102,7 @@ def site():
 	yield frappe.local.site
 	frappe.db.rollback()
 	frappe.destroy()
-	os.chdir(cwd)
+	os.chdir(ORIGINAL_CWD)
 
 
 @pytest.fixture(autouse=True)

@@ -48,11 +48,25 @@ frappe.ui.form.on("Campaign", {
 				__("View")
 			);
 		}
+		frm.add_custom_button(
+			__("Send Log"),
+			() => {
+				frappe.route_options = { campaign: frm.doc.name };
+				frappe.set_route("List", "Campaign Send Log");
+			},
+			__("View")
+		);
 	},
 
 	add_action_buttons(frm) {
+		if (!frm.has_perm("write")) return;
+		if ((frm.doc.campaign_schedules || []).length) {
+			frm.add_custom_button(__("Send Due Emails Now"), () => frm.trigger("send_due_emails_now"), __("Actions"));
+			frm.add_custom_button(__("Send Test Email"), () => frm.trigger("send_test_email"), __("Actions"));
+			frm.add_custom_button(__("Preview Schedule"), () => frm.trigger("preview_schedule"), __("Actions"));
+		}
 		const next = frm.campaign_plus.next_status;
-		if (!next || !frm.has_perm("write")) return;
+		if (!next) return;
 		frm.add_custom_button(
 			__("Next Step: {0}", [__(next)]),
 			() => {
@@ -70,6 +84,109 @@ frappe.ui.form.on("Campaign", {
 			},
 			__("Actions")
 		);
+	},
+
+	send_due_emails_now(frm) {
+		frm.call({
+			method: "campaign_plus.sending.api.send_due_emails_now",
+			args: { campaign: frm.doc.name },
+			freeze: true,
+			freeze_message: __("Planning due emails..."),
+		}).then(({ message: result }) => {
+			const reasons = Object.entries(result.reasons || {})
+				.map(([reason, count]) => `${__(reason)}: ${count}`)
+				.join(", ");
+			frappe.msgprint({
+				title: __("Due Emails"),
+				indicator: result.planned ? "green" : "blue",
+				message:
+					__("{0} emails planned and queued for sending in {1} batches; {2} recipients skipped.", [
+						result.planned,
+						result.batches,
+						result.skipped,
+					]) + (reasons ? "<br>" + frappe.utils.escape_html(reasons) : ""),
+			});
+		});
+	},
+
+	send_test_email(frm) {
+		const steps = (frm.doc.campaign_schedules || []).map((row) => ({
+			value: row.name,
+			label: [row.idx, row.cp_step_label || row.email_template].join(" – "),
+		}));
+		const dialog = new frappe.ui.Dialog({
+			title: __("Send Test Email"),
+			fields: [
+				{ fieldname: "schedule_row", fieldtype: "Select", label: __("Step"), options: steps, reqd: 1, default: steps[0]?.value },
+				{
+					fieldname: "help",
+					fieldtype: "HTML",
+					options: `<p class="text-muted">${__("The step is rendered for the first recipient and sent to you only; nothing is recorded in the Send Log.")}</p>`,
+				},
+			],
+			primary_action_label: __("Send"),
+			primary_action({ schedule_row }) {
+				frm.call({
+					method: "campaign_plus.sending.api.send_test_email",
+					args: { campaign: frm.doc.name, schedule_row },
+					freeze: true,
+				}).then(({ message: email }) => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Test email queued for {0}", [email]), indicator: "green" });
+				});
+			},
+		});
+		dialog.show();
+	},
+
+	preview_schedule(frm) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Preview Schedule"),
+			size: "large",
+			fields: [
+				{ fieldname: "days", fieldtype: "Int", label: __("Days Ahead"), default: 30, reqd: 1 },
+				{ fieldname: "calendar", fieldtype: "HTML" },
+			],
+			primary_action_label: __("Refresh"),
+			primary_action: () => load(),
+		});
+		const load = () => {
+			frappe
+				.xcall("campaign_plus.sending.api.preview_schedule", {
+					campaign: frm.doc.name,
+					days: dialog.get_value("days"),
+				})
+				.then((days) => dialog.fields_dict.calendar.$wrapper.html(frm.events.render_preview(days)));
+		};
+		dialog.show();
+		load();
+	},
+
+	render_preview(days) {
+		if (!days.length) {
+			return `<p class="text-muted">${__("Nothing is due in this period.")}</p>`;
+		}
+		const esc = frappe.utils.escape_html;
+		const rows = days
+			.map((day) => {
+				const excluded = Object.entries(day.excluded)
+					.map(([reason, count]) => `${esc(__(reason))}: ${count}`)
+					.join(", ");
+				return `<tr>
+					<td>${frappe.datetime.str_to_user(day.date)}</td>
+					<td>${day.step} ${esc(day.step_label || day.email_template || "")}</td>
+					<td class="text-right">${day.to_send}</td>
+					<td>${excluded || "–"}</td>
+				</tr>`;
+			})
+			.join("");
+		return `<table class="table table-bordered table-condensed">
+			<thead><tr>
+				<th>${__("Date")}</th><th>${__("Step")}</th>
+				<th class="text-right">${__("To Send")}</th><th>${__("Excluded")}</th>
+			</tr></thead>
+			<tbody>${rows}</tbody>
+		</table>`;
 	},
 
 	set_status_query(frm) {

@@ -1,0 +1,55 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+# The identity of a send: one row per campaign, email step and recipient, enforced by the database.
+IDENTITY = ("campaign", "schedule_row", "party_type", "party")
+
+
+class CampaignSendLog(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		campaign: DF.Link
+		due_date: DF.Date | None
+		email: DF.Data | None
+		email_campaign: DF.Link | None
+		email_queue: DF.Link | None
+		email_template: DF.Link | None
+		error: DF.SmallText | None
+		party: DF.DynamicLink
+		party_type: DF.Link
+		queued_on: DF.Datetime | None
+		reason: DF.Literal[
+			"",
+			"Unsubscribed",
+			"No Email",
+			"Invalid Email",
+			"Duplicate Address",
+			"Campaign Closed",
+			"Expired",
+			"Template Error",
+			"Send Error",
+		]
+		schedule_row: DF.Data | None
+		sent_on: DF.Datetime | None
+		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped"]
+		step_idx: DF.Int
+		step_label: DF.Data | None
+	# end: auto-generated types
+
+	pass
+
+
+def on_doctype_update():
+	frappe.db.add_unique("Campaign Send Log", IDENTITY, constraint_name="unique_campaign_step_recipient")
+	frappe.db.add_index("Campaign Send Log", ["campaign", "status"])
+	frappe.db.add_index("Campaign Send Log", ["status", "email_queue"])
+	frappe.db.add_index("Campaign Send Log", ["party_type", "party"])

@@ -1,0 +1,85 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Whitelisted methods behind the Campaign form's sending actions."""
+
+from dataclasses import asdict
+
+import frappe
+from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.utils import cint
+
+from campaign_plus.sending import planner
+from campaign_plus.sending.recipients import load_recipients
+from campaign_plus.sending.sender import CompiledTemplate, compile_templates, party_documents
+
+MAX_PREVIEW_DAYS = 366
+
+
+def _ensure_outgoing_account() -> None:
+	if not EmailAccount.find_outgoing():
+		frappe.throw(
+			_("Set up a default outgoing Email Account (or choose one in Campaign Plus Settings) first."),
+			title=_("No Outgoing Email Account"),
+		)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_due_emails_now(campaign: str) -> dict:
+	"""Run the planner for this campaign now; sending follows in background batches."""
+	frappe.get_doc("Campaign", campaign).check_permission("write")
+	_ensure_outgoing_account()
+	result = planner.plan_campaign(campaign)
+	if not result.running:
+		frappe.throw(result.why_not, title=_("Campaign Not Running"))
+	return asdict(result)
+
+
+@frappe.whitelist()
+def preview_schedule(campaign: str, days: int = 30) -> list[dict]:
+	"""Dry-run calendar of the next ``days`` days (nothing is written)."""
+	frappe.get_doc("Campaign", campaign).check_permission("read")
+	days = min(max(cint(days), 1), MAX_PREVIEW_DAYS)
+	return planner.preview(campaign, days=days)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_test_email(campaign: str, schedule_row: str) -> str:
+	"""Send one step of the schedule to the current user (rendered for a sample recipient)."""
+	doc = frappe.get_doc("Campaign", campaign)
+	doc.check_permission("write")
+	step = next((row for row in doc.campaign_schedules if row.name == schedule_row), None)
+	if not step:
+		frappe.throw(_("Choose a step of this campaign's email schedule."), title=_("Unknown Step"))
+	email = frappe.db.get_value("User", frappe.session.user, "email")
+	if not email:
+		frappe.throw(_("Your user has no email address."), title=_("No Email Address"))
+	_ensure_outgoing_account()
+
+	template = compile_templates({step.email_template}).get(step.email_template)
+	if not isinstance(template, CompiledTemplate):
+		frappe.throw(
+			_("Email Template {0} cannot be used: {1}").format(frappe.bold(step.email_template), template),
+			title=_("Template Error"),
+		)
+	sample = next(iter(load_recipients(campaign)), None)
+	document = frappe._dict()
+	if sample:
+		row = frappe._dict(party_type=sample.party_type, party=sample.party)
+		document = party_documents([row]).get((sample.party_type, sample.party)) or document
+	try:
+		subject, message = template.render({"doc": document, "campaign": doc.as_dict(), "recipient": email})
+	except Exception as error:
+		frappe.throw(
+			_("Email Template {0} cannot be rendered: {1}").format(frappe.bold(step.email_template), error),
+			title=_("Template Error"),
+		)
+	frappe.sendmail(
+		recipients=[email],
+		subject=_("[Test] {0}").format(subject),
+		message=message,
+		reference_doctype="Campaign",
+		reference_name=campaign,
+		add_unsubscribe_link=0,
+	)
+	return email

@@ -1,0 +1,26 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Addresses that must not receive a campaign's emails (one query each)."""
+
+import frappe
+from frappe.query_builder import DocType
+
+from campaign_plus.engine.schedule import normalize_email
+
+
+def blocked_emails(campaign: str, email_campaigns: list[str]) -> set[str]:
+	"""Unsubscribed globally, from this campaign, or from one of its Email Campaigns; or spam-blocked."""
+	unsubscribe = DocType("Email Unsubscribe")
+	condition = (unsubscribe.global_unsubscribe == 1) | (
+		(unsubscribe.reference_doctype == "Campaign") & (unsubscribe.reference_name == campaign)
+	)
+	if email_campaigns:
+		condition |= (unsubscribe.reference_doctype == "Email Campaign") & (
+			unsubscribe.reference_name.isin(email_campaigns)
+		)
+	emails = (
+		frappe.qb.from_(unsubscribe).select(unsubscribe.email).where(condition).distinct().run(pluck=True)
+	)
+	rule = DocType("Email Rule")
+	emails += frappe.qb.from_(rule).select(rule.email_id).where(rule.is_spam == 1).run(pluck=True)
+	return {normalize_email(email) for email in emails if email}
