@@ -4,21 +4,30 @@
 
 Rows are locked (SELECT … FOR UPDATE) and only those still Planned are sent, so two workers
 racing on the same rows send each email once. Each Email Template is compiled once per batch;
-each recipient's document is loaded with one query per doctype; the email itself is built by
-Frappe's own QueueBuilder (unsubscribe link, footer, MIME) and the Email Queue rows are
-inserted in bulk, named after their ledger row. Frappe's email sender then delivers them.
+each recipient's document is loaded with one query per doctype. Frappe's email layout (header,
+footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
+batch and sender account, and each recipient's rendered body is put into it; the MIME message
+is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
+after their ledger row. Frappe's email sender delivers them (and fills in the per-recipient
+unsubscribe URL).
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.
 """
 
+import copy
 from collections import defaultdict
+from email import message_from_string, quoprimime
+from email import policy as email_policy
 
 import frappe
 from frappe import _
+from frappe.core.utils import html2text
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
+from frappe.email.email_body import EMBED_PATTERN, get_formatted_html
+from frappe.email.queue import get_unsubscribe_message
 from frappe.query_builder import DocType
-from frappe.utils import create_batch, now_datetime
+from frappe.utils import create_batch, escape_html, expand_relative_urls, now_datetime, scrub_urls
 from frappe.utils.jinja import get_jenv
 
 from campaign_plus.engine.schedule import (
@@ -156,9 +165,60 @@ def _columns(doctype: str) -> list[str]:
 	return _queue_columns[doctype]
 
 
-def build_queue_row(campaign: str, row, subject: str, message: str, sender, account) -> dict | None:
-	builder = QueueBuilder(
-		recipients=[row.email],
+SUBJECT_TOKEN = "CampaignPlusSubjectToken"
+BODY_TOKEN = "CampaignPlusBodyToken"
+
+
+class CampaignLayout:
+	"""Frappe's email layout for one sender account, built and CSS-inlined once per batch.
+
+	Frappe wraps the content in ``<p>…</p>`` and premailer closes that paragraph before block
+	content; the body is put where Frappe would put it. The body keeps its own styles (the
+	layout's CSS is inlined into the layout only).
+	"""
+
+	def __init__(self, account):
+		unsubscribe = get_unsubscribe_message(_("Unsubscribe from this campaign"), None)
+		in_db = bool(account.is_exists_in_db())
+		self.account = copy.copy(account)
+		self.account.is_exists_in_db = lambda: in_db  # asked once per message by QueueBuilder
+		self.unsubscribe_text = unsubscribe.text
+		html = get_formatted_html(
+			SUBJECT_TOKEN, f"<div>{BODY_TOKEN}</div>", email_account=account, unsubscribe_link=unsubscribe
+		)
+		self.html = html.replace(f"<div>{BODY_TOKEN}</div>", BODY_TOKEN)
+		if self.html.count(BODY_TOKEN) != 1:  # a layout we do not understand: Frappe's path per message
+			self.html = None
+
+	def render(self, subject: str, body: str) -> str:
+		# Each on its own line, so that the message's quoted-printable lines never split them.
+		return self.html.replace(BODY_TOKEN, f"\n{scrub_urls(body)}\n").replace(
+			SUBJECT_TOKEN, f"\n{escape_html(subject)}\n"
+		)
+
+
+class CampaignQueueBuilder(QueueBuilder):
+	"""Frappe's QueueBuilder, with the layout built once and the planner's unsubscribe check."""
+
+	def __init__(self, layout: CampaignLayout, **kwargs):
+		super().__init__(**kwargs)
+		self._layout = layout
+		self._email_account = layout.account
+		self._unsubscribed_user_emails = []  # the planner excluded unsubscribed recipients already
+
+	def email_html_content(self):
+		if self._layout.html is None:
+			return super().email_html_content()
+		return self._layout.render(self.subject, self._message)
+
+
+def build_queue_row(
+	campaign: str, email: str, subject: str, message: str, sender, layout: CampaignLayout
+) -> dict | None:
+	"""One Email Queue row built by Frappe (MIME and all): about 3 ms."""
+	builder = CampaignQueueBuilder(
+		layout,
+		recipients=[email],
 		sender=sender,
 		subject=subject,
 		message=message,
@@ -168,12 +228,87 @@ def build_queue_row(campaign: str, row, subject: str, message: str, sender, acco
 		add_unsubscribe_link=1,
 		send_priority=PRIORITY,
 	)
-	builder._email_account = account
-	builder._unsubscribed_user_emails = []  # the planner excluded unsubscribed recipients already
 	data = builder.as_dict(include_recipients=False)
 	if data and "unsubscribe_params" in data:
 		data.setdefault("unsubscribe_param", data.pop("unsubscribe_params"))
 	return data
+
+
+def _qp(text: str, linesep: str) -> str:
+	"""Quoted-printable, as the email package encodes a utf-8 MIMEText body."""
+	return quoprimime.body_encode(text.encode("utf-8").decode("latin-1"), eol=linesep)
+
+
+def _parts(message: str) -> tuple[str, str, str]:
+	parsed = message_from_string(message, policy=email_policy.SMTP)
+	text = html = ""
+	for part in parsed.walk():
+		if part.get_content_type() == "text/plain":
+			text = part.get_content()
+		elif part.get_content_type() == "text/html":
+			html = part.get_content()
+	return str(parsed["Subject"]), text, html
+
+
+class MessageSkeleton:
+	"""A message built once by Frappe with tokens, then filled in per recipient (about 0.1 ms).
+
+	It is used only when, for the batch's first recipient, it gives the same subject, text and
+	HTML as Frappe's own path; bodies with embedded images or anything unusual take Frappe's path.
+	"""
+
+	def __init__(self, campaign: str, sender, layout: CampaignLayout, sample: tuple[str, str, str]):
+		self.campaign, self.sender, self.layout = campaign, sender, layout
+		self.data = None
+		if layout.html is None:
+			return
+		data = build_queue_row(
+			campaign, "cp@campaign-plus.invalid", SUBJECT_TOKEN, BODY_TOKEN, sender, layout
+		)
+		message = data and data["message"]
+		if not message or message.count(BODY_TOKEN) != 2 or f"Subject: {SUBJECT_TOKEN}" not in message:
+			return
+		self.linesep = "\r\n" if "\r\n" in message else "\n"
+		head, separator, body = message.partition(self.linesep * 2)
+		self.head = head.replace(f"Subject: {SUBJECT_TOKEN}{self.linesep}", "\x00subject\x00")
+		self.text_before, self.html_before, self.after = body.split(BODY_TOKEN)
+		self.separator = separator
+		self.message_id = data["message_id"]
+		# html2text adds around the body what it added around the token: strip it from bodies.
+		self.text_prefix, self.text_suffix = html2text(BODY_TOKEN).split(BODY_TOKEN)
+		self.data = data
+		expected = build_queue_row(campaign, sample[0], sample[1], sample[2], sender, layout)
+		filled = self.fill(*sample)
+		if not expected or not filled or _parts(filled["message"]) != _parts(expected["message"]):
+			self.data = None
+
+	def usable(self, body: str) -> bool:
+		return self.data is not None and not EMBED_PATTERN.search(body) and BODY_TOKEN not in body
+
+	def _text(self, body: str) -> str | None:
+		text = expand_relative_urls(html2text(body))
+		if not (text.startswith(self.text_prefix) and text.endswith(self.text_suffix)):
+			return None
+		return text[len(self.text_prefix) : len(text) - len(self.text_suffix)]
+
+	def fill(self, address: str, subject: str, body: str) -> dict | None:
+		"""The Email Queue row for one recipient, or None when only Frappe's path can build it."""
+		text = self._text(body)
+		if text is None:
+			return None
+		subject = " ".join(subject.splitlines())
+		message_id = f"{frappe.generate_hash(length=24)}@{self.message_id.rpartition('@')[2]}"
+		html_body = f"{self.html_before}{_qp(scrub_urls(body), self.linesep)}{self.after}"
+		html_body = html_body.replace(SUBJECT_TOKEN, _qp(escape_html(subject), self.linesep))
+		head = self.head.replace("\x00subject\x00", email_policy.SMTP.fold("Subject", subject))
+		message = (
+			head.replace(self.message_id, message_id)
+			+ self.separator
+			+ self.text_before
+			+ _qp(text, self.linesep)
+			+ html_body
+		)
+		return {**self.data, "message": message, "message_id": message_id}
 
 
 def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
@@ -260,8 +395,10 @@ def _send(campaign: str, names: list[str]) -> dict:
 	templates = compile_templates({row.email_template for row in rows})
 	documents = party_documents(rows)
 	sender_of = senders(rows)
+	layouts: dict[str, CampaignLayout] = {}
 	campaign_doc = frappe.get_doc("Campaign", campaign).as_dict()
 	items, failures = [], defaultdict(list)
+	skeletons: dict[str, MessageSkeleton] = {}
 	for row in rows:
 		template = templates.get(row.email_template)
 		if not isinstance(template, CompiledTemplate):
@@ -279,7 +416,14 @@ def _send(campaign: str, names: list[str]) -> dict:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
 		sender, account = sender_of[row.email_campaign]
-		data = build_queue_row(campaign, row, subject, message, sender, account)
+		key = f"{account.name}\x00{sender}"
+		if key not in skeletons:
+			layout = layouts.setdefault(account.name, CampaignLayout(account))
+			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message))
+		skeleton = skeletons[key]
+		data = skeleton.fill(row.email, subject, message) if skeleton.usable(message) else None
+		if data is None:
+			data = build_queue_row(campaign, row.email, subject, message, sender, skeleton.layout)
 		if not data:
 			failures[(INVALID_EMAIL, _("Frappe refused the address {0}.").format(row.email))].append(row.name)
 			continue

@@ -114,23 +114,23 @@ def test_message_carries_unsubscribe_link_and_campaign_reference(setup_campaign)
 def test_interrupted_run_then_rerun_sends_nothing_twice_and_loses_nothing(setup_campaign, monkeypatch):
 	campaign, leads = setup_campaign(leads=5)
 	frappe.db.set_single_value("Campaign Plus Settings", "batch_size", 2)
-	real = sender.build_queue_row
+	real = sender.insert_queue_rows
 	calls = {"n": 0}
 
-	def flaky(*args, **kwargs):
+	def crash_in_second_batch(*args, **kwargs):
 		calls["n"] += 1
-		if calls["n"] == 3:  # first row of the second batch
-			raise RuntimeError("worker killed")
-		return real(*args, **kwargs)
+		real(*args, **kwargs)  # the second batch has written its Email Queue rows...
+		if calls["n"] == 2:
+			raise RuntimeError("worker killed")  # ...and dies before marking its ledger rows
 
 	with freeze_time(day(0)):
-		monkeypatch.setattr(sender, "build_queue_row", flaky)
+		monkeypatch.setattr(sender, "insert_queue_rows", crash_in_second_batch)
 		with pytest.raises(RuntimeError):
 			planner.plan_campaign(campaign.name)
-		assert len(queue_rows(campaign.name)) == 2  # the first batch went through
+		assert len(queue_rows(campaign.name)) == 2  # only the first batch went through
 		statuses = sorted(r.status for r in ledger_rows(campaign.name))
 		assert statuses == ["Planned", "Planned", "Planned", "Queued", "Queued"]
-		monkeypatch.setattr(sender, "build_queue_row", real)
+		monkeypatch.setattr(sender, "insert_queue_rows", real)
 		planner.plan_campaign(campaign.name)
 	rows = queue_rows(campaign.name)
 	assert sorted(r.recipient for r in rows) == sorted(lead.email_id for lead in leads)
@@ -434,3 +434,44 @@ def test_lead_connections_show_the_send_log(setup_campaign):
 		planner.plan_campaign(campaign.name)
 	counts = get_open_count("Lead", leads[0].name)["count"]["external_links_found"]
 	assert {row["doctype"]: row["count"] for row in counts}["Campaign Send Log"] == 1
+
+
+# --- the message skeleton: same email as Frappe's own builder, much faster -------------------
+
+
+@pytest.mark.parametrize(
+	"subject, body",
+	[
+		("Hello Bench", "<p>Dear Bench,</p><p>Our offer.</p>"),
+		(
+			"Bonjour Élodie — une offre spéciale pour la société Ça Va Très Bien & Associés, valable jusqu'au 31 décembre",
+			'<p>Chère Élodie,</p><p>Voir <a href="/files/offre.pdf">l\'offre</a> € 1 234,56.</p><ul><li>un</li><li>deux</li></ul>',
+		),
+		("Plain", "Just text, no markup at all"),
+	],
+)
+def test_skeleton_gives_the_same_email_as_frappe(subject, body):
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	use_outgoing_account()
+	account = EmailAccount.find_outgoing(_raise_error=True)
+	layout = sender.CampaignLayout(account)
+	address = "someone@example.com"
+	skeleton = sender.MessageSkeleton("Some Campaign", None, layout, (address, subject, body))
+	assert skeleton.usable(body), "the fast path is in use"
+	fast = skeleton.fill(address, subject, body)
+	slow = sender.build_queue_row("Some Campaign", address, subject, body, None, layout)
+	assert sender._parts(fast["message"]) == sender._parts(slow["message"])
+	assert fast["message_id"] != slow["message_id"]
+	assert {k: v for k, v in fast.items() if k not in ("message", "message_id")} == {
+		k: v for k, v in slow.items() if k not in ("message", "message_id")
+	}
+
+
+def test_embedded_images_take_frappes_path():
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	use_outgoing_account()
+	layout = sender.CampaignLayout(EmailAccount.find_outgoing(_raise_error=True))
+	skeleton = sender.MessageSkeleton("C", None, layout, ("a@example.com", "S", "<p>x</p>"))
+	assert not skeleton.usable('<p><img embed="files/logo.png"></p>')

@@ -1,0 +1,194 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Benchmark: one campaign step due for N enrolled leads — campaign_plus vs ERPNext's stock path.
+
+Run on a bench site with campaign_plus installed (everything is rolled back at the end):
+
+    benchmarks/run send_emails --recipients 10000
+
+Both paths start from the same data: N leads, each with its ERPNext Email Campaign (the
+stock path needs one per recipient). campaign_plus: the planner plus every sending job
+(what the RQ workers run), timed together. Stock: ERPNext's daily
+``send_email_to_leads_or_contacts``. Printed: seconds, SQL statements, per-recipient figures
+and the ratio stock / campaign_plus.
+"""
+
+import argparse
+import time
+from contextlib import contextmanager
+
+import frappe
+from frappe.utils import add_days, create_batch, getdate, now_datetime
+
+
+@contextmanager
+def counting_queries():
+	"""Count the SQL statements sent through frappe.db.sql."""
+	counter = {"n": 0}
+	original = frappe.db.sql
+
+	def sql(*args, **kwargs):
+		counter["n"] += 1
+		return original(*args, **kwargs)
+
+	frappe.db.sql = sql
+	try:
+		yield counter
+	finally:
+		frappe.db.sql = original
+
+
+def make_data(n: int) -> str:
+	"""N leads with an email, a campaign with one step due today, N Email Campaigns (bulk)."""
+	tag = frappe.generate_hash(length=6)
+	template = frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": f"_Bench CP {tag}",
+			"subject": "Hello {{ doc.first_name }}",
+			"response": "<p>Dear {{ doc.first_name }},</p><p>Our offer for {{ doc.company_name or 'you' }}.</p>",
+		}
+	).insert(ignore_permissions=True)
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Campaign",
+			"campaign_name": f"_Bench CP {tag}",
+			"campaign_schedules": [{"email_template": template.name, "send_after_days": 0}],
+		}
+	).insert(ignore_permissions=True)
+	now, today = now_datetime(), getdate()
+	leads = [(f"BENCH-{tag}-{i:06d}", f"Bench{i}", f"bench{i}-{tag}@example.com") for i in range(n)]
+	frappe.db.bulk_insert(
+		"Lead",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"first_name",
+			"lead_name",
+			"email_id",
+			"status",
+		],
+		[
+			(name, now, now, "Administrator", "Administrator", first, first, email, "Lead")
+			for name, first, email in leads
+		],
+	)
+	frappe.db.bulk_insert(
+		"Email Campaign",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"campaign_name",
+			"email_campaign_for",
+			"recipient",
+			"sender",
+			"start_date",
+			"end_date",
+			"status",
+		],
+		[
+			(
+				f"EC-{name}",
+				now,
+				now,
+				"Administrator",
+				"Administrator",
+				campaign.name,
+				"Lead",
+				name,
+				"Administrator",
+				today,
+				add_days(today, 0),
+				"In Progress",
+			)
+			for name, _first, _email in leads
+		],
+	)
+	return campaign.name
+
+
+def run_campaign_plus(campaign: str) -> tuple[float, int, int]:
+	from campaign_plus.sending import ledger, planner, sender
+	from campaign_plus.sending.settings import get_sending_settings
+
+	batch_size = get_sending_settings().batch_size
+	with counting_queries() as queries:
+		start = time.perf_counter()
+		result = planner.plan_campaign(campaign, enqueue=False)
+		batches = list(create_batch(ledger.planned_names(campaign), batch_size))
+		for number, names in enumerate(batches, start=1):  # what the RQ workers do
+			sender.send_batch(campaign, list(names), number, len(batches))
+		elapsed = time.perf_counter() - start
+	queued = frappe.db.count("Campaign Send Log", {"campaign": campaign, "status": "Queued"})
+	assert queued == result.planned, (queued, result)
+	return elapsed, queries["n"], len(batches)
+
+
+def run_stock(campaign: str) -> tuple[float, int]:
+	from erpnext.crm.doctype.email_campaign.email_campaign import send_email_to_leads_or_contacts
+
+	import campaign_plus.sending.stock as stock
+
+	# Let ERPNext's path run (campaign_plus refuses it normally), on the same recipients.
+	guard, stock.refuse_stock_campaign_email = stock.refuse_stock_campaign_email, lambda *a, **k: None
+	try:
+		with counting_queries() as queries:
+			start = time.perf_counter()
+			send_email_to_leads_or_contacts()
+			elapsed = time.perf_counter() - start
+	finally:
+		stock.refuse_stock_campaign_email = guard
+	return elapsed, queries["n"]
+
+
+def main():
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("--site", default="test_site")
+	parser.add_argument("--sites-path", default=".")
+	parser.add_argument("--recipients", type=int, default=10_000)
+	parser.add_argument(
+		"--stock-recipients", type=int, help="recipients for the stock path (default: the same)"
+	)
+	args = parser.parse_args()
+
+	frappe.init(site=args.site, sites_path=args.sites_path)
+	frappe.connect()
+	frappe.set_user("Administrator")
+	frappe.db.commit = lambda *a, **k: None  # everything below is rolled back at the end
+	frappe.local.outgoing_email_account = {}
+	if not frappe.db.get_value("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+		account = frappe.get_all("Email Account", filters={"enable_outgoing": 1}, pluck="name", limit=1)
+		frappe.db.set_value("Email Account", account[0], "default_outgoing", 1)
+	try:
+		n = args.recipients
+		ours_campaign = make_data(n)
+		ours, ours_queries, batches = run_campaign_plus(ours_campaign)
+		m = args.stock_recipients or n
+		# The stock job walks every In Progress Email Campaign: hide ours from it.
+		frappe.db.set_value("Email Campaign", {"campaign_name": ours_campaign}, "status", "Completed")
+		stock_campaign = make_data(m)
+		stock, stock_queries = run_stock(stock_campaign)
+		stock_sent = frappe.db.count(
+			"Communication", {"reference_doctype": "Email Campaign", "subject": ("like", "Hello Bench%")}
+		)
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
+
+	per_ours, per_stock = ours / n, stock / m
+	print(f"campaign_plus: {n} recipients, {batches} batches: {ours:.2f} s, {ours_queries} SQL "
+	      f"({per_ours * 1000:.2f} ms and {ours_queries / n:.2f} SQL per recipient)")  # fmt: skip
+	print(f"stock ERPNext: {m} recipients ({stock_sent} communications): {stock:.2f} s, {stock_queries} SQL "
+	      f"({per_stock * 1000:.2f} ms and {stock_queries / m:.2f} SQL per recipient)")  # fmt: skip
+	print(f"ratio (stock / campaign_plus, per recipient): time {per_stock / per_ours:.1f}x, "
+	      f"SQL {(stock_queries / m) / (ours_queries / n):.1f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+	main()
