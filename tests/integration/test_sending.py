@@ -475,3 +475,23 @@ def test_embedded_images_take_frappes_path():
 	layout = sender.CampaignLayout(EmailAccount.find_outgoing(_raise_error=True))
 	skeleton = sender.MessageSkeleton("C", None, layout, ("a@example.com", "S", "<p>x</p>"))
 	assert not skeleton.usable('<p><img embed="files/logo.png"></p>')
+
+
+def test_contact_recipients_and_their_connections():
+	from frappe.desk.notifications import get_open_count
+
+	use_outgoing_account()
+	template = make_template(subject="Hello {{ doc.first_name }}")
+	campaign = make_campaign(campaign_schedules=[{"email_template": template.name, "send_after_days": 0}])
+	address = f"contact-{frappe.generate_hash(length=8)}@example.com"
+	contact = frappe.get_doc(
+		{"doctype": "Contact", "first_name": "Zoé", "email_ids": [{"email_id": address, "is_primary": 1}]}
+	).insert(ignore_permissions=True)
+	enroll(campaign.name, [contact.name], START, for_doctype="Contact")
+	with freeze_time(day(0)):
+		assert planner.plan_campaign(campaign.name).planned == 1
+	assert [r.recipient for r in queue_rows(campaign.name)] == [address]
+	subject = frappe.db.get_value("Email Queue", ledger_rows(campaign.name)[0].email_queue, "message")
+	assert "Zo=C3=A9" in subject or "Zoé" in subject  # rendered with the Contact's document
+	counts = get_open_count("Contact", contact.name)["count"]["external_links_found"]
+	assert {row["doctype"]: row["count"] for row in counts}["Campaign Send Log"] == 1
