@@ -50,7 +50,10 @@ scheduler_events = {
 }
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.
-campaign_plus_recipient_sources = ["campaign_plus.sending.recipients.email_campaign_recipients"]
+campaign_plus_recipient_sources = [
+	"campaign_plus.sending.recipients.email_campaign_recipients",
+	"campaign_plus.segments.targets.segment_recipients",
+]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True

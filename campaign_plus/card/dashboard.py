@@ -25,6 +25,8 @@ def get_data(data=None):
 
 	if "Email Campaign" not in listed:
 		transactions.append({"label": _("Email"), "items": ["Email Campaign"]})
+	if "Campaign Segment" not in listed:
+		transactions.append({"label": _("Audience"), "items": ["Campaign Segment"]})
 	if pipeline:
 		transactions.append({"label": _("Pipeline"), "items": pipeline})
 	return data

@@ -16,10 +16,14 @@ HOOK = "campaign_plus_recipient_sources"
 
 
 def load_recipients(campaign: str) -> list[Recipient]:
-	recipients: list[Recipient] = []
+	"""Every source's recipients; a party enrolled twice counts once, from its earliest start."""
+	by_party: dict[tuple[str, str], Recipient] = {}
 	for path in frappe.get_hooks(HOOK):
-		recipients += frappe.get_attr(path)(campaign)
-	return recipients
+		for recipient in frappe.get_attr(path)(campaign):
+			key = (recipient.party_type, recipient.party)
+			if key not in by_party or recipient.start_date < by_party[key].start_date:
+				by_party[key] = recipient
+	return list(by_party.values())
 
 
 def _by_name(doctype: str, names: set[str], fields: list[str]) -> dict[str, dict]:

@@ -122,6 +122,16 @@ CUSTOM_FIELDS["Campaign Email Schedule"] = [
 	},
 ]
 
+_EXCLUDE = {
+	"fieldname": "cp_exclude_from_segments",
+	"label": "Exclude from Campaign Segments",
+	"fieldtype": "Check",
+	"insert_after": "unsubscribed",
+	"description": "Never added to a campaign segment.",
+}
+CUSTOM_FIELDS["Lead"] = [dict(_EXCLUDE)]
+CUSTOM_FIELDS["Contact"] = [dict(_EXCLUDE)]
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

@@ -2,4 +2,11 @@
 # For license information, please see license.txt
 """Run each doctype's own test module (what `bench run-tests --app campaign_plus` runs) here too."""
 
+from campaign_plus.campaign_plus.doctype.campaign_plus_settings.test_campaign_plus_settings import *
+from campaign_plus.campaign_plus.doctype.campaign_segment.test_campaign_segment import *
+from campaign_plus.campaign_plus.doctype.campaign_segment_change.test_campaign_segment_change import *
+from campaign_plus.campaign_plus.doctype.campaign_segment_criteria.test_campaign_segment_criteria import *
+from campaign_plus.campaign_plus.doctype.campaign_segment_member.test_campaign_segment_member import *
+from campaign_plus.campaign_plus.doctype.campaign_segment_step.test_campaign_segment_step import *
+from campaign_plus.campaign_plus.doctype.campaign_send_log.test_campaign_send_log import *
 from campaign_plus.campaign_plus.doctype.campaign_status.test_campaign_status import *
