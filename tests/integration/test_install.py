@@ -71,7 +71,7 @@ def test_translations_are_compiled_for_french():
 
 	assert get_mo_path("campaign_plus", "fr").exists()
 	translations = frappe.translate.get_all_translations("fr")
-	assert translations.get("Planned") == "Prévue"
+	assert translations.get("Planned") == "Prévu"
 	assert translations.get("Campaign Card") == "Fiche campagne"
 
 
