@@ -15,6 +15,7 @@ import argparse
 import time
 
 import frappe
+from _site import rolled_back_session
 from frappe.utils import now_datetime
 
 
@@ -39,13 +40,9 @@ def main():
 	parser.add_argument("--naive-sample", type=int, default=1_000)
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.db.commit = lambda *a, **k: None  # everything is rolled back at the end
 	from campaign_plus.segments import actions
 
-	try:
+	with rolled_back_session(args.site):
 		tag = f"BenchSeg-{frappe.generate_hash(length=6)}"
 		now = now_datetime()
 		rows = [
@@ -91,9 +88,6 @@ def main():
 				for name, _c, _m, _o, _mb, _f, lead_name, email, _s, _city in rows[:sample]
 			]
 		)  # fmt: skip
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
 
 	n = args.leads
 	print(f"Add {n} leads by criteria: {add:.2f} s ({add / n * 1e6:.1f} µs per member)")

@@ -18,6 +18,7 @@ import time
 from contextlib import contextmanager
 
 import frappe
+from _site import rolled_back_session
 from frappe.utils import add_days, create_batch, getdate, now_datetime
 
 
@@ -150,22 +151,17 @@ def run_stock(campaign: str) -> tuple[float, int]:
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--site", default="test_site")
-	parser.add_argument("--sites-path", default=".")
 	parser.add_argument("--recipients", type=int, default=10_000)
 	parser.add_argument(
 		"--stock-recipients", type=int, help="recipients for the stock path (default: the same)"
 	)
 	args = parser.parse_args()
 
-	frappe.init(site=args.site, sites_path=args.sites_path)
-	frappe.connect()
-	frappe.set_user("Administrator")
-	frappe.db.commit = lambda *a, **k: None  # everything below is rolled back at the end
-	frappe.local.outgoing_email_account = {}
-	if not frappe.db.get_value("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
-		account = frappe.get_all("Email Account", filters={"enable_outgoing": 1}, pluck="name", limit=1)
-		frappe.db.set_value("Email Account", account[0], "default_outgoing", 1)
-	try:
+	with rolled_back_session(args.site):
+		frappe.local.outgoing_email_account = {}
+		if not frappe.db.get_value("Email Account", {"default_outgoing": 1, "enable_outgoing": 1}):
+			account = frappe.get_all("Email Account", filters={"enable_outgoing": 1}, pluck="name", limit=1)
+			frappe.db.set_value("Email Account", account[0], "default_outgoing", 1)
 		n = args.recipients
 		ours_campaign = make_data(n)
 		ours, ours_queries, batches = run_campaign_plus(ours_campaign)
@@ -177,9 +173,6 @@ def main():
 		stock_sent = frappe.db.count(
 			"Communication", {"reference_doctype": "Email Campaign", "subject": ("like", "Hello Bench%")}
 		)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
 
 	per_ours, per_stock = ours / n, stock / m
 	print(f"campaign_plus: {n} recipients, {batches} batches: {ours:.2f} s, {ours_queries} SQL "

@@ -21,13 +21,10 @@ from campaign_plus.engine.schedule import (
 
 LEDGER = "Campaign Send Log"
 CHUNK = 1000
+# The columns every row carries, for bulk inserts.
+STANDARD_COLUMNS = ("name", "creation", "modified", "owner", "modified_by", "docstatus")
 FIELDS = (
-	"name",
-	"creation",
-	"modified",
-	"owner",
-	"modified_by",
-	"docstatus",
+	*STANDARD_COLUMNS,
 	"campaign",
 	"schedule_row",
 	"step_idx",

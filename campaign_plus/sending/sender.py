@@ -332,12 +332,7 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
 	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
 
 	recipient_fields = [
-		"name",
-		"creation",
-		"modified",
-		"owner",
-		"modified_by",
-		"docstatus",
+		*ledger.STANDARD_COLUMNS,
 		"parent",
 		"parenttype",
 		"parentfield",
