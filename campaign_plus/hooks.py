@@ -16,7 +16,13 @@ required_apps = ["frappe/erpnext"]
 
 # Desk
 # ----
-doctype_js = {"Campaign": "public/js/campaign.js"}
+doctype_js = {
+	"Campaign": ["public/js/campaign.js", "public/js/activity.js"],
+	"Campaign Segment": "public/js/activity.js",
+	"Lead": "public/js/activity.js",
+	"Contact": "public/js/activity.js",
+	"Opportunity": "public/js/activity.js",
+}
 doctype_list_js = {"Campaign": "public/js/campaign_list.js"}
 
 override_doctype_dashboards = {

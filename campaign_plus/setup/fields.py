@@ -132,6 +132,21 @@ _EXCLUDE = {
 CUSTOM_FIELDS["Lead"] = [dict(_EXCLUDE)]
 CUSTOM_FIELDS["Contact"] = [dict(_EXCLUDE)]
 
+# To-dos and events made by campaign activities carry their campaign and assignment.
+_TASK_LINKS = [
+	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1},
+	{"fieldname": "cp_activity_assignment", "label": "Activity Assignment", "fieldtype": "Link",
+	 "options": "Campaign Activity Assignment", "read_only": 1, "search_index": 1},
+]  # fmt: skip
+CUSTOM_FIELDS["ToDo"] = [
+	{**_TASK_LINKS[0], "insert_after": "reference_name"},
+	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+]
+CUSTOM_FIELDS["Event"] = [
+	{**_TASK_LINKS[0], "insert_after": "description"},
+	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+]
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

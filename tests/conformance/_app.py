@@ -23,7 +23,7 @@ NO_VALUE_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button"
 # Frappe / ERPNext doctypes the app links to; the integration tier checks each exists on the site.
 EXTERNAL_DOCTYPES = {
 	"Campaign", "Campaign Email Schedule", "Communication", "Company", "Contact", "Currency",
-	"Customer", "Dynamic Link", "DocType", "Email Account", "Email Campaign", "Email Group", "Email Group Member",
+	"Customer", "Dynamic Link", "DocType", "Employee", "Event", "Event Participants", "ToDo", "Email Account", "Email Campaign", "Email Group", "Email Group Member",
 	"Email Queue", "Email Queue Recipient", "Email Rule", "Email Template", "Email Unsubscribe",
 	"Item", "Item Group", "Lead", "Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role",
 	"Sales Invoice", "Sales Order", "Sales Person", "Scheduled Job Type", "UOM", "User",
@@ -51,6 +51,8 @@ STOCK_FIELDS = {
 	},
 	"Campaign Email Schedule": {"send_after_days", "email_template"},
 	"Lead": {"unsubscribed"},
+	"ToDo": {"reference_name"},
+	"Event": {"description"},
 	"Contact": {"unsubscribed"},
 }  # fmt: skip
 

@@ -75,8 +75,9 @@ def test_dotted_path_resolves_to_a_function(key, path):
 
 @pytest.mark.parametrize("key", sorted(FILE_HOOKS & set(HOOKS)))
 def test_js_hook_files_exist(key):
-	for doctype, relpath in HOOKS[key].items():
-		assert (APP / relpath).exists(), f"{key}[{doctype}] → {relpath} missing"
+	for doctype, relpaths in HOOKS[key].items():
+		for relpath in [relpaths] if isinstance(relpaths, str) else relpaths:
+			assert (APP / relpath).exists(), f"{key}[{doctype}] → {relpath} missing"
 
 
 def test_doc_events_name_real_events():

@@ -2,6 +2,9 @@
 # For license information, please see license.txt
 """Run each doctype's own test module (what `bench run-tests --app campaign_plus` runs) here too."""
 
+from campaign_plus.campaign_plus.doctype.campaign_activity.test_campaign_activity import *
+from campaign_plus.campaign_plus.doctype.campaign_activity_assignment.test_campaign_activity_assignment import *
+from campaign_plus.campaign_plus.doctype.campaign_activity_step.test_campaign_activity_step import *
 from campaign_plus.campaign_plus.doctype.campaign_plus_settings.test_campaign_plus_settings import *
 from campaign_plus.campaign_plus.doctype.campaign_segment.test_campaign_segment import *
 from campaign_plus.campaign_plus.doctype.campaign_segment_change.test_campaign_segment_change import *

@@ -1,0 +1,185 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Campaign activities on a real site: dated to-dos and events for sales persons' users,
+idempotent assignment, cancel, teams, segments, bad input."""
+
+import frappe
+import pytest
+
+from campaign_plus.activities import api
+from campaign_plus.campaign_plus.doctype.campaign_activity.test_campaign_activity import make_activity
+from campaign_plus.links import campaign_link_value, get_campaign_link
+from campaign_plus.segments import api as segments
+from tests.integration.helpers import make_campaign, make_lead, make_user
+
+START = "2026-11-23"  # a Monday
+
+
+def make_sales_person(with_user=True, enabled=True, parent="Sales Team", is_group=False):
+	tag = frappe.generate_hash(length=6)
+	employee = None
+	if with_user:
+		company = (
+			frappe.defaults.get_global_default("company")
+			or frappe.get_all("Company", pluck="name", limit=1)[0]
+		)
+		employee = frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": f"Rep {tag}",
+				"gender": frappe.get_all("Gender", pluck="name", limit=1)[0],
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"status": "Active",
+				"user_id": make_user(["Sales User"]),
+			}
+		).insert(ignore_permissions=True)
+	person = frappe.get_doc(
+		{
+			"doctype": "Sales Person",
+			"sales_person_name": f"_Test Rep {tag}",
+			"parent_sales_person": parent,
+			"is_group": 1 if is_group else 0,
+			"enabled": 1 if enabled else 0,
+			"employee": employee.name if employee else None,
+		}
+	).insert(ignore_permissions=True)
+	return person, employee.user_id if employee else None
+
+
+def tasks(assignment: str):
+	todos = frappe.get_all(
+		"ToDo",
+		filters={"cp_activity_assignment": assignment},
+		fields=[
+			"date",
+			"status",
+			"allocated_to",
+			"reference_type",
+			"reference_name",
+			"cp_campaign",
+			"priority",
+		],
+		order_by="date asc",
+	)
+	events = frappe.get_all(
+		"Event",
+		filters={"cp_activity_assignment": assignment},
+		fields=["name", "starts_on", "owner", "status", "event_category"],
+	)
+	return todos, events
+
+
+def test_assign_to_a_lead_creates_dated_tasks_for_the_sales_persons_user():
+	campaign = make_campaign()
+	lead = make_lead()
+	link = get_campaign_link("Lead")
+	frappe.db.set_value("Lead", lead.name, link.fieldname, campaign_link_value(link, campaign.name))
+	activity = make_activity()
+	person, user = make_sales_person()
+	result = api.assign_activity(activity.name, "Lead", lead.name, person.name, START)
+	assert (result["created"], result["tasks"]) == (True, 3)
+	todos, events = tasks(result["assignment"])
+	assert [(str(t.date), t.allocated_to, t.reference_type, t.reference_name, t.status) for t in todos] == [
+		("2026-11-23", user, "Lead", lead.name, "Open"),
+		("2026-11-25", user, "Lead", lead.name, "Open"),
+	]
+	assert {t.cp_campaign for t in todos} == {campaign.name}
+	assert [(str(e.starts_on), e.owner, e.event_category) for e in events] == [
+		("2026-11-30 09:00:00", user, "Meeting")
+	]
+	participants = frappe.get_all(
+		"Event Participants",
+		filters={"parent": events[0].name},
+		fields=["reference_doctype", "reference_docname"],
+	)
+	assert [(p.reference_doctype, p.reference_docname) for p in participants] == [("Lead", lead.name)]
+
+
+def test_assigning_again_creates_nothing_and_cancel_closes_open_tasks():
+	campaign = make_campaign()
+	activity = make_activity()
+	person, _user = make_sales_person()
+	first = api.assign_activity(activity.name, "Campaign", campaign.name, person.name, START)
+	again = api.assign_activity(activity.name, "Campaign", campaign.name, person.name, START)
+	assert again == {**first, "created": False}
+	assert len(tasks(first["assignment"])[0]) == 2
+	frappe.db.set_value(
+		"ToDo", {"cp_activity_assignment": first["assignment"], "date": START}, "status", "Closed"
+	)
+	result = api.cancel_assignment(first["assignment"])
+	assert result["closed"] == 2  # one open to-do and the event; the done one stays done
+	todos, events = tasks(first["assignment"])
+	assert sorted(t.status for t in todos) == ["Cancelled", "Closed"]
+	assert [e.status for e in events] == ["Cancelled"]
+	assert frappe.db.get_value("Campaign Activity Assignment", first["assignment"], "status") == "Canceled"
+
+
+def test_a_team_gives_each_member_the_tasks():
+	team, _ = make_sales_person(with_user=False, is_group=True)
+	(_a, user_a), (_b, user_b) = make_sales_person(parent=team.name), make_sales_person(parent=team.name)
+	make_sales_person(parent=team.name, enabled=False)  # disabled members get nothing
+	campaign = make_campaign()
+	result = api.assign_activity(make_activity().name, "Campaign", campaign.name, team.name, START)
+	assert result["tasks"] == 6
+	todos, events = tasks(result["assignment"])
+	assert sorted({t.allocated_to for t in todos}) == sorted([user_a, user_b])
+	assert sorted(e.owner for e in events) == sorted([user_a, user_b])
+
+
+def test_a_segment_gets_one_set_per_target_member():
+	city = f"CP-{frappe.generate_hash(length=6)}"
+	leads = [make_lead() for _ in range(3)]
+	for lead in leads:
+		frappe.db.set_value("Lead", lead.name, "city", city)
+	campaign = make_campaign()
+	segment = frappe.get_doc(
+		{"doctype": "Campaign Segment", "segment_name": "S", "campaign": campaign.name}
+	).insert()
+	segments.add_members(segment.name, "Lead", {"city": city})
+	not_target = frappe.get_all(
+		"Campaign Segment Member", filters={"segment": segment.name, "party": leads[0].name}, pluck="name"
+	)
+	segments.set_target(segment.name, not_target, 0)
+	person, _user = make_sales_person()
+	result = api.assign_activity(make_activity().name, "Campaign Segment", segment.name, person.name, START)
+	todos, events = tasks(result["assignment"])
+	assert result["tasks"] == 6 and len(todos) == 4 and len(events) == 2
+	assert {t.reference_name for t in todos} == {leads[1].name, leads[2].name}
+	assert {t.cp_campaign for t in todos} == {campaign.name}
+
+
+@pytest.mark.parametrize(
+	"kind, fragment",
+	[
+		("no_user", "Link these sales persons to an employee with a user"),
+		("disabled", "is disabled"),
+		("empty_team", "has no enabled members"),
+	],
+)
+def test_sales_person_problems_are_clear_errors(kind, fragment):
+	if kind == "no_user":
+		person, _ = make_sales_person(with_user=False)
+	elif kind == "disabled":
+		person, _ = make_sales_person(enabled=False)
+	else:
+		person, _ = make_sales_person(with_user=False, is_group=True)
+	campaign = make_campaign()
+	with pytest.raises(frappe.ValidationError) as info:
+		api.assign_activity(make_activity().name, "Campaign", campaign.name, person.name, START)
+	assert fragment in str(info.value)
+	if kind == "no_user":
+		assert person.name in str(info.value)
+	assert not frappe.db.count("Campaign Activity Assignment", {"target_name": campaign.name})
+
+
+def test_only_allowed_targets_and_permitted_users():
+	person, _ = make_sales_person()
+	activity = make_activity()
+	with pytest.raises(frappe.ValidationError):
+		api.assign_activity(activity.name, "User", "Administrator", person.name, START)
+	campaign = make_campaign()
+	frappe.set_user(make_user([]))
+	with pytest.raises(frappe.PermissionError):
+		api.assign_activity(activity.name, "Campaign", campaign.name, person.name, START)
