@@ -9,7 +9,9 @@ campaign_plus.activity.DOCTYPES = ["Campaign", "Campaign Segment", "Lead", "Cont
 campaign_plus.activity.registered = campaign_plus.activity.registered || new Set();
 
 campaign_plus.activity.add_button = function (frm) {
-	if (frm.is_new() || !frappe.model.can_create("Campaign Activity Assignment")) return;
+	// The assignment doctype is "in_create" (no New button in its list), so can_create is always
+	// false: show the button to whoever can see assignments; the server checks "create".
+	if (frm.is_new() || !frappe.model.can_read("Campaign Activity Assignment")) return;
 	frm.add_custom_button(__("Assign Activity"), () => campaign_plus.activity.dialog(frm), __("Actions"));
 	frm.add_custom_button(
 		__("Activity Assignments"),
