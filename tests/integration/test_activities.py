@@ -183,3 +183,26 @@ def test_only_allowed_targets_and_permitted_users():
 	frappe.set_user(make_user([]))
 	with pytest.raises(frappe.PermissionError):
 		api.assign_activity(activity.name, "Campaign", campaign.name, person.name, START)
+
+
+def test_an_opportunity_carries_its_campaign_into_the_tasks():
+	campaign = make_campaign()
+	lead = make_lead()
+	link = get_campaign_link("Opportunity")
+	opportunity = frappe.get_doc(
+		{
+			"doctype": "Opportunity",
+			"opportunity_from": "Lead",
+			"party_name": lead.name,
+			link.fieldname: campaign_link_value(link, campaign.name),
+		}
+	).insert(ignore_permissions=True)
+	person, user = make_sales_person()
+	result = api.assign_activity(make_activity().name, "Opportunity", opportunity.name, person.name, START)
+	todos, events = tasks(result["assignment"])
+	assert {(t.reference_type, t.reference_name, t.cp_campaign, t.allocated_to) for t in todos} == {
+		("Opportunity", opportunity.name, campaign.name, user)
+	}
+	assert (
+		frappe.db.get_value("Campaign Activity Assignment", result["assignment"], "campaign") == campaign.name
+	)
