@@ -18,3 +18,32 @@ def rolled_back_session(site: str):
 	finally:
 		frappe.db.rollback()
 		frappe.destroy()
+
+
+def insert_leads(tag: str, n: int, city: str | None = None) -> list[tuple[str, str, str]]:
+	"""N leads in one bulk insert: (name, first name, email) each."""
+	from frappe.utils import now_datetime
+
+	now = now_datetime()
+	leads = [(f"{tag}-{i:07d}", f"Lead {i}", f"lead{i}@{tag.lower()}.example.com") for i in range(n)]
+	frappe.db.bulk_insert(
+		"Lead",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"first_name",
+			"lead_name",
+			"email_id",
+			"status",
+			"city",
+		],
+		[
+			(name, now, now, "Administrator", "Administrator", first, first, email, "Lead", city)
+			for name, first, email in leads
+		],
+		chunk_size=5000,
+	)
+	return leads

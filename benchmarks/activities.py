@@ -12,8 +12,7 @@ import argparse
 import time
 
 import frappe
-from _site import rolled_back_session
-from frappe.utils import now_datetime
+from _site import insert_leads, rolled_back_session
 
 
 def main():
@@ -29,25 +28,7 @@ def main():
 	with rolled_back_session(args.site):
 		frappe.flags.in_test = True  # create the tasks in this process, not on a worker
 		tag = f"BenchAct-{frappe.generate_hash(length=6)}"
-		now = now_datetime()
-		frappe.db.bulk_insert(
-			"Lead",
-			[
-				"name",
-				"creation",
-				"modified",
-				"owner",
-				"modified_by",
-				"first_name",
-				"lead_name",
-				"status",
-				"city",
-			],
-			[
-				(f"{tag}-{i:06d}", now, now, "Administrator", "Administrator", f"L{i}", f"L{i}", "Lead", tag)
-				for i in range(args.members)
-			],
-		)
+		insert_leads(tag, args.members, city=tag)
 		campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": tag}).insert()
 		segment = frappe.get_doc(
 			{"doctype": "Campaign Segment", "segment_name": tag, "campaign": campaign.name}
@@ -83,7 +64,7 @@ def main():
 		for i in range(sample):
 			frappe.get_doc(
 				{"doctype": "ToDo", "description": "naive", "allocated_to": user, "reference_type": "Lead",
-				 "reference_name": f"{tag}-{i:06d}", "date": "2026-12-01"}
+				 "reference_name": f"{tag}-{i:07d}", "date": "2026-12-01"}
 			).insert(ignore_permissions=True)  # fmt: skip
 		naive = (time.perf_counter() - start) / sample
 

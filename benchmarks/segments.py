@@ -15,8 +15,7 @@ import argparse
 import time
 
 import frappe
-from _site import rolled_back_session
-from frappe.utils import now_datetime
+from _site import insert_leads, rolled_back_session
 
 
 def seconds(fn):
@@ -44,25 +43,7 @@ def main():
 
 	with rolled_back_session(args.site):
 		tag = f"BenchSeg-{frappe.generate_hash(length=6)}"
-		now = now_datetime()
-		rows = [
-			(f"{tag}-{i:07d}", now, now, "Administrator", "Administrator", f"Lead {i}", f"Lead {i}",
-			 f"lead{i}@{tag.lower()}.example.com", "Lead", tag)
-			for i in range(args.leads)
-		]  # fmt: skip
-		fields = [
-			"name",
-			"creation",
-			"modified",
-			"owner",
-			"modified_by",
-			"first_name",
-			"lead_name",
-			"email_id",
-			"status",
-			"city",
-		]
-		frappe.db.bulk_insert("Lead", fields, rows, chunk_size=5000)
+		rows = insert_leads(tag, args.leads, city=tag)
 		campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": tag}).insert()
 		segment = frappe.get_doc(
 			{"doctype": "Campaign Segment", "segment_name": tag, "campaign": campaign.name}
@@ -85,7 +66,7 @@ def main():
 					{"doctype": "Campaign Segment Member", "segment": naive_segment.name, "party_type": "Lead",
 					 "party": name, "party_name": lead_name, "email": email, "campaign_target": 1}
 				).insert(ignore_permissions=True)
-				for name, _c, _m, _o, _mb, _f, lead_name, email, _s, _city in rows[:sample]
+				for name, lead_name, email in rows[:sample]
 			]
 		)  # fmt: skip
 
