@@ -199,7 +199,7 @@ def test_an_opportunity_carries_its_campaign_into_the_tasks():
 	).insert(ignore_permissions=True)
 	person, user = make_sales_person()
 	result = api.assign_activity(make_activity().name, "Opportunity", opportunity.name, person.name, START)
-	todos, events = tasks(result["assignment"])
+	todos, _events = tasks(result["assignment"])
 	assert {(t.reference_type, t.reference_name, t.cp_campaign, t.allocated_to) for t in todos} == {
 		("Opportunity", opportunity.name, campaign.name, user)
 	}

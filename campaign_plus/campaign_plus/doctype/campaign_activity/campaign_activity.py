@@ -15,10 +15,11 @@ class CampaignActivity(Document):
 	from typing import TYPE_CHECKING
 
 	if TYPE_CHECKING:
+		from frappe.types import DF
+
 		from campaign_plus.campaign_plus.doctype.campaign_activity_step.campaign_activity_step import (
 			CampaignActivityStep,
 		)
-		from frappe.types import DF
 
 		activity_name: DF.Data
 		description: DF.SmallText | None
