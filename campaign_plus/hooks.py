@@ -22,6 +22,9 @@ doctype_js = {
 	"Lead": "public/js/activity.js",
 	"Contact": "public/js/activity.js",
 	"Opportunity": "public/js/activity.js",
+	"Quotation": "public/js/campaign_prices.js",
+	"Sales Order": "public/js/campaign_prices.js",
+	"Sales Invoice": "public/js/campaign_prices.js",
 }
 doctype_list_js = {"Campaign": "public/js/campaign_list.js"}
 
@@ -42,6 +45,10 @@ before_uninstall = "campaign_plus.setup.install.before_uninstall"
 doc_events = {
 	"Campaign": {
 		"validate": "campaign_plus.card.campaign.validate",
+		"on_update": "campaign_plus.pricing.activation.deactivate_when_closed",
+	},
+	("Quotation", "Sales Order", "Sales Invoice"): {
+		"before_validate": "campaign_plus.pricing.transactions.apply_campaign",
 	},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 CAMPAIGN = "Campaign"
 UTM_CAMPAIGN = "UTM Campaign"
 SOURCE_DOCTYPES = ("Lead Source", "UTM Source")
-PREFERRED_FIELDNAMES = ("campaign", "campaign_name", "utm_campaign")
+# Per target, the fieldnames to prefer (ERPNext 16 keeps ``utm_campaign`` visible; campaign_plus
+# adds a hidden ``campaign`` there for pricing).
+PREFERRED_FIELDNAMES = {CAMPAIGN: ("campaign", "campaign_name"), UTM_CAMPAIGN: ("utm_campaign", "campaign")}
 PREFERRED_SOURCE_FIELDNAMES = ("source", "utm_source")
 
 
@@ -48,7 +50,7 @@ def choose_campaign_link(fields: Iterable[FieldInfo]) -> CampaignLink | None:
 	"""A direct Link → Campaign wins over a Link → UTM Campaign; None when neither exists."""
 	links = [f for f in fields if f.fieldtype == "Link"]
 	for target in (CAMPAIGN, UTM_CAMPAIGN):
-		field = _pick([f for f in links if f.options == target], PREFERRED_FIELDNAMES)
+		field = _pick([f for f in links if f.options == target], PREFERRED_FIELDNAMES[target])
 		if field:
 			source = _pick([f for f in links if f.options in SOURCE_DOCTYPES], PREFERRED_SOURCE_FIELDNAMES)
 			return CampaignLink(field.fieldname, target, source.fieldname if source else None)

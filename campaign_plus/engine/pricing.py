@@ -8,6 +8,9 @@
 * Activation reconciles: rules are keyed by their source row, so activating again creates the
   missing ones, updates the changed ones and disables the ones whose row is gone — never a
   duplicate. Deactivation disables them all.
+* An item covered by several rows of one campaign takes the most specific one: an item price
+  (priority 20) over an item discount (19) over an item-group discount (18), so ERPNext never
+  sees two campaign rules of the same priority for one item.
 * A customer in the target group of several active campaigns on a date gets the campaign that
   started last (the most recent offer); equal starts are ordered by campaign name.
 """
@@ -37,16 +40,27 @@ class RuleSpec:
 	min_qty: float = 0
 	uom: str | None = None
 	currency: str | None = None
+	valid_from: dt.date | None = None
+	valid_upto: dt.date | None = None
 
 
-def price_rule(key: str, item_code: str, rate: float, min_qty=0, uom=None, currency=None) -> RuleSpec:
+def price_rule(
+	key: str, item_code: str, rate: float, min_qty=0, uom=None, currency=None, **dates
+) -> RuleSpec:
+	"""``dates``: valid_from / valid_upto (the campaign's dates)."""
 	return RuleSpec(
-		key, ITEM_CODE, item_code, "Rate", float(rate), float(min_qty or 0), uom or None, currency
+		key, ITEM_CODE, item_code, "Rate", float(rate), float(min_qty or 0), uom or None, currency, **dates
 	)
 
 
-def discount_rule(key: str, apply_on: str, item: str, discount: float, min_qty=0) -> RuleSpec:
-	return RuleSpec(key, apply_on, item, "Discount Percentage", float(discount), float(min_qty or 0))
+def discount_rule(key: str, apply_on: str, item: str, discount: float, min_qty=0, **dates) -> RuleSpec:
+	return RuleSpec(key, apply_on, item, "Discount Percentage", float(discount), float(min_qty or 0), **dates)
+
+
+def priority(spec: RuleSpec) -> int:
+	if spec.rate_or_discount == "Rate":
+		return PRIORITY
+	return PRIORITY - 1 if spec.apply_on == ITEM_CODE else PRIORITY - 2
 
 
 def check_rows(specs: Iterable[RuleSpec]) -> None:

@@ -147,6 +147,33 @@ CUSTOM_FIELDS["Event"] = [
 	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
 ]
 
+# Campaign prices and line discounts (ERPNext Pricing Rules generated on Activate).
+CUSTOM_FIELDS["Campaign"] += [
+	{"fieldname": "cp_prices_section", "label": "Campaign Prices", "fieldtype": "Section Break",
+	 "insert_after": "campaign_schedules", "collapsible": 1},
+	{"fieldname": "cp_item_prices", "label": "Item Prices", "fieldtype": "Table", "options": "Campaign Item Price",
+	 "insert_after": "cp_prices_section"},
+	{"fieldname": "cp_line_discounts", "label": "Line Discounts", "fieldtype": "Table",
+	 "options": "Campaign Line Discount", "insert_after": "cp_item_prices"},
+	{"fieldname": "cp_prices_active", "label": "Prices Active", "fieldtype": "Check", "insert_after": "cp_line_discounts",
+	 "read_only": 1, "no_copy": 1, "in_standard_filter": 1},
+	{"fieldname": "cp_prices_column_break", "fieldtype": "Column Break", "insert_after": "cp_prices_active"},
+	{"fieldname": "cp_prices_activated_by", "label": "Activated By", "fieldtype": "Link", "options": "User",
+	 "insert_after": "cp_prices_column_break", "read_only": 1, "no_copy": 1},
+	{"fieldname": "cp_prices_activated_on", "label": "Activated On", "fieldtype": "Datetime",
+	 "insert_after": "cp_prices_activated_by", "read_only": 1, "no_copy": 1},
+	{"fieldname": "cp_prices_deactivated_by", "label": "Deactivated By", "fieldtype": "Link", "options": "User",
+	 "insert_after": "cp_prices_activated_on", "read_only": 1, "no_copy": 1},
+	{"fieldname": "cp_prices_deactivated_on", "label": "Deactivated On", "fieldtype": "Datetime",
+	 "insert_after": "cp_prices_deactivated_by", "read_only": 1, "no_copy": 1},
+]  # fmt: skip
+CUSTOM_FIELDS["Pricing Rule"] = [
+	{"fieldname": "cp_campaign", "label": "Generated for Campaign", "fieldtype": "Link", "options": "Campaign",
+	 "insert_after": "campaign", "read_only": 1, "no_copy": 1, "search_index": 1},
+	{"fieldname": "cp_source_row", "label": "Campaign Price Row", "fieldtype": "Data", "insert_after": "cp_campaign",
+	 "read_only": 1, "hidden": 1, "no_copy": 1},
+]  # fmt: skip
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

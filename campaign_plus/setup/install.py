@@ -6,6 +6,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
+from campaign_plus.pricing.transactions import ensure_pricing_fields
 from campaign_plus.sending.stock import restore_stock_sending, stop_stock_sending
 from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, PROPERTY_SETTERS
 
@@ -22,6 +23,7 @@ def after_migrate():
 
 def setup(install: bool = False):
 	make_custom_fields()
+	ensure_pricing_fields()
 	make_property_setters()
 	make_default_statuses(only_if_none=not install)
 	stop_stock_sending()
@@ -98,6 +100,7 @@ def compile_translations():
 
 
 def delete_custom_fields():
+	frappe.db.delete("Custom Field", {"module": MODULE})  # also the ones made per ERPNext version
 	for doctype, fields in CUSTOM_FIELDS.items():
 		fieldnames = [field["fieldname"] for field in fields]
 		frappe.db.delete("Custom Field", {"dt": doctype, "fieldname": ("in", fieldnames)})

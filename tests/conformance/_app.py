@@ -52,6 +52,7 @@ STOCK_FIELDS = {
 	"Campaign Email Schedule": {"send_after_days", "email_template"},
 	"Lead": {"unsubscribed"},
 	"ToDo": {"reference_name"},
+	"Pricing Rule": {"campaign"},
 	"Event": {"description"},
 	"Contact": {"unsubscribed"},
 }  # fmt: skip

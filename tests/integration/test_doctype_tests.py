@@ -5,6 +5,8 @@
 from campaign_plus.campaign_plus.doctype.campaign_activity.test_campaign_activity import *
 from campaign_plus.campaign_plus.doctype.campaign_activity_assignment.test_campaign_activity_assignment import *
 from campaign_plus.campaign_plus.doctype.campaign_activity_step.test_campaign_activity_step import *
+from campaign_plus.campaign_plus.doctype.campaign_item_price.test_campaign_item_price import *
+from campaign_plus.campaign_plus.doctype.campaign_line_discount.test_campaign_line_discount import *
 from campaign_plus.campaign_plus.doctype.campaign_plus_settings.test_campaign_plus_settings import *
 from campaign_plus.campaign_plus.doctype.campaign_segment.test_campaign_segment import *
 from campaign_plus.campaign_plus.doctype.campaign_segment_change.test_campaign_segment_change import *
@@ -13,3 +15,4 @@ from campaign_plus.campaign_plus.doctype.campaign_segment_member.test_campaign_s
 from campaign_plus.campaign_plus.doctype.campaign_segment_step.test_campaign_segment_step import *
 from campaign_plus.campaign_plus.doctype.campaign_send_log.test_campaign_send_log import *
 from campaign_plus.campaign_plus.doctype.campaign_status.test_campaign_status import *
+from campaign_plus.campaign_plus.doctype.campaign_target_customer.test_campaign_target_customer import *

@@ -33,6 +33,7 @@ def test_installed_with_fields_and_default_statuses():
 			assert frappe.db.has_column(doctype, field["fieldname"]) or field["fieldtype"] in (
 				"Column Break",
 				"Section Break",
+				"Table",
 			)
 	assert frappe.get_meta("Campaign").track_changes
 	statuses = {
@@ -55,7 +56,10 @@ def test_install_and_migrate_steps_twice_create_nothing_twice():
 	install.setup(install=True)
 	install.after_migrate()
 	assert _counts() == before
-	assert before[0] == sum(len(fields) for fields in CUSTOM_FIELDS.values())
+	# plus, on ERPNext 16 only, the hidden `campaign` its pricing reads on Quotation / SO / SI
+	per_version = frappe.db.count("Custom Field", {"module": MODULE, "fieldname": "campaign"})
+	assert per_version == (0 if frappe.get_meta("Lead").has_field("campaign_name") else 3)
+	assert before[0] == sum(len(fields) for fields in CUSTOM_FIELDS.values()) + per_version
 	assert before[1] == 1
 
 

@@ -50,6 +50,11 @@ def test_preferred_fieldname_wins_among_several():
 	assert choose_campaign_link(fields).fieldname == "campaign"
 
 
+def test_v16_visible_utm_campaign_wins_over_the_hidden_pricing_field():
+	fields = [*V16["Sales Order"], FieldInfo("campaign", "Link", "UTM Campaign")]
+	assert choose_campaign_link(fields).fieldname == "utm_campaign"
+
+
 def test_non_link_fields_are_ignored():
 	assert choose_campaign_link([FieldInfo("campaign", "Data", "Campaign")]) is None
 	assert choose_campaign_link([]) is None

@@ -82,6 +82,17 @@ def test_reconcile_twice_is_a_fixed_point(before, after):
 	assert {k for k, (_n, _s, enabled) in state.items() if enabled} == set(desired)
 
 
+def test_the_most_specific_row_wins():
+	from campaign_plus.engine.pricing import priority
+
+	rate, item_discount, group_discount = (
+		price_rule("a", "I", 1),
+		discount_rule("b", "Item Code", "I", 5),
+		discount_rule("c", "Item Group", "G", 5),
+	)
+	assert priority(rate) > priority(item_discount) > priority(group_discount)
+
+
 def test_choice_among_several_active_campaigns_is_deterministic():
 	campaigns = [
 		ActiveCampaign("Spring", D(2026, 3, 1), D(2026, 6, 30)),

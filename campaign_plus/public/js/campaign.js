@@ -31,6 +31,41 @@ frappe.ui.form.on("Campaign", {
 		if (frm.doc.cp_status && !frm.is_dirty()) {
 			frm.page.set_indicator(__(frm.doc.cp_status), frm.doc.cp_status_color || "gray");
 		}
+		if (frm.doc.cp_prices_active) {
+			frm.dashboard.set_headline_alert(__("Prices active"), "green");
+		}
+	},
+
+	activate_prices(frm) {
+		frappe.xcall("campaign_plus.pricing.api.get_price_preview", { campaign: frm.doc.name }).then((preview) => {
+			frappe.confirm(
+				__("Activate {0} pricing rules for {1} target customers?", [preview.rules, preview.customers]),
+				() =>
+					frm
+						.call({ method: "campaign_plus.pricing.api.activate_prices", args: { campaign: frm.doc.name }, freeze: true })
+						.then(({ message: r }) => {
+							const skipped = Object.entries(r.not_priceable || {})
+								.map(([party_type, n]) => `${__(party_type)}: ${n}`)
+								.join(", ");
+							frappe.msgprint({
+								title: __("Prices Active"),
+								indicator: "green",
+								message:
+									__("{0} customers; rules created {1}, updated {2}, disabled {3}.", [r.customers, r.created, r.updated, r.disabled]) +
+									(skipped ? "<br>" + __("Not priceable (no customer): {0}", [frappe.utils.escape_html(skipped)]) : ""),
+							});
+							frm.reload_doc();
+						})
+			);
+		});
+	},
+
+	deactivate_prices(frm) {
+		frappe.confirm(__("Switch this campaign's prices off?"), () =>
+			frm
+				.call({ method: "campaign_plus.pricing.api.deactivate_prices", args: { campaign: frm.doc.name }, freeze: true })
+				.then(() => frm.reload_doc())
+		);
 	},
 
 	add_view_buttons(frm) {
@@ -48,14 +83,21 @@ frappe.ui.form.on("Campaign", {
 				__("View")
 			);
 		}
-		frm.add_custom_button(
-			__("Send Log"),
-			() => {
-				frappe.route_options = { campaign: frm.doc.name };
-				frappe.set_route("List", "Campaign Send Log");
-			},
-			__("View")
-		);
+		for (const [doctype, label] of [
+			["Campaign Send Log", () => __("Send Log")],
+			["Campaign Segment", () => __("Segments")],
+			["Campaign Target Customer", () => __("Target Customers")],
+			["Pricing Rule", () => __("Pricing Rules")],
+		]) {
+			frm.add_custom_button(
+				label(),
+				() => {
+					frappe.route_options = doctype === "Pricing Rule" ? { cp_campaign: frm.doc.name } : { campaign: frm.doc.name };
+					frappe.set_route("List", doctype);
+				},
+				__("View")
+			);
+		}
 	},
 
 	add_action_buttons(frm) {
@@ -64,6 +106,13 @@ frappe.ui.form.on("Campaign", {
 			frm.add_custom_button(__("Send Due Emails Now"), () => frm.trigger("send_due_emails_now"), __("Actions"));
 			frm.add_custom_button(__("Send Test Email"), () => frm.trigger("send_test_email"), __("Actions"));
 			frm.add_custom_button(__("Preview Schedule"), () => frm.trigger("preview_schedule"), __("Actions"));
+		}
+		if (frappe.user.has_role(["Sales Manager", "System Manager"])) {
+			if (frm.doc.cp_prices_active) {
+				frm.add_custom_button(__("Deactivate Prices"), () => frm.trigger("deactivate_prices"), __("Actions"));
+			} else if ((frm.doc.cp_item_prices || []).length || (frm.doc.cp_line_discounts || []).length) {
+				frm.add_custom_button(__("Activate Prices"), () => frm.trigger("activate_prices"), __("Actions"));
+			}
 		}
 		const next = frm.campaign_plus.next_status;
 		if (!next) return;

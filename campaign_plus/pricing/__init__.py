@@ -1,0 +1,3 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Campaign prices: activation into ERPNext Pricing Rules, the target group, transactions."""

@@ -1,0 +1,40 @@
+// Copyright (c) 2026, campaign_plus contributors
+// For license information, please see license.txt
+
+// Quotation / Sales Order / Sales Invoice: when the customer is a target of a campaign whose
+// prices are active, set the campaign (the server does the same, and refuses non-targets).
+frappe.provide("campaign_plus.prices");
+
+campaign_plus.prices.DOCTYPES = ["Quotation", "Sales Order", "Sales Invoice"];
+campaign_plus.prices.registered = campaign_plus.prices.registered || new Set();
+
+campaign_plus.prices.set_campaign = function (frm) {
+	const customer = frm.doc.customer || (frm.doc.quotation_to === "Customer" ? frm.doc.party_name : null);
+	const date = frm.doc.transaction_date || frm.doc.posting_date;
+	if (!customer || !date || frm.doc.docstatus !== 0) return;
+	frappe
+		.xcall("campaign_plus.pricing.api.get_campaign_for", { doctype: frm.doctype, customer, date })
+		.then((result) => {
+			if (!result || frm.doc[result.fieldname] === result.value) return;
+			frm.set_value(result.fieldname, result.value);
+			if (result.fieldname !== "campaign" && frm.fields_dict.campaign) frm.set_value("campaign", result.value);
+			frappe.show_alert({ message: __("Campaign {0} applies to this customer", [result.campaign]), indicator: "green" });
+			if (frm.cscript && frm.cscript.apply_pricing_rule) frm.cscript.apply_pricing_rule();
+		});
+};
+
+for (const doctype of campaign_plus.prices.DOCTYPES) {
+	if (campaign_plus.prices.registered.has(doctype)) continue;
+	campaign_plus.prices.registered.add(doctype);
+	frappe.ui.form.on(doctype, {
+		customer(frm) {
+			campaign_plus.prices.set_campaign(frm);
+		},
+		party_name(frm) {
+			campaign_plus.prices.set_campaign(frm);
+		},
+		utm_campaign(frm) {
+			if (frm.fields_dict.campaign && frm.doc.campaign !== frm.doc.utm_campaign) frm.set_value("campaign", frm.doc.utm_campaign);
+		},
+	});
+}
