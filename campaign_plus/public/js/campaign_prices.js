@@ -12,6 +12,10 @@ campaign_plus.prices.set_campaign = function (frm) {
 	const customer = frm.doc.customer || (frm.doc.quotation_to === "Customer" ? frm.doc.party_name : null);
 	const date = frm.doc.transaction_date || frm.doc.posting_date;
 	if (!customer || !date || frm.doc.docstatus !== 0) return;
+	// ERPNext may fire the customer event twice in a row: ask once per customer and date.
+	const key = `${customer}|${date}`;
+	if (frm.campaign_plus_price_key === key) return;
+	frm.campaign_plus_price_key = key;
 	frappe
 		.xcall("campaign_plus.pricing.api.get_campaign_for", { doctype: frm.doctype, customer, date })
 		.then((result) => {
