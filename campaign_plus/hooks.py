@@ -59,6 +59,7 @@ doc_events = {
 # ------------------------
 scheduler_events = {
 	"hourly": ["campaign_plus.sending.planner.plan_all"],
+	"daily": ["campaign_plus.stats.aggregate.refresh_all"],
 	"cron": {"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"]},
 }
 

@@ -4,7 +4,7 @@
 
 Cost is the sum of the campaign's non-canceled entries and interactions. Response rate is
 responded / contacted; cost and duration per response divide by the responded parties; ROI is
-(revenue − cost) / cost; budget used is cost / budget. A ratio with a zero denominator is None
+(revenue - cost) / cost; budget used is cost / budget. A ratio with a zero denominator is None
 (shown empty), never a division error.
 """
 

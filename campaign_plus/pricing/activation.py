@@ -26,6 +26,7 @@ from campaign_plus.engine.pricing import (
 from campaign_plus.errors import translated_rule_errors
 from campaign_plus.links import campaign_link_value
 from campaign_plus.sending.ledger import STANDARD_COLUMNS
+from campaign_plus.stats.entries import add_entry
 
 TARGETS = "tabCampaign Target Customer"
 
@@ -201,6 +202,12 @@ def activate(campaign: str) -> dict:
 			"cp_prices_activated_on": now_datetime(),
 		},
 	)
+	add_entry(
+		campaign,
+		"Prices Activated",
+		_("Prices activated for {0} customers ({1} rules)").format(customers, len(specs)),
+		interactions=0,
+	)
 	return {
 		"customers": customers,
 		"not_priceable": not_priceable,
@@ -232,6 +239,7 @@ def deactivate(campaign: str) -> dict:
 			"cp_prices_deactivated_on": now_datetime(),
 		},
 	)
+	add_entry(campaign, "Prices Deactivated", _("Prices deactivated ({0} rules)").format(len(names)))
 	return {"disabled": len(names)}
 
 

@@ -4,19 +4,20 @@
 
 import frappe
 
+from campaign_plus.permissions import only_for_sales_managers
 from campaign_plus.pricing import activation, transactions
 
 
 @frappe.whitelist(methods=["POST"])
 def activate_prices(campaign: str) -> dict:
-	frappe.only_for(("Sales Manager", "System Manager"))
+	only_for_sales_managers()
 	frappe.get_doc("Campaign", campaign).check_permission("write")
 	return activation.activate(campaign)
 
 
 @frappe.whitelist(methods=["POST"])
 def deactivate_prices(campaign: str) -> dict:
-	frappe.only_for(("Sales Manager", "System Manager"))
+	only_for_sales_managers()
 	frappe.get_doc("Campaign", campaign).check_permission("write")
 	return activation.deactivate(campaign)
 

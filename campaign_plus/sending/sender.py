@@ -78,6 +78,8 @@ def locked_planned_rows(names: list[str]) -> list[dict]:
 			log.party,
 			log.email_template,
 			log.email_campaign,
+			log.step_idx,
+			log.step_label,
 		)
 		.where(log.name.isin(list(names)))
 		.where(log.status == PLANNED)
@@ -379,6 +381,22 @@ def mark_queued(names: list[str], now) -> None:
 		)
 
 
+def record_entries(campaign: str, queued: list) -> None:
+	"""One campaign entry per step of the batch: how many emails it queued."""
+	from campaign_plus.stats.entries import add_entry
+
+	by_step: dict[tuple, int] = defaultdict(int)
+	for row in queued:
+		by_step[(row.step_idx, row.step_label or row.email_template)] += 1
+	for (idx, label), count in sorted(by_step.items(), key=lambda item: item[0][0] or 0):
+		add_entry(
+			campaign,
+			"Email Step Sent",
+			_("Step {0} ({1}): {2} emails queued").format(idx, label, count),
+			interactions=count,
+		)
+
+
 def _send(campaign: str, names: list[str]) -> dict:
 	rows = locked_planned_rows(names)
 	if not rows:
@@ -429,4 +447,5 @@ def _send(campaign: str, names: list[str]) -> dict:
 	mark_queued([row.name for row, _data in items], now)
 	for (reason, error), failed in failures.items():
 		ledger.set_status(failed, FAILED, reason=reason, error=error[:1000])
+	record_entries(campaign, [row for row, _data in items])
 	return {"queued": len(items), "failed": sum(map(len, failures.values())), "skipped": 0}

@@ -174,6 +174,36 @@ CUSTOM_FIELDS["Pricing Rule"] = [
 	 "read_only": 1, "hidden": 1, "no_copy": 1},
 ]  # fmt: skip
 
+# The campaign card's statistics (read-only; "Refresh Statistics" and a nightly job fill them).
+_STATS = [
+	("cp_targets_contacted", "Targets Contacted", "Int"),
+	("cp_targets_responded", "Targets Responded", "Int"),
+	("cp_response_rate", "Response Rate %", "Percent"),
+	("cp_cost", "Cost", "Currency"),
+	("cp_duration", "Duration (Minutes)", "Float"),
+	("cp_cost_per_response", "Cost per Response", "Currency"),
+	("cp_duration_per_response", "Duration per Response (Minutes)", "Float"),
+	("cp_stats_column_break", None, "Column Break"),
+	("cp_leads", "Leads", "Int"),
+	("cp_opportunities", "Opportunities", "Int"),
+	("cp_opportunity_value", "Opportunity Value", "Currency"),
+	("cp_quotations", "Quotations", "Int"),
+	("cp_sales_orders", "Sales Orders", "Int"),
+	("cp_sales_invoices", "Sales Invoices", "Int"),
+	("cp_revenue", "Revenue", "Currency"),
+	("cp_roi", "ROI %", "Percent"),
+	("cp_budget_used", "Budget Used %", "Percent"),
+]
+_after = "cp_statistics_updated_on"
+for _fieldname, _label, _fieldtype in _STATS:
+	_field = {"fieldname": _fieldname, "fieldtype": _fieldtype, "insert_after": _after}
+	if _label:
+		_field.update({"label": _label, "read_only": 1, "no_copy": 1})
+	if _fieldtype == "Currency":
+		_field["options"] = "cp_currency"
+	CUSTOM_FIELDS["Campaign"].append(_field)
+	_after = _fieldname
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

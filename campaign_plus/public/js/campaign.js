@@ -36,6 +36,15 @@ frappe.ui.form.on("Campaign", {
 		}
 	},
 
+	refresh_statistics(frm) {
+		frm.call({
+			method: "campaign_plus.stats.api.refresh_statistics",
+			args: { campaign: frm.doc.name },
+			freeze: true,
+			freeze_message: __("Computing statistics..."),
+		}).then(() => frm.reload_doc());
+	},
+
 	activate_prices(frm) {
 		frappe.xcall("campaign_plus.pricing.api.get_price_preview", { campaign: frm.doc.name }).then((preview) => {
 			frappe.confirm(
@@ -87,6 +96,7 @@ frappe.ui.form.on("Campaign", {
 			["Campaign Send Log", () => __("Send Log")],
 			["Campaign Segment", () => __("Segments")],
 			["Campaign Target Customer", () => __("Target Customers")],
+			["Campaign Entry", () => __("Entries")],
 			["Pricing Rule", () => __("Pricing Rules")],
 		]) {
 			frm.add_custom_button(
@@ -101,6 +111,7 @@ frappe.ui.form.on("Campaign", {
 	},
 
 	add_action_buttons(frm) {
+		frm.add_custom_button(__("Refresh Statistics"), () => frm.trigger("refresh_statistics"), __("Actions"));
 		if (!frm.has_perm("write")) return;
 		if ((frm.doc.campaign_schedules || []).length) {
 			frm.add_custom_button(__("Send Due Emails Now"), () => frm.trigger("send_due_emails_now"), __("Actions"));

@@ -20,6 +20,7 @@ frappe.ui.form.on("Campaign Segment", {
 		}
 		frm.add_custom_button(__("Apply Saved Criteria"), () => frm.events.saved_criteria_dialog(frm), __("Actions"));
 		frm.add_custom_button(__("Go Back"), () => frm.events.go_back(frm), __("Actions"));
+		frm.add_custom_button(__("Log Segment"), () => frm.events.log_segment(frm), __("Actions"));
 	},
 
 	add_view_buttons(frm) {
@@ -122,6 +123,20 @@ frappe.ui.form.on("Campaign Segment", {
 			},
 		});
 		dialog.show();
+	},
+
+	log_segment(frm) {
+		frappe.confirm(__("Log one interaction per campaign-target member, with the unit cost and duration?"), () =>
+			frm
+				.call({ method: "campaign_plus.stats.api.log_segment", args: { segment: frm.doc.name }, freeze: true })
+				.then(({ message }) =>
+					frappe.msgprint({
+						title: __("Segment Logged"),
+						indicator: "green",
+						message: __("{0} interactions logged in campaign entry {1}.", [message.interactions, message.entry]),
+					})
+				)
+		);
 	},
 
 	go_back(frm) {

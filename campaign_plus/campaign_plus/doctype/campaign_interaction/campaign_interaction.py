@@ -1,0 +1,34 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+
+class CampaignInteraction(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		campaign: DF.Link
+		canceled: DF.Check
+		cost: DF.Currency
+		duration: DF.Int
+		entry: DF.Link | None
+		interaction_date: DF.Date
+		interaction_type: DF.Literal["Segment Logged", "Call", "Meeting", "Email", "Task", "Response"]
+		party: DF.DynamicLink
+		party_type: DF.Link
+		segment: DF.Link | None
+	# end: auto-generated types
+
+	pass
+
+
+def on_doctype_update():
+	frappe.db.add_index("Campaign Interaction", ["campaign", "canceled"])
+	frappe.db.add_index("Campaign Interaction", ["entry"])

@@ -1,0 +1,126 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""The campaign card's statistics: a handful of aggregate queries, then the engine's ratios."""
+
+import frappe
+from frappe.utils import flt, now_datetime
+
+from campaign_plus.engine.stats import Figures, compute
+from campaign_plus.links import campaign_link_value, get_campaign_links
+
+STAT_FIELDS = {
+	"cp_targets_contacted": lambda s: s.figures.contacted,
+	"cp_targets_responded": lambda s: s.figures.responded,
+	"cp_response_rate": lambda s: s.response_rate,
+	"cp_cost": lambda s: s.figures.cost,
+	"cp_duration": lambda s: s.figures.duration,
+	"cp_cost_per_response": lambda s: s.cost_per_response,
+	"cp_duration_per_response": lambda s: s.duration_per_response,
+	"cp_leads": lambda s: s.figures.leads,
+	"cp_opportunities": lambda s: s.figures.opportunities,
+	"cp_opportunity_value": lambda s: s.figures.opportunity_value,
+	"cp_quotations": lambda s: s.figures.quotations,
+	"cp_sales_orders": lambda s: s.figures.sales_orders,
+	"cp_sales_invoices": lambda s: s.figures.sales_invoices,
+	"cp_revenue": lambda s: s.figures.revenue,
+	"cp_roi": lambda s: s.roi,
+	"cp_budget_used": lambda s: s.budget_used,
+}
+
+# How a document names its party, for responses.
+PARTY_SQL = {
+	"Lead": ("'Lead'", "`name`"),
+	"Opportunity": ("`opportunity_from`", "`party_name`"),
+	"Quotation": ("`quotation_to`", "`party_name`"),
+	"Sales Order": ("'Customer'", "`customer`"),
+}
+
+
+def _one(sql: str, values: dict):
+	return frappe.db.sql(sql, values)[0]
+
+
+def figures(campaign: str) -> Figures:
+	values = {"campaign": campaign}
+	cost, duration = _one(
+		"SELECT SUM(`cost`), SUM(`duration`) FROM `tabCampaign Entry` WHERE `campaign` = %(campaign)s AND `canceled` = 0",
+		values,
+	)
+	loose_cost, loose_duration = _one(
+		"""SELECT SUM(`cost`), SUM(`duration`) FROM `tabCampaign Interaction`
+		WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND IFNULL(`entry`, '') = ''""",
+		values,
+	)
+	(contacted,) = _one(
+		"""SELECT COUNT(*) FROM (
+			SELECT `party_type`, `party` FROM `tabCampaign Interaction`
+			WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND `interaction_type` != 'Response'
+			UNION SELECT `party_type`, `party` FROM `tabCampaign Send Log`
+			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent')
+		) contacted""",
+		values,
+	)
+	links = get_campaign_links()
+	responses = [
+		"""SELECT `party_type`, `party` FROM `tabCampaign Interaction`
+		WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND `interaction_type` = 'Response'"""
+	]
+	counts: dict[str, tuple[int, float]] = {}
+	for doctype, link in links.items():
+		values[f"value_{len(counts)}"] = campaign_link_value(link, campaign)
+		condition = f"`{link.fieldname}` = %(value_{len(counts)})s AND `docstatus` < 2"
+		if doctype in ("Sales Order", "Sales Invoice"):
+			condition += " AND `docstatus` = 1"
+		if doctype in PARTY_SQL:
+			party_type, party = PARTY_SQL[doctype]
+			responses.append(f"SELECT {party_type}, {party} FROM `tab{doctype}` WHERE {condition}")
+		amount = {
+			"Opportunity": "`opportunity_amount`",
+			"Sales Invoice": "`base_net_total`",
+			"Sales Order": "`base_net_total`",
+		}.get(doctype, "0")
+		if amount != "0" and not frappe.get_meta(doctype).has_field(amount.strip("`")):
+			amount = "0"
+		counts[doctype] = _one(
+			f"SELECT COUNT(*), SUM({amount}) FROM `tab{doctype}` WHERE {condition}", values
+		)
+	(responded,) = _one("SELECT COUNT(*) FROM (" + " UNION ".join(responses) + ") responded", values)
+
+	def count(doctype):
+		return int(counts.get(doctype, (0, 0))[0] or 0)
+
+	return Figures(
+		contacted=int(contacted or 0),
+		responded=int(responded or 0),
+		cost=flt(cost) + flt(loose_cost),
+		duration=flt(duration) + flt(loose_duration),
+		leads=count("Lead"),
+		opportunities=count("Opportunity"),
+		opportunity_value=flt(counts.get("Opportunity", (0, 0))[1]),
+		quotations=count("Quotation"),
+		sales_orders=count("Sales Order"),
+		sales_invoices=count("Sales Invoice"),
+		revenue=flt(counts.get("Sales Invoice", (0, 0))[1]),
+		budget=flt(frappe.db.get_value("Campaign", campaign, "cp_budget")),
+	)
+
+
+def refresh(campaign: str) -> dict:
+	stats = compute(figures(campaign))
+	# None (no denominator) is stored as 0: the columns are not nullable.
+	values = {field: getter(stats) or 0 for field, getter in STAT_FIELDS.items()}
+	frappe.db.set_value(
+		"Campaign", campaign, {**values, "cp_statistics_updated_on": now_datetime()}, update_modified=False
+	)
+	return values
+
+
+def refresh_all() -> None:
+	"""Nightly: every campaign's statistics, one transaction each."""
+	for campaign in frappe.get_all("Campaign", pluck="name"):
+		try:
+			refresh(campaign)
+			frappe.db.commit()
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(title=f"Campaign Plus: statistics of {campaign}")

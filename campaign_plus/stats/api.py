@@ -1,0 +1,28 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Whitelisted methods: Refresh Statistics, Log Segment, Cancel Entry."""
+
+import frappe
+
+from campaign_plus.permissions import only_for_sales_managers
+from campaign_plus.stats import aggregate, entries
+
+
+@frappe.whitelist(methods=["POST"])
+def refresh_statistics(campaign: str) -> dict:
+	frappe.get_doc("Campaign", campaign).check_permission("read")
+	return aggregate.refresh(campaign)
+
+
+@frappe.whitelist(methods=["POST"])
+def log_segment(segment: str) -> dict:
+	frappe.get_doc("Campaign Segment", segment).check_permission("write")
+	frappe.has_permission("Campaign Entry", "create", throw=True)
+	return entries.log_segment(segment)
+
+
+@frappe.whitelist(methods=["POST"])
+def cancel_entry(entry: str) -> dict:
+	only_for_sales_managers()
+	frappe.get_doc("Campaign Entry", entry).check_permission("write")
+	return entries.cancel_entry(entry)
