@@ -24,6 +24,7 @@ def after_migrate():
 def setup(install: bool = False):
 	make_custom_fields()
 	ensure_pricing_fields()
+	ensure_campaign_indexes()
 	make_property_setters()
 	make_default_statuses(only_if_none=not install)
 	stop_stock_sending()
@@ -84,6 +85,15 @@ def make_default_statuses(only_if_none: bool = False):
 		for row in ready:
 			frappe.get_doc({"doctype": "Campaign Status", **row}).insert(ignore_permissions=True)
 			pending = [p for p in pending if p["code"] != row["code"]]
+
+
+def ensure_campaign_indexes():
+	"""Index the campaign link of Lead, Opportunity, Quotation, Sales Order and Sales Invoice:
+	the statistics and the View buttons filter on it."""
+	from campaign_plus.links import get_campaign_links
+
+	for doctype, link in get_campaign_links().items():
+		frappe.db.add_index(doctype, [link.fieldname])
 
 
 def compile_translations():

@@ -73,7 +73,9 @@ def figures(campaign: str) -> Figures:
 			condition += " AND `docstatus` = 1"
 		if doctype in PARTY_SQL:
 			party_type, party = PARTY_SQL[doctype]
-			responses.append(f"SELECT {party_type}, {party} FROM `tab{doctype}` WHERE {condition}")
+			responses.append(
+				f"SELECT {party_type} AS party_type, {party} AS party FROM `tab{doctype}` WHERE {condition}"
+			)
 		amount = {
 			"Opportunity": "`opportunity_amount`",
 			"Sales Invoice": "`base_net_total`",
@@ -84,7 +86,9 @@ def figures(campaign: str) -> Figures:
 		counts[doctype] = _one(
 			f"SELECT COUNT(*), SUM({amount}) FROM `tab{doctype}` WHERE {condition}", values
 		)
-	(responded,) = _one("SELECT COUNT(*) FROM (" + " UNION ".join(responses) + ") responded", values)
+	# COUNT(DISTINCT …) over UNION ALL: one in-memory set instead of UNION's temporary table.
+	responded_rows = " UNION ALL ".join(responses)
+	(responded,) = _one(f"SELECT COUNT(DISTINCT party_type, party) FROM ({responded_rows}) responded", values)
 
 	def count(doctype):
 		return int(counts.get(doctype, (0, 0))[0] or 0)
