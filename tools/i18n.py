@@ -58,6 +58,8 @@ def _js_messages(path: Path) -> list[tuple[str, str]]:
 
 def _doctype_messages(path: Path) -> list[tuple[str, str]]:
 	data = json.loads(path.read_text())
+	if isinstance(data, dict) and data.get("doctype") == "Report":
+		return [(data["name"], str(path.relative_to(ROOT)))]
 	if not isinstance(data, dict) or data.get("doctype") != "DocType":
 		return []
 	where = str(path.relative_to(ROOT))

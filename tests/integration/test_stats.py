@@ -88,3 +88,20 @@ def test_cancel_needs_a_sales_manager_and_delete_a_canceled_entry():
 	frappe.set_user(make_user(["Sales User"]))
 	with pytest.raises(frappe.PermissionError):
 		api.cancel_entry(entry)
+
+
+def test_campaign_roi_report_filters_and_figures():
+	from campaign_plus.campaign_plus.report.campaign_roi.campaign_roi import execute
+
+	company = frappe.get_all("Company", pluck="name", limit=1)[0]
+	spring = make_campaign(
+		cp_company=company, cp_start_date="2031-03-01", cp_end_date="2031-05-31", cp_budget=1000
+	)
+	autumn = make_campaign(cp_company=company, cp_start_date="2031-09-01", cp_end_date="2031-10-31")
+	entries.add_entry(spring.name, "Manual", "Posters", cost=250)
+	columns, rows = execute({"company": company, "from_date": "2031-04-01", "to_date": "2031-06-30"})
+	assert "roi" in {c["fieldname"] for c in columns}
+	by_campaign = {row["campaign"]: row for row in rows}
+	assert spring.name in by_campaign and autumn.name not in by_campaign
+	assert by_campaign[spring.name]["cost"] == 250
+	assert by_campaign[spring.name]["roi"] == -100
