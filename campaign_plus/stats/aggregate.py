@@ -119,6 +119,34 @@ def refresh(campaign: str) -> dict:
 	return values
 
 
+def charts(campaign: str, days: int) -> dict:
+	f = figures(campaign)
+	rows = frappe.db.sql(
+		"""SELECT DATE(COALESCE(`sent_on`, `queued_on`, `creation`)) AS day, `status`, COUNT(*) AS n
+		FROM `tabCampaign Send Log`
+		WHERE `campaign` = %(campaign)s AND `creation` >= DATE_SUB(CURDATE(), INTERVAL %(days)s DAY)
+		GROUP BY day, `status` ORDER BY day""",
+		{"campaign": campaign, "days": days},
+		as_dict=True,
+	)
+	dates = sorted({str(row.day) for row in rows})
+	statuses = sorted({row.status for row in rows})
+	counts = {(str(row.day), row.status): row.n for row in rows}
+	return {
+		"funnel": {
+			"labels": ["Leads", "Opportunities", "Quotations", "Sales Orders"],
+			"values": [f.leads, f.opportunities, f.quotations, f.sales_orders],
+		},
+		"emails": {
+			"labels": dates,
+			"datasets": [
+				{"name": status, "values": [counts.get((day, status), 0) for day in dates]}
+				for status in statuses
+			],
+		},
+	}
+
+
 def refresh_all() -> None:
 	"""Nightly: every campaign's statistics, one transaction each."""
 	for campaign in frappe.get_all("Campaign", pluck="name"):

@@ -26,3 +26,10 @@ def cancel_entry(entry: str) -> dict:
 	only_for_sales_managers()
 	frappe.get_doc("Campaign Entry", entry).check_permission("write")
 	return entries.cancel_entry(entry)
+
+
+@frappe.whitelist()
+def get_charts(campaign: str, days: int = 30) -> dict:
+	"""The Campaign dashboard's charts: the pipeline funnel and the emails per day by status."""
+	frappe.get_doc("Campaign", campaign).check_permission("read")
+	return aggregate.charts(campaign, min(max(int(days), 1), 366))

@@ -105,3 +105,12 @@ def test_campaign_roi_report_filters_and_figures():
 	assert spring.name in by_campaign and autumn.name not in by_campaign
 	assert by_campaign[spring.name]["cost"] == 250
 	assert by_campaign[spring.name]["roi"] == -100
+
+
+def test_dashboard_charts_data():
+	campaign = make_campaign()
+	frappe.get_doc({"doctype": "Lead", "first_name": "Chart", **linked("Lead", campaign.name)}).insert()
+	charts = api.get_charts(campaign.name)
+	assert charts["funnel"]["labels"] == ["Leads", "Opportunities", "Quotations", "Sales Orders"]
+	assert charts["funnel"]["values"] == [1, 0, 0, 0]
+	assert charts["emails"] == {"labels": [], "datasets": []}

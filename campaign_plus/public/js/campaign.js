@@ -25,6 +25,7 @@ frappe.ui.form.on("Campaign", {
 				frm.trigger("add_action_buttons");
 				frm.trigger("set_status_query");
 			});
+		frm.trigger("render_charts");
 	},
 
 	set_status_indicator(frm) {
@@ -34,6 +35,37 @@ frappe.ui.form.on("Campaign", {
 		if (frm.doc.cp_prices_active) {
 			frm.dashboard.set_headline_alert(__("Prices active"), "green");
 		}
+	},
+
+	render_charts(frm) {
+		frappe.xcall("campaign_plus.stats.api.get_charts", { campaign: frm.doc.name }).then(({ funnel, emails }) => {
+			const id = `campaign-plus-charts-${frappe.utils.get_random(6)}`;
+			frm.dashboard.add_section(
+				`<div class="row">
+					<div class="col-sm-6"><div class="text-muted small">${__("Pipeline")}</div><div id="${id}-funnel"></div></div>
+					<div class="col-sm-6"><div class="text-muted small">${__("Emails per Day")}</div><div id="${id}-emails"></div></div>
+				</div>`,
+				__("Campaign Statistics")
+			);
+			new frappe.Chart(`#${id}-funnel`, {
+				type: "bar",
+				height: 200,
+				data: { labels: funnel.labels.map((label) => __(label)), datasets: [{ values: funnel.values }] },
+			});
+			if (emails.labels.length) {
+				new frappe.Chart(`#${id}-emails`, {
+					type: "bar",
+					height: 200,
+					barOptions: { stacked: 1 },
+					data: {
+						labels: emails.labels.map((day) => frappe.datetime.str_to_user(day)),
+						datasets: emails.datasets.map((d) => ({ name: __(d.name), values: d.values })),
+					},
+				});
+			} else {
+				$(`#${id}-emails`).html(`<p class="text-muted small">${__("No campaign email yet.")}</p>`);
+			}
+		});
 	},
 
 	refresh_statistics(frm) {
