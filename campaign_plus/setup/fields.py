@@ -134,7 +134,7 @@ CUSTOM_FIELDS["Contact"] = [dict(_EXCLUDE)]
 
 # To-dos and events made by campaign activities carry their campaign and assignment.
 _TASK_LINKS = [
-	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1},
+	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1, "search_index": 1},
 	{"fieldname": "cp_activity_assignment", "label": "Activity Assignment", "fieldtype": "Link",
 	 "options": "Campaign Activity Assignment", "read_only": 1, "search_index": 1},
 ]  # fmt: skip

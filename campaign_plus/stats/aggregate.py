@@ -1,6 +1,10 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""The campaign card's statistics: a handful of aggregate queries, then the engine's ratios."""
+"""The campaign card's statistics: a handful of aggregate queries, then the engine's ratios.
+
+Contacted parties: interactions, campaign emails queued or sent, and campaign activities done
+(closed to-dos, completed meetings) about a lead, contact, customer or opportunity.
+"""
 
 import frappe
 from frappe.utils import flt, now_datetime
@@ -57,6 +61,12 @@ def figures(campaign: str) -> Figures:
 			WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND `interaction_type` != 'Response'
 			UNION SELECT `party_type`, `party` FROM `tabCampaign Send Log`
 			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent')
+			UNION SELECT `reference_type`, `reference_name` FROM `tabToDo`
+			WHERE `cp_campaign` = %(campaign)s AND `status` = 'Closed'
+				AND `reference_type` IN ('Lead', 'Contact', 'Customer', 'Opportunity')
+			UNION SELECT p.`reference_doctype`, p.`reference_docname` FROM `tabEvent` e
+			JOIN `tabEvent Participants` p ON p.`parent` = e.`name` AND p.`parenttype` = 'Event'
+			WHERE e.`cp_campaign` = %(campaign)s AND e.`status` IN ('Completed', 'Closed')
 		) contacted""",
 		values,
 	)

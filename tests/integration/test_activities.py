@@ -206,3 +206,19 @@ def test_an_opportunity_carries_its_campaign_into_the_tasks():
 	assert (
 		frappe.db.get_value("Campaign Activity Assignment", result["assignment"], "campaign") == campaign.name
 	)
+
+
+def test_completed_tasks_count_as_contacts_in_the_statistics():
+	from campaign_plus.stats.api import refresh_statistics
+
+	campaign = make_campaign()
+	lead = make_lead()
+	link = get_campaign_link("Lead")
+	frappe.db.set_value("Lead", lead.name, link.fieldname, campaign_link_value(link, campaign.name))
+	person, _user = make_sales_person()
+	result = api.assign_activity(make_activity().name, "Lead", lead.name, person.name, START)
+	assert refresh_statistics(campaign.name)["cp_targets_contacted"] == 0
+	frappe.db.set_value(
+		"ToDo", {"cp_activity_assignment": result["assignment"], "date": START}, "status", "Closed"
+	)
+	assert refresh_statistics(campaign.name)["cp_targets_contacted"] == 1
