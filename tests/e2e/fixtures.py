@@ -1,0 +1,118 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Create (and later delete) the data the browser tests click through, committed on the site.
+
+Run with the bench's Python in sites/: ``fixtures.py SITE create`` prints the names as JSON;
+``fixtures.py SITE delete TAG`` removes everything made under that tag.
+"""
+
+import json
+import sys
+
+import frappe
+
+TAG_FIELD = "e2e"
+
+
+def create(tag: str) -> dict:
+	from campaign_plus.segments import api as segments
+
+	frappe.flags.in_test = True
+	template = frappe.get_doc(
+		{
+			"doctype": "Email Template",
+			"name": f"E2E {tag}",
+			"subject": "Hello {{ doc.first_name }}",
+			"response": "<p>Hi</p>",
+		}
+	).insert()
+	group = frappe.get_all("Item Group", filters={"is_group": 0}, pluck="name", limit=1)[0]
+	item = frappe.get_doc(
+		{
+			"doctype": "Item",
+			"item_code": f"E2E-{tag}",
+			"item_group": group,
+			"stock_uom": "Nos",
+			"is_stock_item": 0,
+		}
+	).insert()
+	customer = frappe.get_doc(
+		{"doctype": "Customer", "customer_name": f"E2E Customer {tag}", "customer_type": "Company"}
+	).insert()
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Campaign",
+			"campaign_name": f"E2E {tag}",
+			"cp_start_date": frappe.utils.add_days(frappe.utils.today(), -1),
+			"cp_end_date": frappe.utils.add_days(frappe.utils.today(), 30),
+			"cp_budget": 1000,
+			"campaign_schedules": [
+				{"email_template": template.name, "send_after_days": 0, "cp_step_label": "Welcome"}
+			],
+			"cp_item_prices": [{"item_code": item.name, "rate": 5}],
+		}
+	).insert()
+	leads = []
+	for i in range(3):
+		lead = frappe.get_doc(
+			{
+				"doctype": "Lead",
+				"first_name": f"E2E {i}",
+				"email_id": f"e2e{i}-{tag.lower()}@example.com",
+				"city": f"E2E-{tag}",
+			}
+		).insert()
+		frappe.get_doc(
+			{"doctype": "Email Campaign", "campaign_name": campaign.name, "email_campaign_for": "Lead",
+			 "recipient": lead.name, "start_date": frappe.utils.today(), "sender": "Administrator"}
+		).insert()  # fmt: skip
+		leads.append(lead.name)
+	segment = frappe.get_doc(
+		{"doctype": "Campaign Segment", "segment_name": f"E2E {tag}", "campaign": campaign.name}
+	).insert()
+	segments.add_members(segment.name, "Customer", [["name", "=", customer.name]])
+	frappe.db.commit()
+	return {"campaign": campaign.name, "segment": segment.name, "leads": leads, "city": f"E2E-{tag}"}
+
+
+def delete(tag: str) -> None:
+	campaign = f"E2E {tag}"
+	for doctype, filters in (
+		("Pricing Rule", {"cp_campaign": campaign}),
+		("Campaign Target Customer", {"campaign": campaign}),
+		("Campaign Entry", {"campaign": campaign}),
+		("Campaign Interaction", {"campaign": campaign}),
+		("Campaign Send Log", {"campaign": campaign}),
+		("Email Campaign", {"campaign_name": campaign}),
+	):
+		frappe.db.delete(doctype, filters)
+	for name in frappe.get_all("Campaign Segment", filters={"campaign": campaign}, pluck="name"):
+		frappe.delete_doc("Campaign Segment", name, force=True)
+	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
+		frappe.delete_doc("Lead", name, force=True)
+	for doctype, name in (
+		("Campaign", campaign),
+		("Email Template", f"E2E {tag}"),
+		("Customer", f"E2E Customer {tag}"),
+		("Item", f"E2E-{tag}"),
+	):
+		if frappe.db.exists(doctype, name):
+			frappe.delete_doc(doctype, name, force=True)
+	frappe.db.delete("Item Price", {"item_code": f"E2E-{tag}"})
+	if frappe.db.exists("DocType", "UTM Campaign"):
+		frappe.db.delete("UTM Campaign", {"name": campaign})
+	frappe.db.commit()
+
+
+if __name__ == "__main__":
+	site, action, *rest = sys.argv[1:]
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	try:
+		if action == "create":
+			print(json.dumps(create(rest[0])))
+		else:
+			delete(rest[0])
+	finally:
+		frappe.destroy()
