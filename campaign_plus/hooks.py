@@ -52,6 +52,7 @@ doc_events = {
 	},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
+		"after_insert": "campaign_plus.stats.responses.record_reply",
 	},
 }
 

@@ -58,8 +58,13 @@ def _js_messages(path: Path) -> list[tuple[str, str]]:
 
 def _doctype_messages(path: Path) -> list[tuple[str, str]]:
 	data = json.loads(path.read_text())
-	if isinstance(data, dict) and data.get("doctype") == "Report":
-		return [(data["name"], str(path.relative_to(ROOT)))]
+	where = str(path.relative_to(ROOT))
+	if isinstance(data, dict) and data.get("doctype") in ("Report", "Number Card"):
+		return [(data.get("label") or data["name"], where)]
+	if isinstance(data, dict) and data.get("doctype") == "Workspace":
+		labels = [data["label"]] + [link["label"] for link in data.get("links", [])]
+		labels += [shortcut["label"] for shortcut in data.get("shortcuts", [])]
+		return [(label, where) for label in dict.fromkeys(labels)]
 	if not isinstance(data, dict) or data.get("doctype") != "DocType":
 		return []
 	where = str(path.relative_to(ROOT))

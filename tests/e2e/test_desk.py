@@ -25,25 +25,33 @@ def click_item(page, label):
 	).first.click()
 
 
-def test_view_buttons_land_on_filtered_lists(page, base_url, data):
+VIEWS = (
+	("Leads", "lead"),
+	("Opportunities", "opportunity"),
+	("Quotations", "quotation"),
+	("Sales Orders", "sales-order"),
+	("Sales Invoices", "sales-invoice"),
+	("Send Log", "campaign-send-log"),
+	("Segments", "campaign-segment"),
+	("Target Customers", "campaign-target-customer"),
+	("Entries", "campaign-entry"),
+	("Pricing Rules", "pricing-rule"),
+)
+
+
+def test_each_view_button_lands_on_its_filtered_list(page, base_url, data):
 	open_form(page, base_url, "campaign", data["campaign"])
-	assert menu(page, "View")[:6] == [
-		"Leads",
-		"Opportunities",
-		"Quotations",
-		"Sales Orders",
-		"Sales Invoices",
-		"Send Log",
-	]
-	for label, slug, field in (("Leads", "lead", "campaign"), ("Send Log", "campaign-send-log", "campaign")):
-		click_item(page, label)
-		page.wait_for_url(re.compile(f"/{slug}\\?.*{field}"), timeout=20000)
-		assert field in page.url and quote(data["campaign"]).replace("%20", "+") in page.url.replace(
-			"%20", "+"
-		)
+	labels = menu(page, "View")
+	assert [label for label, _slug in VIEWS] == [label for label in labels if label in dict(VIEWS)]
+	page.keyboard.press("Escape")
+	campaign = quote(data["campaign"]).replace("%20", "+")
+	for label, slug in VIEWS:
 		open_form(page, base_url, "campaign", data["campaign"])
 		menu(page, "View")
-	page.keyboard.press("Escape")
+		click_item(page, label)
+		# campaign_name / campaign (v15), utm_campaign (v16), cp_campaign (pricing rules)
+		page.wait_for_url(re.compile(f"/{slug}\\?.*campaign"), timeout=20000)
+		assert campaign in page.url.replace("%20", "+"), (label, page.url)
 
 
 def test_preview_schedule_shows_the_calendar(page, base_url, data):
@@ -97,3 +105,12 @@ def test_activate_prices_and_statistics(page, base_url, data):
 	)
 	assert stats["updated"]
 	assert page.locator(".frappe-chart").count() >= 1  # the pipeline; emails only once some are planned
+
+
+def test_workspace_shows_number_cards_shortcuts_and_links(page, base_url, data):
+	page.goto(f"{base_url}/app/campaign-plus")
+	page.wait_for_selector(".number-widget-box", timeout=60000)
+	page.wait_for_timeout(2000)
+	assert page.locator(".number-widget-box").count() == 3
+	assert page.locator(".shortcut-widget-box").count() == 3
+	assert page.locator(".links-widget-box").count() == 5

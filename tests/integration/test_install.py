@@ -116,3 +116,20 @@ def _statements(code: str) -> list[str]:
 	tree = ast.parse(textwrap.dedent(block))
 	body = next(node for node in tree.body if isinstance(node, ast.If)).body
 	return sorted(ast.unparse(statement) for statement in body)
+
+
+def test_workspace_and_number_cards_are_installed_and_count():
+	import json
+
+	from frappe.desk.doctype.number_card.number_card import get_result
+
+	workspace = frappe.get_doc("Workspace", "Campaign Plus")
+	assert {card.number_card_name for card in workspace.number_cards} == {
+		"Open Campaigns",
+		"Campaign Emails Sent (Last 1 Month)",
+		"Campaign Responses (Last 1 Month)",
+	}
+	assert {"Campaign", "Campaign Segment", "Campaign ROI"} <= {s.link_to for s in workspace.shortcuts}
+	before = get_result(frappe.get_doc("Number Card", "Open Campaigns").as_dict(), json.dumps([]))
+	make_campaign()  # Planned: open
+	assert get_result(frappe.get_doc("Number Card", "Open Campaigns").as_dict(), json.dumps([])) == before + 1

@@ -114,3 +114,43 @@ def test_dashboard_charts_data():
 	assert charts["funnel"]["labels"] == ["Leads", "Opportunities", "Quotations", "Sales Orders"]
 	assert charts["funnel"]["values"] == [1, 0, 0, 0]
 	assert charts["emails"] == {"labels": [], "datasets": []}
+
+
+def test_a_reply_to_a_campaign_email_is_a_response():
+	import datetime as dt
+
+	from campaign_plus.sending import planner
+	from tests.integration.helpers import enroll, freeze_time, make_template, use_outgoing_account
+
+	use_outgoing_account()
+	template = make_template()
+	campaign = make_campaign(campaign_schedules=[{"email_template": template.name, "send_after_days": 0}])
+	lead = make_lead()
+	enroll(campaign.name, [lead.name], dt.date(2027, 3, 1))
+	with freeze_time("2027-03-01 10:00:00"):
+		planner.plan_campaign(campaign.name)
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": f"Someone <{lead.email_id.upper()}>",
+			"subject": "Re: Hello",
+			"content": "Interested!",
+			"reference_doctype": "Campaign",
+			"reference_name": campaign.name,
+		}
+	).insert(ignore_permissions=True)
+	response = frappe.get_all(
+		"Campaign Interaction",
+		filters={"campaign": campaign.name, "interaction_type": "Response"},
+		fields=["party"],
+	)
+	assert [r.party for r in response] == [lead.name]
+	stats = api.refresh_statistics(campaign.name)
+	assert (stats["cp_targets_contacted"], stats["cp_targets_responded"], stats["cp_response_rate"]) == (
+		1,
+		1,
+		100,
+	)

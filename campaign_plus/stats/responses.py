@@ -1,0 +1,36 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""A reply to a campaign email is a response.
+
+Frappe threads an incoming email to the Campaign its original referred to (through the Email
+Queue row's message id); the sender is matched to the party the campaign emailed.
+"""
+
+import frappe
+from frappe.utils import getdate, now_datetime
+
+
+def record_reply(doc, method=None):
+	"""Communication.after_insert: a received email on a campaign → a Response interaction."""
+	if doc.sent_or_received != "Received" or doc.reference_doctype != "Campaign" or not doc.sender:
+		return
+	sender = frappe.utils.parse_addr(doc.sender)[1].strip().lower()
+	party = frappe.db.sql(
+		"""SELECT `party_type`, `party` FROM `tabCampaign Send Log`
+		WHERE `campaign` = %(campaign)s AND LOWER(`email`) = %(email)s
+		ORDER BY `creation` DESC LIMIT 1""",
+		{"campaign": doc.reference_name, "email": sender},
+		as_dict=True,
+	)
+	if not party:
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Interaction",
+			"campaign": doc.reference_name,
+			"interaction_type": "Response",
+			"interaction_date": getdate(doc.communication_date or now_datetime()),
+			"party_type": party[0].party_type,
+			"party": party[0].party,
+		}
+	).insert(ignore_permissions=True)
