@@ -17,7 +17,7 @@ from frappe.utils import add_to_date, create_batch, escape_html, get_datetime, g
 from campaign_plus.activities.people import resolve_users
 from campaign_plus.campaign_plus.doctype.campaign_activity.campaign_activity import as_steps
 from campaign_plus.engine.activities import plan_tasks
-from campaign_plus.links import campaign_link_value, get_campaign_link
+from campaign_plus.links import get_campaign_link
 from campaign_plus.sending.ledger import STANDARD_COLUMNS
 from campaign_plus.sending.planner import in_test
 

@@ -4,7 +4,6 @@
 ERPNext's own job silenced, ledger synced from Email Queue. Dates are frozen with freezegun."""
 
 import datetime as dt
-from unittest import mock
 
 import frappe
 import pytest
