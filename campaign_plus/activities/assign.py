@@ -18,8 +18,8 @@ from campaign_plus.activities.people import resolve_users
 from campaign_plus.campaign_plus.doctype.campaign_activity.campaign_activity import as_steps
 from campaign_plus.engine.activities import plan_tasks
 from campaign_plus.links import get_campaign_link
-from campaign_plus.sending.ledger import STANDARD_COLUMNS
-from campaign_plus.sending.planner import in_test
+from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.utils.runtime import in_test
 
 ASSIGNMENT = "Campaign Activity Assignment"
 TARGET_DOCTYPES = ("Campaign", "Campaign Segment", "Lead", "Contact", "Opportunity")

@@ -25,8 +25,8 @@ from campaign_plus.engine.pricing import (
 )
 from campaign_plus.errors import translated_rule_errors
 from campaign_plus.links import campaign_link_value
-from campaign_plus.sending.ledger import STANDARD_COLUMNS
 from campaign_plus.stats.entries import add_entry
+from campaign_plus.utils.db import STANDARD_COLUMNS
 
 TARGETS = "tabCampaign Target Customer"
 

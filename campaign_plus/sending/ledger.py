@@ -18,11 +18,10 @@ from campaign_plus.engine.schedule import (
 	PlanRow,
 	normalize_email,
 )
+from campaign_plus.utils.db import STANDARD_COLUMNS
 
 LEDGER = "Campaign Send Log"
 CHUNK = 1000
-# The columns every row carries, for bulk inserts.
-STANDARD_COLUMNS = ("name", "creation", "modified", "owner", "modified_by", "docstatus")
 FIELDS = (
 	*STANDARD_COLUMNS,
 	"campaign",

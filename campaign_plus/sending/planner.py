@@ -22,6 +22,7 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.unsubscribe import blocked_emails
+from campaign_plus.utils.runtime import in_test
 
 
 @dataclass
@@ -43,10 +44,6 @@ class CampaignState:
 
 	def running_on(self, day) -> bool:
 		return not self.closed and is_running_on(self.start, self.end, day)
-
-
-def in_test() -> bool:
-	return bool(getattr(frappe, "in_test", False) or frappe.flags.in_test)
 
 
 def campaign_state(campaign: str) -> CampaignState:

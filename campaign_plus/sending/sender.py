@@ -40,8 +40,10 @@ from campaign_plus.engine.schedule import (
 	TEMPLATE_ERROR,
 )
 from campaign_plus.sending import ledger
-from campaign_plus.sending.planner import campaign_state, in_test
+from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
+from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
 # Campaign emails go after transactional ones in Frappe's queue (it sends higher priority first).
@@ -334,7 +336,7 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
 	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
 
 	recipient_fields = [
-		*ledger.STANDARD_COLUMNS,
+		*STANDARD_COLUMNS,
 		"parent",
 		"parenttype",
 		"parentfield",

@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, now_datetime, today
 
-from campaign_plus.sending.ledger import STANDARD_COLUMNS
+from campaign_plus.utils.db import STANDARD_COLUMNS
 
 
 def add_entry(campaign: str, entry_type: str, description: str, **values) -> str:
