@@ -3,7 +3,8 @@
 """Collect every user-facing string of the app and keep locale/main.pot and the .po files in step.
 
 Without a bench: ``python -m tools.i18n`` rewrites ``campaign_plus/locale/main.pot`` and adds
-missing messages (untranslated) to each ``<lang>.po``. On a bench, ``bench generate-pot-file
+missing messages (untranslated) to each ``<lang>.po``; ``python -m tools.i18n --set fr FILE.json``
+then fills ``fr.po`` from a JSON object ``{"message": "translation"}``. On a bench, ``bench generate-pot-file
 --app campaign_plus`` gives the same messages through Frappe's own extractors.
 
 Sources read: ``_("...")`` calls in Python (engine included, where ``_`` only marks), ``__("...")``
@@ -153,7 +154,29 @@ def write(check_only: bool = False) -> int:
 	return 0
 
 
+def set_translations(lang: str, path: Path) -> int:
+	"""Fill ``<lang>.po`` with the translations of a JSON file ``{"message": "translation"}``."""
+	from babel.messages.pofile import read_po as babel_read_po
+	from babel.messages.pofile import write_po
+
+	translations = json.loads(Path(path).read_text())
+	po_path = LOCALE / f"{lang}.po"
+	with po_path.open("rb") as handle:
+		catalog = babel_read_po(handle)
+	unknown = [message for message in translations if message not in catalog]
+	for message, translation in translations.items():
+		if message in catalog:
+			catalog[message].string = translation
+	with po_path.open("wb") as handle:
+		write_po(handle, catalog, width=0, sort_output=True, include_lineno=False)
+	print(f"{len(translations) - len(unknown)} translations set in {po_path.name}")
+	if unknown:
+		print(f"not in {po_path.name} (run python -m tools.i18n first): {unknown}")
+	return 1 if unknown else 0
+
+
 if __name__ == "__main__":
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.parse_args()
-	sys.exit(write())
+	parser.add_argument("--set", nargs=2, metavar=("LANG", "JSON"), help="fill LANG.po from a JSON file")
+	args = parser.parse_args()
+	sys.exit(set_translations(args.set[0], Path(args.set[1])) if args.set else write())

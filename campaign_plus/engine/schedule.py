@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 from campaign_plus.engine.date_formula import Term, evaluate, parse
@@ -28,7 +28,9 @@ QUEUED = "Queued"
 SENT = "Sent"
 FAILED = "Failed"
 SKIPPED = "Skipped"
-STATUSES = (PLANNED, QUEUED, SENT, FAILED, SKIPPED)
+DEFERRED = "Deferred"  # due, held until a later moment (send window, frequency cap, A/B winner)
+BOUNCED = "Bounced"  # delivered to the mail server, then refused for good (hard bounce)
+STATUSES = (PLANNED, QUEUED, SENT, FAILED, SKIPPED, DEFERRED, BOUNCED)
 
 UNSUBSCRIBED = "Unsubscribed"
 NO_EMAIL = "No Email"
@@ -38,8 +40,33 @@ CLOSED = "Campaign Closed"
 EXPIRED = "Expired"
 TEMPLATE_ERROR = "Template Error"
 SEND_ERROR = "Send Error"
+BOUNCED_ADDRESS = "Bounced Address"  # skipped: an earlier campaign email to it bounced for good
+NO_CONSENT = "No Consent"  # skipped: the campaign needs opt-in and the address has not granted it
+QUIET_HOURS = "Quiet Hours"  # deferred to the end of the recipient's quiet hours
+NON_BUSINESS_DAY = "Non-Business Day"  # deferred past a weekend or holiday of the company
+FREQUENCY_CAP = "Frequency Cap"  # deferred: the address had its share of campaign emails
+AWAITING_WINNER = "Awaiting Winner"  # deferred: an A/B test's winner is not chosen yet
+CONDITION_NOT_MET = "Condition Not Met"  # skipped: the step's condition is false for the recipient
+SEQUENCE_STOPPED = "Sequence Stopped"  # skipped: a rule stopped the rest of the sequence
 NOT_RUNNING = "Campaign Not Running"  # preview only: due, but outside the campaign's dates
-REASONS = (UNSUBSCRIBED, NO_EMAIL, INVALID_EMAIL, DUPLICATE, CLOSED, EXPIRED, TEMPLATE_ERROR, SEND_ERROR)
+REASONS = (
+	UNSUBSCRIBED,
+	NO_EMAIL,
+	INVALID_EMAIL,
+	DUPLICATE,
+	CLOSED,
+	EXPIRED,
+	TEMPLATE_ERROR,
+	SEND_ERROR,
+	BOUNCED_ADDRESS,
+	NO_CONSENT,
+	QUIET_HOURS,
+	NON_BUSINESS_DAY,
+	FREQUENCY_CAP,
+	AWAITING_WINNER,
+	CONDITION_NOT_MET,
+	SEQUENCE_STOPPED,
+)
 
 # The reasons, marked for translation (they are stored in English and shown translated).
 REASON_LABELS = (
@@ -51,8 +78,17 @@ REASON_LABELS = (
 	_("Expired"),
 	_("Template Error"),
 	_("Send Error"),
+	_("Bounced Address"),
+	_("No Consent"),
+	_("Quiet Hours"),
+	_("Non-Business Day"),
+	_("Frequency Cap"),
+	_("Awaiting Winner"),
+	_("Condition Not Met"),
+	_("Sequence Stopped"),
 	_("Campaign Not Running"),
 )
+STATUS_LABELS = (_("Deferred"), _("Bounced"))
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Frappe validates again on send.
 _EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]{2,}$")
@@ -127,14 +163,23 @@ class PlanRow:
 def exclusion(
 	recipient: Recipient,
 	email: str,
-	blocked_emails: set[str],
+	blocked_emails: Set[str],
+	address_exclusions: Mapping[str, Set[str]] | None = None,
 ) -> str | None:
+	"""Why ``recipient`` (``email`` normalised) gets nothing, or None.
+
+	``address_exclusions`` maps a reason to the (lower-case) addresses it excludes, checked in
+	order after unsubscribes and the address's validity (e.g. bounced addresses, no consent).
+	"""
 	if recipient.unsubscribed or (email and email in blocked_emails):
 		return UNSUBSCRIBED
 	if not email:
 		return NO_EMAIL
 	if not is_valid_email(email):
 		return INVALID_EMAIL
+	for reason, emails in (address_exclusions or {}).items():
+		if email in emails:
+			return reason
 	return None
 
 
@@ -146,7 +191,8 @@ def plan(
 	horizon: dt.date | None = None,
 	done: set[tuple[str, str, str]] | frozenset = frozenset(),
 	done_emails: set[tuple[str, str]] | frozenset = frozenset(),
-	blocked_emails: set[str] | frozenset = frozenset(),
+	blocked_emails: Set[str] = frozenset(),
+	address_exclusions: Mapping[str, Set[str]] | None = None,
 	max_catch_up_days: int | None = None,
 	closed: bool = False,
 ) -> list[PlanRow]:
@@ -154,7 +200,8 @@ def plan(
 
 	``done`` holds the ledger's (step key, party type, party) identities, ``done_emails`` the
 	(step key, email) pairs already planned or sent, ``blocked_emails`` the unsubscribed or
-	blocked addresses (lower case). A pair due before ``today`` is sent on ``today``
+	blocked addresses (lower case), ``address_exclusions`` further addresses excluded per reason
+	(see :func:`exclusion`). A pair due before ``today`` is sent on ``today``
 	(``send_on``), or expires when ``today - due`` exceeds ``max_catch_up_days``. A closed
 	campaign plans nothing.
 	"""
@@ -180,7 +227,7 @@ def plan(
 			if max_catch_up_days is not None and (send_on - due).days > max_catch_up_days:
 				reason = EXPIRED
 			else:
-				reason = exclusion(recipient, email, blocked_emails)
+				reason = exclusion(recipient, email, blocked_emails, address_exclusions)
 			if reason is None and (step.key, email) in claimed:
 				reason = DUPLICATE
 			if reason is None:

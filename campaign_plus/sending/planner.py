@@ -19,6 +19,7 @@ from campaign_plus.engine import RuleError
 from campaign_plus.engine.dates import is_running_on
 from campaign_plus.engine.schedule import NOT_RUNNING, PLANNED, Step, calendar, plan
 from campaign_plus.sending import ledger
+from campaign_plus.sending.exclusions import address_exclusions
 from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.unsubscribe import blocked_emails
@@ -122,6 +123,7 @@ def compute_plan(campaign: str, today, *, horizon=None):
 		"done": done,
 		"done_emails": done_emails,
 		"blocked_emails": blocked_emails(campaign, sources),
+		"address_exclusions": address_exclusions(campaign, recipients),
 		"max_catch_up_days": settings.max_catch_up_days,
 	}
 	return steps, recipients, options, settings

@@ -164,3 +164,34 @@ def test_each_pair_is_recorded_exactly_once_over_any_sequence_of_runs(
 		late = (row.send_on - row.due_date).days
 		if row.status == PLANNED and catch_up is not None:
 			assert late <= catch_up
+
+
+def test_address_exclusions_skip_with_their_reason_in_order():
+	recipients = [lead(1), lead(2), lead(3), lead(4, unsubscribed=True)]
+	exclusions = {
+		"Bounced Address": {"lead1@example.com", "lead4@example.com"},
+		"No Consent": {"lead1@example.com", "lead2@example.com"},
+	}
+	rows = plan([Step("a", 1)], recipients, TODAY, address_exclusions=exclusions)
+	reasons = {r.recipient.party: (r.status, r.reason) for r in rows}
+	assert reasons == {
+		"LEAD-1": (SKIPPED, "Bounced Address"),  # the first reason that names the address wins
+		"LEAD-2": (SKIPPED, "No Consent"),
+		"LEAD-3": (PLANNED, None),
+		"LEAD-4": (SKIPPED, UNSUBSCRIBED),  # unsubscribed comes before any other exclusion
+	}
+
+
+@given(
+	st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=15, unique=True),
+	st.sets(st.integers(min_value=0, max_value=20)),
+)
+def test_an_excluded_address_is_never_planned(people, excluded):
+	recipients = [lead(n) for n in people]
+	emails = {f"LEAD{n}@Example.com".lower() for n in excluded}
+	rows = plan([Step("a", 1), Step("b", 2, days=0)], recipients, TODAY, address_exclusions={"X": emails})
+	for row in rows:
+		excluded_row = row.recipient.email.lower() in emails
+		assert (row.status == PLANNED) == (not excluded_row)
+		if excluded_row:
+			assert row.reason == "X"
