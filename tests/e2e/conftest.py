@@ -21,6 +21,7 @@ import urllib.request
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
+CHECKOUT = HERE.parents[1]
 BENCH = pathlib.Path(os.environ.get("FRAPPE_BENCH") or pathlib.Path.home() / "frappe-bench").expanduser()
 SITE = os.environ.get("FRAPPE_SITE") or "test_site"
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
@@ -54,6 +55,12 @@ def pytest_terminal_summary(terminalreporter):
 		terminalreporter.write_line(f"!!! BROWSER TIER SKIPPED: {REASON}", red=True, bold=True)
 
 
+def _checkout_env() -> dict:
+	"""The bench's Python imports campaign_plus (and tests/) from this checkout, as pytest does."""
+	path = os.environ.get("PYTHONPATH")
+	return {**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT)}
+
+
 def _bench_python(*args) -> str:
 	return subprocess.run(
 		[str(BENCH / "env" / "bin" / "python"), *args],
@@ -61,6 +68,7 @@ def _bench_python(*args) -> str:
 		capture_output=True,
 		text=True,
 		check=True,
+		env=_checkout_env(),
 	).stdout
 
 
@@ -78,6 +86,7 @@ def base_url():
 		cwd=BENCH / "sites",
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.DEVNULL,
+		env=_checkout_env(),
 	)
 	url = f"http://127.0.0.1:{port}"
 	try:

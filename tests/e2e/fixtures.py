@@ -111,6 +111,10 @@ if __name__ == "__main__":
 	frappe.set_user("Administrator")
 	try:
 		if action == "create":
+			from tests.site_setup import prepare_site
+
+			prepare_site()  # a new site: ERPNext's setup with test values, as `bench run-tests` does
+			frappe.set_user("Administrator")
 			print(json.dumps(create(rest[0])))
 		else:
 			delete(rest[0])

@@ -94,6 +94,12 @@ def site():
 		pytest.exit(
 			f"campaign_plus is not installed on {SITE} (bench --site {SITE} install-app campaign_plus)", 2
 		)
+	from tests.site_setup import prepare_site
+
+	if prepare_site():  # a new site: what `bench run-tests` does first (ERPNext's setup with test values)
+		sys.stderr.write(f"\nnote: {SITE} was new: ran the apps' before_tests hooks (setup wizard)\n")
+		frappe.set_user("Administrator")
+		frappe.local.lang = "en"
 	app_path = pathlib.Path(frappe.get_app_path("campaign_plus")).resolve().parent
 	if app_path != CHECKOUT:
 		sys.stderr.write(

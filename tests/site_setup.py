@@ -1,0 +1,33 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Make a site ready for the tests, as ``bench run-tests`` does, however new it is.
+
+A site made by ``bench new-site … --install-app erpnext`` has no company, item groups, sales
+person tree or lead sources until ERPNext's setup wizard runs; ``bench run-tests`` runs the
+installed apps' ``before_tests`` hooks (ERPNext's completes the wizard with test values) before
+any test. The integration tier and the browser tier's data script call :func:`prepare_site`
+first, so they pass on a site created a minute ago as on an old one. Run with a connected site.
+"""
+
+
+def setup_is_complete() -> bool:
+	import frappe
+
+	return bool(frappe.is_setup_complete() and frappe.db.a_row_exists("Company"))
+
+
+def prepare_site() -> bool:
+	"""Run every installed app's ``before_tests`` hooks once, when setup is not complete (committed).
+
+	Returns whether anything ran.
+	"""
+	import frappe
+
+	if setup_is_complete():
+		return False
+	for app in frappe.get_installed_apps():
+		for hook in frappe.get_hooks("before_tests", app_name=app):
+			frappe.get_attr(hook)()
+	frappe.db.commit()
+	frappe.clear_cache()
+	return True
