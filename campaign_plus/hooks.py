@@ -69,7 +69,7 @@ campaign_plus_recipient_sources = [
 	"campaign_plus.sending.recipients.email_campaign_recipients",
 	"campaign_plus.segments.targets.segment_recipients",
 ]
-# Addresses a capability excludes from sends: each function takes (campaign, addresses) and
+# Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
 campaign_plus_address_exclusions = []
 

@@ -3,8 +3,8 @@
 """Addresses other capabilities exclude from a campaign's sends, each with its reason.
 
 Every function named in the ``campaign_plus_address_exclusions`` hook takes the campaign name and
-the set of its recipients' addresses (lower case) and returns ``{reason: addresses}`` — one query
-each, set-based. The planner passes the union to the engine, which skips those recipients with
+its recipients (engine :class:`Recipient` objects: party type, party, email, …) and returns
+``{reason: addresses}`` — set-based, a query or two whatever the number of recipients. The planner passes the union to the engine, which skips those recipients with
 that reason (e.g. "Bounced Address", "No Consent"); Preview Schedule counts them the same way.
 """
 
@@ -18,11 +18,11 @@ HOOK = "campaign_plus_address_exclusions"
 
 
 def address_exclusions(campaign: str, recipients: Iterable[Recipient]) -> dict[str, set[str]]:
-	emails = {normalize_email(r.email) for r in recipients if r.email}
+	recipients = [r for r in recipients if normalize_email(r.email)]
 	result: dict[str, set[str]] = {}
-	if not emails:
+	if not recipients:
 		return result
 	for path in frappe.get_hooks(HOOK):
-		for reason, excluded in (frappe.get_attr(path)(campaign, emails) or {}).items():
+		for reason, excluded in (frappe.get_attr(path)(campaign, recipients) or {}).items():
 			result.setdefault(reason, set()).update(normalize_email(email) for email in excluded if email)
 	return result
