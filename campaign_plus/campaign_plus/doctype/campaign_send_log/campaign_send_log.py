@@ -37,10 +37,18 @@ class CampaignSendLog(Document):
 			"Expired",
 			"Template Error",
 			"Send Error",
+			"Bounced Address",
+			"No Consent",
+			"Quiet Hours",
+			"Non-Business Day",
+			"Frequency Cap",
+			"Awaiting Winner",
+			"Condition Not Met",
+			"Sequence Stopped",
 		]
 		schedule_row: DF.Data | None
 		sent_on: DF.Datetime | None
-		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped"]
+		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced"]
 		step_idx: DF.Int
 		step_label: DF.Data | None
 	# end: auto-generated types
