@@ -52,7 +52,10 @@ doc_events = {
 	},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
-		"after_insert": "campaign_plus.stats.responses.record_reply",
+		"after_insert": [
+			"campaign_plus.tracking.bounces.on_received_email",
+			"campaign_plus.stats.responses.record_reply",
+		],
 	},
 }
 
@@ -71,7 +74,7 @@ campaign_plus_recipient_sources = [
 ]
 # Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
-campaign_plus_address_exclusions = []
+campaign_plus_address_exclusions = ["campaign_plus.tracking.bounces.bounced_addresses"]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True

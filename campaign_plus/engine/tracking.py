@@ -94,7 +94,9 @@ def tracked_links(body: str) -> list[Link]:
 		url = html.unescape(href.group(group))
 		if not is_trackable(url):
 			continue
-		links.append(Link(len(links), url.strip(), tag.start() + href.start(group), tag.start() + href.end(group)))
+		links.append(
+			Link(len(links), url.strip(), tag.start() + href.start(group), tag.start() + href.end(group))
+		)
 	return links
 
 
@@ -285,9 +287,10 @@ def _message_id(value: str | None) -> str | None:
 
 def is_bounce_message(message: email.message.Message) -> bool:
 	"""A delivery status notification: multipart/report of delivery-status, or a mailer-daemon's."""
-	if message.get_content_type() == "multipart/report" and (
-		message.get_param("report-type") or ""
-	).lower() == "delivery-status":
+	if (
+		message.get_content_type() == "multipart/report"
+		and (message.get_param("report-type") or "").lower() == "delivery-status"
+	):
 		return True
 	sender = (message.get("From") or "").lower()
 	return ("mailer-daemon" in sender or "postmaster" in sender) and bool(
@@ -343,7 +346,8 @@ def parse_bounce(raw: bytes | str | email.message.Message) -> BounceReport | Non
 				continue
 			report.bounces.append(
 				Bounce(
-					recipient=_address(block.get("Final-Recipient")) or _address(block.get("Original-Recipient")),
+					recipient=_address(block.get("Final-Recipient"))
+					or _address(block.get("Original-Recipient")),
 					status=_STATUS.search(status).group(0) if _STATUS.search(status) else status,
 					kind=kind,
 					diagnostic=" ".join((block.get("Diagnostic-Code") or "").split())[:1000],

@@ -42,6 +42,7 @@ from campaign_plus.engine.schedule import (
 from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
+from campaign_plus.tracking.messages import BatchTracker, text_source
 from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
 
@@ -82,6 +83,7 @@ def locked_planned_rows(names: list[str]) -> list[dict]:
 			log.email_campaign,
 			log.step_idx,
 			log.step_label,
+			log.schedule_row,
 		)
 		.where(log.name.isin(list(names)))
 		.where(log.status == PLANNED)
@@ -220,12 +222,14 @@ def build_queue_row(
 	campaign: str, email: str, subject: str, message: str, sender, layout: CampaignLayout
 ) -> dict | None:
 	"""One Email Queue row built by Frappe (MIME and all): about 3 ms."""
+	text = text_source(message)
 	builder = CampaignQueueBuilder(
 		layout,
 		recipients=[email],
 		sender=sender,
 		subject=subject,
 		message=message,
+		text_content=html2text(text) if text is not None else None,
 		reference_doctype="Campaign",
 		reference_name=campaign,
 		unsubscribe_message=_("Unsubscribe from this campaign"),
@@ -290,7 +294,8 @@ class MessageSkeleton:
 		return self.data is not None and not EMBED_PATTERN.search(body) and BODY_TOKEN not in body
 
 	def _text(self, body: str) -> str | None:
-		text = expand_relative_urls(html2text(body))
+		source = text_source(body)
+		text = expand_relative_urls(html2text(body if source is None else source))
 		if not (text.startswith(self.text_prefix) and text.endswith(self.text_suffix)):
 			return None
 		return text[len(self.text_prefix) : len(text) - len(self.text_suffix)]
@@ -414,14 +419,16 @@ def _send(campaign: str, names: list[str]) -> dict:
 	campaign_doc = frappe.get_doc("Campaign", campaign).as_dict()
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
+	tracker = BatchTracker(campaign, campaign_doc)
 	for row in rows:
 		template = templates.get(row.email_template)
 		if not isinstance(template, CompiledTemplate):
 			error = template or _("Email Template {0} not found.").format(row.email_template)
 			failures[(TEMPLATE_ERROR, str(error))].append(row.name)
 			continue
+		party = documents.get((row.party_type, row.party))
 		context = {
-			"doc": documents.get((row.party_type, row.party)) or frappe._dict(),
+			"doc": party or frappe._dict(),
 			"campaign": campaign_doc,
 			"recipient": row.email,
 		}
@@ -430,6 +437,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 		except Exception as error:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
+		message = tracker.track(row, party, message)
 		sender, account = sender_of[row.email_campaign]
 		key = f"{account.name}\x00{sender}"
 		if key not in skeletons:
@@ -447,6 +455,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 	now = now_datetime()
 	insert_queue_rows(items, now)
 	mark_queued([row.name for row, _data in items], now)
+	tracker.save([row.name for row, _data in items], now)
 	for (reason, error), failed in failures.items():
 		ledger.set_status(failed, FAILED, reason=reason, error=error[:1000])
 	record_entries(campaign, [row for row, _data in items])

@@ -39,7 +39,10 @@ def anchor(url: str, quote: str = '"', extra: str = "") -> str:
 	return f"<a {extra}href={quote}{value}{quote}>link</a>"
 
 
-@given(st.lists(st.one_of(TRACKABLE.map(lambda u: (u, True)), UNTRACKED.map(lambda u: (u, False))), max_size=8), TEXT)
+@given(
+	st.lists(st.one_of(TRACKABLE.map(lambda u: (u, True)), UNTRACKED.map(lambda u: (u, False))), max_size=8),
+	TEXT,
+)
 def test_every_http_link_but_unsubscribe_and_others_is_rewritten_in_order(links, text):
 	body = f"<p>{html.escape(text)}</p>" + "".join(anchor(url) + html.escape(text) for url, _ in links)
 	new_body, urls = tracking.rewrite(body, lambda i: f"https://site.test/click?i={i}", None)
@@ -159,11 +162,11 @@ def test_repeated_hits_never_inflate_unique_counts(messages):
 	assert tracking.unique_counts(doubled) == (opened, clicked)
 
 
-def dsn(status="5.1.1", action="failed", recipient="gone@example.com", message_id="abc123@site.test", rfc822=True):
+def dsn(
+	status="5.1.1", action="failed", recipient="gone@example.com", message_id="abc123@site.test", rfc822=True
+):
 	"""A delivery status notification as Postfix writes one (RFC 3464)."""
-	original = (
-		f"From: campaign@site.test\nTo: {recipient}\nSubject: Our offer\nMessage-ID: <{message_id}>\n"
-	)
+	original = f"From: campaign@site.test\nTo: {recipient}\nSubject: Our offer\nMessage-ID: <{message_id}>\n"
 	returned = (
 		f"Content-Type: message/rfc822\n\n{original}\nHello\n"
 		if rfc822

@@ -15,7 +15,9 @@ class CampaignPlusSettings(Document):
 
 		batch_size: DF.Int
 		email_account: DF.Link | None
+		enable_tracking: DF.Check
 		max_catch_up_days: DF.Int
+		require_tracking_consent: DF.Check
 	# end: auto-generated types
 
 	pass
