@@ -4,7 +4,7 @@
 Clear Bounce.
 
 The guest endpoints answer a werkzeug Response themselves (Frappe passes a returned Response on
-as it is, on Frappe 15 and 16): a 1×1 GIF, a 302 to the message's own link, or a plain 404 —
+as it is, on Frappe 15 and 16): a 1x1 GIF, a 302 to the message's own link, or a plain 404 —
 never a page with a trace, never a redirect to an address taken from the request. A GET does not
 commit in Frappe: ``flags.commit`` asks it to, once the hit is recorded.
 """
@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from campaign_plus.tracking import bounces, hits
 
-# The smallest transparent GIF (1×1, 43 bytes).
+# The smallest transparent GIF (1x1, 43 bytes).
 PIXEL = (
 	b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
 	b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
