@@ -34,7 +34,8 @@ def _not_found() -> Response:
 
 
 def _user_agent() -> str:
-	return (frappe.get_request_header("User-Agent") or "")[:500]
+	request = getattr(frappe.local, "request", None)
+	return ((request.headers.get("User-Agent") if request else "") or "")[:500]
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
