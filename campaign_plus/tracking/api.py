@@ -14,6 +14,8 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from campaign_plus.tracking import bounces, hits
+from campaign_plus.tracking.messages import CLICK_PURPOSE, OPEN_PURPOSE
+from campaign_plus.utils.signing import read_token
 
 # The smallest transparent GIF (1x1, 43 bytes).
 PIXEL = (
@@ -40,7 +42,8 @@ def _user_agent() -> str:
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def open(t: str | None = None) -> Response:
-	if not hits.record_open(t, _user_agent()):
+	# A guest's only permission: a token this site signed for this purpose.
+	if not hits.record_open(read_token(OPEN_PURPOSE, t), _user_agent()):
 		return _not_found()
 	frappe.local.flags.commit = True
 	return Response(PIXEL, status=200, mimetype="image/gif", headers=NO_CACHE)
@@ -48,7 +51,7 @@ def open(t: str | None = None) -> Response:
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def click(t: str | None = None) -> Response:
-	url = hits.record_click(t, _user_agent())
+	url = hits.record_click(read_token(CLICK_PURPOSE, t), _user_agent())
 	if not url:
 		return _not_found()
 	frappe.local.flags.commit = True

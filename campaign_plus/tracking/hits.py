@@ -16,8 +16,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from campaign_plus.engine import tracking
-from campaign_plus.tracking.messages import CLICK_PURPOSE, OPEN_PURPOSE, ROW, STEP
-from campaign_plus.utils.signing import read_token
+from campaign_plus.tracking.messages import ROW, STEP
 
 _SUMMARY = {
 	tracking.OPEN: "`opens` = `opens` + 1, `first_opened_on` = IFNULL(`first_opened_on`, %(now)s)",
@@ -95,9 +94,8 @@ def _count(fields: tuple[str, ...], kind: str, agent: str, now, url: str | None 
 	)
 
 
-def record_open(token: object, user_agent: str | None) -> bool:
-	"""Record an open; False (nothing written) for a bad, foreign or unknown token."""
-	fields = read_token(OPEN_PURPOSE, token)
+def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
+	"""Record an open (``fields``: of a verified open token); False, nothing written, when unknown."""
 	if not fields:
 		return False
 	agent, now = tracking.user_agent_class(user_agent), now_datetime()
@@ -109,9 +107,9 @@ def record_open(token: object, user_agent: str | None) -> bool:
 	return False
 
 
-def record_click(token: object, user_agent: str | None) -> str | None:
-	"""Record a click and return where it goes; None (nothing written) for a bad token or link."""
-	fields = read_token(CLICK_PURPOSE, token)
+def record_click(fields: tuple[str, ...] | None, user_agent: str | None) -> str | None:
+	"""Record a click (verified click token's ``fields``) and return where it goes; None (nothing
+	written) for an unknown message or link."""
 	if not fields:
 		return None
 	agent, now = tracking.user_agent_class(user_agent), now_datetime()
