@@ -108,17 +108,21 @@ def pixel_tag(url: str) -> str:
 
 
 def rewrite(
-	body: str, click_url: Callable[[int], str] | None, pixel_url: str | None
+	body: str,
+	click_url: Callable[[int], str] | None,
+	pixel_url: str | None,
+	links: list[Link] | None = None,
 ) -> tuple[str, list[str]]:
 	"""``body`` with each tracked link replaced by ``click_url(index)`` and the open pixel added.
 
 	Returns the new body and the original URLs by index (what a click on index i goes to).
-	With neither clicks nor opens tracked, the body comes back untouched.
+	With neither clicks nor opens tracked, the body comes back untouched. ``links``: the body's
+	:func:`tracked_links`, when the caller has them already.
 	"""
 	urls: list[str] = []
 	if click_url is not None:
 		parts, position = [], 0
-		for link in tracked_links(body):
+		for link in tracked_links(body) if links is None else links:
 			parts.append(body[position : link.start])
 			parts.append(html.escape(click_url(link.index), quote=True))
 			position = link.end

@@ -72,14 +72,15 @@ class BatchTracker:
 			subject = (ROW, row.name)
 		else:
 			subject = (STEP, self.campaign, row.schedule_row or "", str(row.step_idx or 0))
-		urls = [link.url for link in tracking.tracked_links(body)] if self.clicks else []
+		links = tracking.tracked_links(body) if self.clicks else []
+		urls = [link.url for link in links]
 		link_set = link_set_name(self.campaign, urls) if urls else ""
 
 		def click_url(index: int) -> str:
 			return self.click_base + quote(self.sign_click(*subject, link_set, str(index)))
 
 		pixel = self.open_base + quote(self.sign_open(*subject)) if self.opens else None
-		body, urls = tracking.rewrite(body, click_url if urls else None, pixel)
+		body, urls = tracking.rewrite(body, click_url if urls else None, pixel, links)
 		if urls:
 			self.link_sets.setdefault(link_set, urls)
 		self.modes[row.name] = mode
