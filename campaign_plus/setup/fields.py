@@ -193,11 +193,27 @@ _STATS = [
 	("cp_revenue", "Revenue", "Currency"),
 	("cp_roi", "ROI %", "Percent"),
 	("cp_budget_used", "Budget Used %", "Percent"),
+	# Email engagement (campaign_plus.tracking.statistics).
+	("cp_engagement_section", "Email Engagement", "Section Break"),
+	("cp_emails_delivered", "Emails Delivered", "Int"),
+	("cp_unique_opens", "Unique Opens", "Int"),
+	("cp_open_rate", "Open Rate %", "Percent"),
+	("cp_unique_clicks", "Unique Clicks", "Int"),
+	("cp_click_rate", "Click Rate %", "Percent"),
+	("cp_engagement_column_break", None, "Column Break"),
+	("cp_hard_bounces", "Hard Bounces", "Int"),
+	("cp_soft_bounces", "Soft Bounces", "Int"),
+	("cp_bounce_rate", "Bounce Rate %", "Percent"),
+	("cp_email_unsubscribes", "Unsubscribes", "Int"),
+	("cp_email_replies", "Replies", "Int"),
+	("cp_reply_rate", "Reply Rate %", "Percent"),
 ]
 _after = "cp_statistics_updated_on"
 for _fieldname, _label, _fieldtype in _STATS:
 	_field = {"fieldname": _fieldname, "fieldtype": _fieldtype, "insert_after": _after}
-	if _label:
+	if _fieldtype == "Section Break":
+		_field.update({"label": _label, "collapsible": 1})
+	elif _label:
 		_field.update({"label": _label, "read_only": 1, "no_copy": 1})
 	if _fieldtype == "Currency":
 		_field["options"] = "cp_currency"
@@ -228,30 +244,6 @@ _CONSENT = [
 ]  # fmt: skip
 CUSTOM_FIELDS["Lead"] += [dict(field) for field in _CONSENT]
 CUSTOM_FIELDS["Contact"] += [dict(field) for field in _CONSENT]
-
-_ENGAGEMENT = [
-	("cp_engagement_section", "Email Engagement", "Section Break"),
-	("cp_emails_delivered", "Emails Delivered", "Int"),
-	("cp_unique_opens", "Unique Opens", "Int"),
-	("cp_open_rate", "Open Rate %", "Percent"),
-	("cp_unique_clicks", "Unique Clicks", "Int"),
-	("cp_click_rate", "Click Rate %", "Percent"),
-	("cp_engagement_column_break", None, "Column Break"),
-	("cp_hard_bounces", "Hard Bounces", "Int"),
-	("cp_soft_bounces", "Soft Bounces", "Int"),
-	("cp_bounce_rate", "Bounce Rate %", "Percent"),
-	("cp_email_unsubscribes", "Unsubscribes", "Int"),
-	("cp_email_replies", "Replies", "Int"),
-	("cp_reply_rate", "Reply Rate %", "Percent"),
-]
-for _fieldname, _label, _fieldtype in _ENGAGEMENT:
-	_field = {"fieldname": _fieldname, "fieldtype": _fieldtype, "insert_after": _after}
-	if _fieldtype == "Section Break":
-		_field.update({"label": _label, "collapsible": 1})
-	elif _label:
-		_field.update({"label": _label, "read_only": 1, "no_copy": 1})
-	CUSTOM_FIELDS["Campaign"].append(_field)
-	_after = _fieldname
 
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.

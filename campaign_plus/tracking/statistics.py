@@ -36,6 +36,7 @@ def steps(campaign: str) -> list[dict]:
 	rows = frappe.db.sql(
 		"""SELECT `schedule_row`, MAX(`step_idx`) AS step_idx, MAX(`step_label`) AS step_label,
 			MAX(`email_template`) AS email_template,
+			SUM(`status` IN ('Queued', 'Sent', 'Bounced')) AS queued,
 			SUM(`status` IN ('Sent', 'Bounced')) AS sent,
 			SUM(`status` = 'Bounced') AS hard_bounces,
 			SUM(`soft_bounces` > 0) AS soft_bounces,
@@ -60,7 +61,7 @@ def steps(campaign: str) -> list[dict]:
 	links = clicks_per_link(campaign)
 	result = []
 	for row in sorted(rows, key=lambda r: (r.step_idx or 0, r.schedule_row or "")):
-		if not row.sent and not any(aggregate.get((row.schedule_row, k)) for k in tracking.KINDS):
+		if not row.queued:
 			continue  # nothing left yet (planned, skipped)
 		figures = StepFigures(
 			sent=int(row.sent or 0),

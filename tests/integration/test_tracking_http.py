@@ -23,7 +23,7 @@ from campaign_plus.engine import tokens as token_engine
 from campaign_plus.sending import planner, sender
 from campaign_plus.tracking import messages, statistics
 from campaign_plus.utils.signing import make_token
-from tests.integration.conftest import BENCH, CHECKOUT, SITE
+from tests.integration.conftest import BENCH, SITE
 from tests.integration.helpers import (
 	enroll,
 	freeze_time,
@@ -32,6 +32,7 @@ from tests.integration.helpers import (
 	make_template,
 	use_outgoing_account,
 )
+from tests.serving import served
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
 TARGET = "https://shop.example.com/offer?id=7&utm=cp"
@@ -54,43 +55,10 @@ def get(url: str):
 		return error.code, error.headers, error.read()
 
 
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-	port = _free_port()
-	path = os.environ.get("PYTHONPATH")
-	env = {**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT)}
-	process = subprocess.Popen(
-		[
-			str(BENCH / "env" / "bin" / "python"),
-			str(pathlib.Path(CHECKOUT, "tests", "e2e", "serve.py")),
-			SITE,
-			str(port),
-		],
-		cwd=BENCH / "sites",
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		env=env,
-	)
-	base = f"http://127.0.0.1:{port}"
-	try:
-		for _ in range(120):
-			try:
-				urllib.request.urlopen(base + "/api/method/ping", timeout=2)
-				break
-			except OSError:
-				time.sleep(0.5)
-		else:
-			pytest.fail("the site did not come up")
-		yield base
-	finally:
-		process.terminate()
-		process.wait(timeout=10)
+	with served(BENCH, SITE, probe="/api/method/ping") as url:
+		yield url
 
 
 def cleanup(campaign: str | None, names: dict[str, list[str]]) -> None:

@@ -1,0 +1,58 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""A bench site served on 127.0.0.1 by tests/e2e/serve.py with the checkout's code (for the
+browser tier and the HTTP tests of the integration tier)."""
+
+import os
+import pathlib
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+
+CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def checkout_env() -> dict:
+	"""The bench's Python imports campaign_plus (and tests/) from this checkout, as pytest does."""
+	path = os.environ.get("PYTHONPATH")
+	return {**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT)}
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@contextmanager
+def served(bench: pathlib.Path, site: str, probe: str = "/login"):
+	"""Yield the base URL of ``site`` served on a free loopback port; stop the server after."""
+	port = free_port()
+	server = subprocess.Popen(
+		[
+			str(bench / "env" / "bin" / "python"),
+			str(CHECKOUT / "tests" / "e2e" / "serve.py"),
+			site,
+			str(port),
+		],
+		cwd=bench / "sites",
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+		env=checkout_env(),
+	)
+	url = f"http://127.0.0.1:{port}"
+	try:
+		for _ in range(120):
+			try:
+				urllib.request.urlopen(url + probe, timeout=2)
+				break
+			except OSError:
+				time.sleep(0.5)
+		else:
+			raise RuntimeError("the site did not come up")
+		yield url
+	finally:
+		server.terminate()
+		server.wait(timeout=10)
