@@ -8,7 +8,8 @@ tracking.
 Hits: N/2 pixel GETs and N/2 click GETs (werkzeug's test client on ``frappe.app.application``,
 the code a bench's web worker runs) on the signed URLs of 1,000 sent messages tracked
 individually. Printed: hits per second and SQL statements per hit (all of them: Frappe's own
-per-request statements and the hit's). The rows must be committed for requests to see them;
+per-request statements and the hit's), against Frappe's own ``ping`` method through the same
+application in the same run (the floor of any request). The rows must be committed for requests to see them;
 everything made is deleted at the end. Then the send benchmark (campaign_plus with tracking off,
 then on; rolled back) for ``--send-recipients``: tracking must cost at most 20 %.
 """
@@ -144,13 +145,20 @@ def main():
 	try:
 		run_hits(args.site, urls, 50)  # warm up (imports, caches)
 		elapsed, queries, statuses = run_hits(args.site, urls, args.hits)
+		pings = max(args.hits // 10, 1)
+		ping_elapsed, ping_queries, _statuses = run_hits(args.site, ["/api/method/ping"], pings)
 	finally:
 		result = cleanup(args.site, campaign)
 	print(f"tracking hits: {args.hits} (opens and clicks, {MESSAGES} messages) through frappe.app.application: "
 	      f"{elapsed:.2f} s, {args.hits / elapsed:.0f} hits per second, {elapsed / args.hits * 1000:.2f} ms per hit")  # fmt: skip
 	print(f"SQL statements: {queries} ({queries / args.hits:.2f} per hit, Frappe's request handling included); "
 	      f"responses {dict(sorted(statuses.items()))}")  # fmt: skip
-	print(f"recorded: {result['events']} events, opens {result['opens'][0]}, clicks {result['opens'][1]}")
+	print(f"recorded: {result['events']} events (warm-up included), opens {result['opens'][0]}, "
+	      f"clicks {result['opens'][1]}")  # fmt: skip
+	per_hit, per_ping = elapsed / args.hits, ping_elapsed / pings
+	print(f"baseline, Frappe's ping through the same application: {per_ping * 1000:.2f} ms and "
+	      f"{ping_queries / pings:.2f} SQL per request; ratio hit / ping: time {per_hit / per_ping:.2f}x, "
+	      f"SQL {queries / args.hits - ping_queries / pings:+.2f} statements")  # fmt: skip
 
 	if args.send_recipients:
 		import subprocess

@@ -8,7 +8,9 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Frappe's email sender delivers them (and fills in the per-recipient
+after their ledger row. Before either path, each rendered body gets its open pixel and tracked
+links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
+skeleton's check against Frappe's builder compares like with like. Frappe's email sender delivers them (and fills in the per-recipient
 unsubscribe URL).
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.

@@ -90,8 +90,12 @@ def events(campaign: str) -> int:
 	return frappe.db.count("Campaign Engagement Event", {"campaign": campaign})
 
 
-def test_links_and_pixel_are_tracked_in_the_sent_message(send):
-	campaign, leads, sent = send()
+def test_links_and_pixel_are_tracked_in_the_sent_message(send, monkeypatch):
+	built = []
+	frappe_path = sender.build_queue_row
+	monkeypatch.setattr(sender, "build_queue_row", lambda *a, **k: built.append(a) or frappe_path(*a, **k))
+	campaign, leads, sent = send(leads=3)
+	assert len(built) == 2, "Frappe's builder ran only for the skeleton and its check: the fast path sent"
 	for lead in leads:
 		_subject, text, html = sent[lead.email_id]
 		assert len(tokens(html, "click")) == 2 and len(tokens(html, "open")) == 1
