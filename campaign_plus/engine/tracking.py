@@ -50,6 +50,7 @@ _A_TAG = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"""(\bhref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _PIXEL = re.compile(rf"<img\b[^>]*\b{PIXEL_ATTRIBUTE}\b[^>]*>", re.IGNORECASE)
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 
 
 def tracking_mode(track: bool, consent_required: bool, consent: str | None) -> str | None:
@@ -69,7 +70,7 @@ def is_trackable(url: str) -> bool:
 		return False  # mailto:, tel:, #anchor, relative, {{ templated }}, javascript:, …
 	if "unsubscribe" in lowered or "<!--" in lowered or "{{" in url or "{%" in url:
 		return False
-	return not any(character.isspace() for character in url)
+	return not _SPACE.search(url)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,24 @@ def rewrite(
 		else:
 			body = body + pixel
 	return body, urls
+
+
+def rewrite_text(text: str, urls: list[str], click_urls: list[str]) -> str:
+	"""The plain-text part made from the original body, its links replaced by their click URLs.
+
+	Each link's URL is looked for after the previous one (the text keeps the body's order), so
+	the same URL twice gets each its own click URL; a URL the text does not show is skipped.
+	"""
+	parts, position = [], 0
+	for url, click in zip(urls, click_urls, strict=True):
+		found = text.find(url, position)
+		if found < 0:
+			continue
+		parts.append(text[position:found])
+		parts.append(click)
+		position = found + len(url)
+	parts.append(text[position:])
+	return "".join(parts)
 
 
 def without_pixel(body: str) -> str:

@@ -16,6 +16,7 @@ import json
 from urllib.parse import quote
 
 import frappe
+from frappe.core.utils import html2text
 from frappe.query_builder import DocType
 from frappe.utils import cint, create_batch, get_url
 
@@ -62,10 +63,15 @@ class BatchTracker:
 			self.sign_open = signer(OPEN_PURPOSE)
 			self.sign_click = signer(CLICK_PURPOSE)
 
-	def track(self, row, party: dict | None, body: str) -> str:
-		"""The body to send to ``row``'s recipient: links rewritten and the pixel added, or as it is."""
+	def track(self, row, party: dict | None, body: str) -> tuple[str, str | None]:
+		"""The body to send to ``row``'s recipient (links rewritten, pixel added) and its plain text.
+
+		The text is made from the original body, as Frappe would (``html2text``), with its links
+		replaced by the same click URLs: no pixel in it, and no second conversion of the longer
+		tracked body. Untracked: the body as it is and None (Frappe makes the text).
+		"""
 		if not self.enabled:
-			return body
+			return body, None
 		consent = (party or {}).get("cp_tracking_consent")
 		mode = tracking.tracking_mode(True, self.consent_required, consent)
 		if mode == tracking.INDIVIDUAL:
@@ -80,11 +86,14 @@ class BatchTracker:
 			return self.click_base + quote(self.sign_click(*subject, link_set, str(index)))
 
 		pixel = self.open_base + quote(self.sign_open(*subject)) if self.opens else None
-		body, urls = tracking.rewrite(body, click_url if urls else None, pixel, links)
+		text = html2text(body)
+		clicks = [click_url(index) for index in range(len(urls))]
+		tracked, urls = tracking.rewrite(body, (lambda index: clicks[index]) if urls else None, pixel, links)
 		if urls:
 			self.link_sets.setdefault(link_set, urls)
+			text = tracking.rewrite_text(text, urls, clicks)
 		self.modes[row.name] = mode
-		return body
+		return tracked, text
 
 	def save(self, queued: list[str], now) -> None:
 		"""After the batch's Email Queue rows: its link sets (once each) and each row's tracking mode."""
@@ -108,10 +117,3 @@ class BatchTracker:
 		for mode, names in by_mode.items():
 			for chunk in create_batch(names, 1000):
 				frappe.qb.update(log).set(log.tracking, mode).where(log.name.isin(list(chunk))).run()
-
-
-def text_source(body: str) -> str | None:
-	"""The HTML the plain-text part is made from: the body less its pixel (None: the body itself)."""
-	if tracking.PIXEL_ATTRIBUTE not in body:
-		return None
-	return tracking.without_pixel(body)

@@ -284,3 +284,12 @@ def test_unsubscribes_go_to_the_last_step_sent_before():
 		("c@example.com", day),
 	]
 	assert tracking.attribute_to_steps(sends, events) == {"step-1": 2, "step-2": 1}
+
+
+@given(st.lists(TRACKABLE, max_size=5), TEXT)
+def test_text_links_are_replaced_in_order(urls, text):
+	plain = text + "".join(f"[link {i}]({url}) {text}" for i, url in enumerate(urls))
+	clicks = [f"https://t.test/c/{i}" for i in range(len(urls))]
+	expected = text + "".join(f"[link {i}]({click}) {text}" for i, click in enumerate(clicks))
+	assert tracking.rewrite_text(plain, urls, clicks) == expected
+	assert tracking.rewrite_text(plain, [], []) == plain
