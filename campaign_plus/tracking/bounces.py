@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable
 
 import frappe
+from frappe.core.utils import html2text
 from frappe.query_builder import DocType
 from frappe.utils import create_batch, now_datetime
 
@@ -57,7 +58,7 @@ def _rebuilt(doc):
 	message = EmailMessage()
 	message["From"] = doc.sender or ""
 	message["Subject"] = " ".join((doc.subject or "").split())
-	text = frappe.utils.html2text(doc.content) if doc.content else ""
+	text = html2text(doc.content) if doc.content else ""
 	message.set_content(text or doc.get("text_content") or "")
 	return message
 
@@ -67,17 +68,15 @@ def on_received_email(doc, method=None):
 	if doc.sent_or_received != "Received" or doc.communication_medium not in (None, "", "Email"):
 		return
 	message = _inbound_message(doc)
-	if message is None:
-		sender = (doc.sender or "").lower()
-		if "mailer-daemon" not in sender and "postmaster" not in sender:
-			return
-		message = _rebuilt(doc)
-	report = tracking.parse_bounce(message)
-	if not report or not report.bounces:
+	sender = (doc.sender or "").lower()
+	if message is None and "mailer-daemon" not in sender and "postmaster" not in sender:
 		return
-	doc.flags.cp_bounce = True
 	frappe.db.savepoint("campaign_plus_bounce")
 	try:
+		report = tracking.parse_bounce(message if message is not None else _rebuilt(doc))
+		if not report or not report.bounces:
+			return
+		doc.flags.cp_bounce = True
 		record(report, communication=doc.name)
 	except Exception:
 		# The email itself must still be received: the bounce is logged for a person to look at.

@@ -360,6 +360,31 @@ def test_a_bounce_without_message_id_is_matched_by_recipient_and_soft_bounces_ar
 	assert step["figures"].soft_bounces == 1
 
 
+def test_a_bounce_made_otherwise_than_by_frappes_receiver_is_read_from_its_text(send):
+	campaign, (lead,), _sent = send(leads=1)
+	frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Received",
+			"sender": "MAILER-DAEMON@mx.example.net",
+			"subject": "Delivery Status Notification (Failure)",
+			"content": f"<p>Delivery to {lead.email_id} failed permanently: 550 5.1.1 user unknown</p>",
+		}
+	).insert(ignore_permissions=True)
+	assert row_of(campaign.name, lead).status == "Bounced"
+	assert bounces.active_hard_bounces([lead.email_id]) == {lead.email_id.lower()}
+
+
+def test_an_ordinary_received_email_is_no_bounce(send):
+	campaign, (lead,), _sent = send(leads=1)
+	raw = f"From: {lead.email_id}\nTo: campaign-plus@example.com\nSubject: Question\n\nStatus 5.1.1 please?\n"
+	receive(raw.encode())
+	assert row_of(campaign.name, lead).status == "Queued"
+	assert not frappe.db.count("Campaign Bounce", {"campaign": campaign.name})
+
+
 def test_clearing_a_bounce_needs_write_permission():
 	from tests.integration.helpers import make_user
 
