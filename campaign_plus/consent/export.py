@@ -249,4 +249,4 @@ def export(email: str, file_format: str = "CSV") -> tuple[str, bytes]:
 def _log_access(email: str, file_format: str) -> None:
 	from frappe.core.doctype.access_log.access_log import make_access_log
 
-	make_access_log(doctype=records.DOCTYPE, document=email, file_type=file_format, method="Export")
+	make_access_log(doctype=records.DOCTYPE, filters={"email": email}, file_type=file_format, method="Export")

@@ -32,10 +32,10 @@ PENDING = "Pending Confirmation"
 STATUSES = (GRANTED, REFUSED, WITHDRAWN, PENDING)
 
 FORM = "Form"
-IMPORT = "Import"
+IMPORT = "Data Import"  # Frappe's Data Import tool
 DOUBLE_OPT_IN = "Double Opt-in"
 BY_HAND = "By Hand"
-UNSUBSCRIBE = "Unsubscribe"
+UNSUBSCRIBE = "Unsubscribed"  # an unsubscribe link, flag or request
 SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE)
 
 CAMPAIGN_EMAIL = "Campaign Email"  # the purpose campaign emails need; others may share the history
@@ -59,7 +59,9 @@ OBJECTED = "Refused or Withdrawn"
 INVALID_EMAIL = "Invalid Email"
 REQUEST_SKIP_REASONS = (ALREADY_GRANTED, RECENTLY_REQUESTED, OBJECTED, INVALID_EMAIL)
 
-# Labels marked for translation (stored in English, shown translated).
+# Labels marked for translation (stored in English, shown translated). The sources reuse
+# Frappe's own words ("Data Import", "Unsubscribed"): an app's translation of a bare "Import" or
+# "Unsubscribe" would replace Frappe's everywhere in the desk.
 LABELS = (
 	_("Granted"),
 	_("Refused"),

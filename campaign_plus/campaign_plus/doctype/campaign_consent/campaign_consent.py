@@ -33,7 +33,7 @@ class CampaignConsent(Document):
 		purpose: DF.Literal["Campaign Email"]
 		recorded_by: DF.Link | None
 		request: DF.Link | None
-		source: DF.Literal["By Hand", "Form", "Import", "Double Opt-in", "Unsubscribe"]
+		source: DF.Literal["By Hand", "Form", "Data Import", "Double Opt-in", "Unsubscribed"]
 		status: DF.Literal["Granted", "Refused", "Withdrawn", "Pending Confirmation"]
 	# end: auto-generated types
 
