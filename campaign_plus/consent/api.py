@@ -13,6 +13,7 @@ from campaign_plus.consent import double_opt_in, export, records
 from campaign_plus.consent.settings import get_consent_settings
 from campaign_plus.engine.schedule import is_valid_email, normalize_email
 from campaign_plus.permissions import only_for_sales_managers
+from campaign_plus.utils.email import ensure_outgoing_account
 from campaign_plus.utils.language import known_language, set_language
 from campaign_plus.utils.runtime import in_test
 
@@ -31,6 +32,7 @@ def request_confirmation(doctype: str, name: str) -> dict:
 		)
 	frappe.get_doc(doctype, name).check_permission("read")
 	frappe.has_permission(records.DOCTYPE, "create", throw=True)
+	ensure_outgoing_account(get_consent_settings().email_account)
 	if doctype == "Campaign Segment":
 		result = double_opt_in.request_for_segment(name)
 	else:
@@ -64,6 +66,7 @@ def request_opt_in(email: str, language: str | None = None) -> str:
 	email = normalize_email(email)
 	if not is_valid_email(email):
 		frappe.throw(_("Enter a valid email address."), title=_("Invalid Email"))
+	ensure_outgoing_account(get_consent_settings().email_account)
 	party_type, party = records.party_of(email)
 	target = double_opt_in.Target(
 		email, party_type, party, known_language(language) or getattr(frappe.local, "lang", None)
@@ -87,7 +90,8 @@ def confirm(token: str | None = None) -> None:
 	result = double_opt_in.confirm(fields, getattr(frappe.local, "request_ip", None))
 	if result.outcome == double_opt_in.CONFIRMED and not in_test():
 		frappe.db.commit()
-	set_language(result.language)
+	if result.language:  # the recipient's; a bad link keeps the visitor's browser language
+		set_language(result.language)
 	show_confirmation_page(result)
 
 
