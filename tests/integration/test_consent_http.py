@@ -81,7 +81,7 @@ def history(email: str) -> list[dict]:
 
 
 def cleanup(emails: list[str], doctype_names: list[tuple[str, str]] = ()) -> None:
-	frappe.db.rollback()
+	"""Delete what a test committed (and commit that)."""
 	names = frappe.get_all(CONSENT, filters={"email": ("in", emails)}, pluck="name")
 	if names:
 		queue = frappe.get_all(
@@ -150,6 +150,7 @@ def test_the_confirmation_link_grants_once_and_bad_links_record_nothing(base_url
 			assert "Traceback" not in page
 		assert [r.status for r in history(email)] == ["Pending Confirmation", "Granted"]
 	finally:
+		frappe.db.rollback()
 		cleanup([email], [("Lead", lead.name)] if lead else [])
 
 
@@ -188,5 +189,6 @@ def test_website_request_is_uniform_and_rate_limited(base_url):
 		assert history(f"sixth-{tag}@example.com") == []
 	finally:
 		frappe.cache.delete_keys(f"rl:{OPT_IN[len('/api/method/') :]}")
+		frappe.db.rollback()
 		frappe.db.set_single_value("Campaign Plus Settings", "email_account", previous)
 		cleanup([known, unknown, f"fifth-{tag}@example.com"], [("Email Account", account.name)])
