@@ -88,6 +88,7 @@ def delete(tag: str) -> None:
 		frappe.db.delete(doctype, filters)
 	for name in frappe.get_all("Campaign Segment", filters={"campaign": campaign}, pluck="name"):
 		frappe.delete_doc("Campaign Segment", name, force=True)
+	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
 	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
 		frappe.delete_doc("Lead", name, force=True)
 	for doctype, name in (
