@@ -27,6 +27,7 @@ from tests.integration.helpers import (
 	make_user,
 	use_outgoing_account,
 )
+from tests.integration.test_sending import queue_rows
 
 START = dt.date(2027, 3, 1)
 CONSENT = "Campaign Consent"
@@ -90,17 +91,7 @@ def campaign_with_leads(rule: str, leads, steps=((0, None),)):
 
 
 def sent_to(campaign: str) -> list[str]:
-	queue = frappe.qb.DocType("Email Queue")
-	recipient = frappe.qb.DocType("Email Queue Recipient")
-	return (
-		frappe.qb.from_(queue)
-		.join(recipient)
-		.on(recipient.parent == queue.name)
-		.select(recipient.recipient)
-		.where(queue.reference_doctype == "Campaign")
-		.where(queue.reference_name == campaign)
-		.run(pluck=True)
-	)
+	return [row.recipient for row in queue_rows(campaign)]
 
 
 def log(campaign: str) -> dict[str, tuple]:

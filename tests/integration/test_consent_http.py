@@ -4,9 +4,6 @@
 code), the confirmation link followed as a guest, the website's opt-in endpoint with its rate
 limit. These tests commit what the server must see and delete it all in a ``finally``."""
 
-import os
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -17,48 +14,17 @@ import pytest
 
 from campaign_plus.consent import double_opt_in, records
 from campaign_plus.utils.signing import make_token
-from tests.integration.conftest import BENCH, CHECKOUT, SITE
+from tests.integration.conftest import BENCH, SITE
+from tests.served import served_site
 
 CONSENT = "Campaign Consent"
 OPT_IN = "/api/method/campaign_plus.consent.api.request_opt_in"
 
 
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def base_url():
-	port = _free_port()
-	path = os.environ.get("PYTHONPATH")
-	server = subprocess.Popen(
-		[
-			str(BENCH / "env" / "bin" / "python"),
-			str(CHECKOUT / "tests" / "e2e" / "serve.py"),
-			SITE,
-			str(port),
-		],
-		cwd=BENCH / "sites",
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		env={**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT)},
-	)
-	url = f"http://127.0.0.1:{port}"
-	try:
-		for _ in range(240):
-			try:
-				urllib.request.urlopen(url + "/api/method/ping", timeout=2)
-				break
-			except OSError:
-				time.sleep(0.5)
-		else:
-			pytest.fail("the site did not come up")
+	with served_site(BENCH, SITE) as url:
 		yield url
-	finally:
-		server.terminate()
-		server.wait(timeout=20)
 
 
 def fetch(url: str, data: dict | None = None) -> tuple[int, str]:
