@@ -120,9 +120,10 @@ def show_confirmation_page(result: double_opt_in.Confirmation) -> None:
 	frappe.respond_as_web_page(title, message, success=True, indicator_color="green")
 
 
-@frappe.whitelist(methods=["GET", "POST"])
+@frappe.whitelist(methods=["POST"])
 def export_consent(email: str, file_format: str = "CSV") -> None:
-	"""Download the consent history and campaign emails of one address (Sales Manager)."""
+	"""Download the consent history and campaign emails of one address (Sales Manager). POST only:
+	the address never shows in a URL or a server log."""
 	only_for_sales_managers()
 	frappe.has_permission(records.DOCTYPE, "export", throw=True)
 	filename, content = export.export(email, file_format)

@@ -46,6 +46,7 @@ class Target:
 	party_type: str | None = None
 	party: str | None = None
 	language: str | None = None
+	unsubscribed: bool = False  # the Lead / Contact is marked unsubscribed
 
 
 @dataclass
@@ -69,10 +70,10 @@ def party_targets(doctype: str, name: str) -> list[Target]:
 	"""The Lead's / Contact's primary address, in its language (a Lead's own, a Contact's
 	customer's; else the site's)."""
 	if doctype == "Lead":
-		row = frappe.db.get_value("Lead", name, ["email_id", "language"], as_dict=True)
-		return [Target(row.email_id, "Lead", name, row.language)] if row else []
+		row = frappe.db.get_value("Lead", name, ["email_id", "language", "unsubscribed"], as_dict=True)
+		return [Target(row.email_id, "Lead", name, row.language, bool(row.unsubscribed))] if row else []
 	if doctype == "Contact":
-		email = frappe.db.get_value("Contact", name, "email_id")
+		email, unsubscribed = frappe.db.get_value("Contact", name, ["email_id", "unsubscribed"])
 		link = DocType("Dynamic Link")
 		customer = DocType("Customer")
 		languages = (
@@ -87,7 +88,7 @@ def party_targets(doctype: str, name: str) -> list[Target]:
 			.limit(1)
 			.run(pluck=True)
 		)
-		return [Target(email, "Contact", name, languages[0] if languages else None)]
+		return [Target(email, "Contact", name, languages[0] if languages else None, bool(unsubscribed))]
 	return []
 
 
@@ -95,11 +96,14 @@ def segment_targets(segment: str) -> list[Target]:
 	"""Every member of the segment with its address and language (one query)."""
 	member = DocType("Campaign Segment Member")
 	lead = DocType("Lead")
+	contact = DocType("Contact")
 	customer = DocType("Customer")
 	rows = (
 		frappe.qb.from_(member)
 		.left_join(lead)
 		.on((member.party_type == "Lead") & (lead.name == member.party))
+		.left_join(contact)
+		.on((member.party_type == "Contact") & (contact.name == member.party))
 		.left_join(customer)
 		.on(customer.name == member.customer)
 		.select(
@@ -107,12 +111,15 @@ def segment_targets(segment: str) -> list[Target]:
 			member.party,
 			member.email,
 			Coalesce(lead.language, customer.language).as_("language"),
+			Coalesce(lead.unsubscribed, contact.unsubscribed, 0).as_("unsubscribed"),
 		)
 		.where(member.segment == segment)
 		.orderby(member.creation, member.name)
 		.run(as_dict=True)
 	)
-	return [Target(row.email, row.party_type, row.party, row.language) for row in rows]
+	return [
+		Target(row.email, row.party_type, row.party, row.language, bool(row.unsubscribed)) for row in rows
+	]
 
 
 def distinct_addresses(targets: list[Target]) -> int:
@@ -142,7 +149,7 @@ def request(
 		now_datetime(),
 		settings.request_interval,
 		asked_by_the_person=asked_by_the_person,
-		blocked=globally_unsubscribed(by_email),
+		blocked=globally_unsubscribed(by_email) | unsubscribed_parties(targets, asked_by_the_person),
 	)
 	source = FORM if asked_by_the_person else DOUBLE_OPT_IN
 	note = note or _("Confirmation requested by {0}.").format(frappe.session.user)
@@ -176,6 +183,13 @@ def request(
 				description=_("{0} of {1} addresses").format(min(done * BATCH, len(send)), len(send)),
 			)
 	return RequestResult(requested=len(send), skipped=consent.count_reasons(skipped))
+
+
+def unsubscribed_parties(targets: list[Target], asked_by_the_person: bool) -> set[str]:
+	"""A marketer does not ask a Lead or Contact marked unsubscribed (the person may ask)."""
+	if asked_by_the_person:
+		return set()
+	return {normalize_email(t.email) for t in targets if t.unsubscribed and t.email}
 
 
 def globally_unsubscribed(emails) -> set[str]:

@@ -11,6 +11,7 @@ find which addresses have a granted consent.
 from collections.abc import Iterable
 
 import frappe
+from frappe.query_builder import DocType
 from frappe.utils import create_batch
 
 from campaign_plus.consent import records
@@ -55,6 +56,21 @@ def set_default_rule(doc, method=None) -> None:
 	"""Campaign ``validate``: a campaign without a rule takes the default of Campaign Plus Settings."""
 	if doc.meta.has_field(FIELD) and doc.get(FIELD) not in OPT_IN_RULES:
 		doc.set(FIELD, get_consent_settings().opt_in_rule)
+
+
+def keep_existing_campaigns_sending() -> None:
+	"""Install / migrate: campaigns made before the opt-in rule existed keep sending as they did
+	("Not Required"); a user decides when they need opt-in. New campaigns take the settings'
+	default. One UPDATE; idempotent."""
+	if not _has_rule_field():
+		return
+	campaign = DocType("Campaign")
+	(
+		frappe.qb.update(campaign)
+		.set(campaign[FIELD], NOT_REQUIRED)
+		.where(campaign[FIELD].isnull() | (campaign[FIELD] == ""))
+		.run()
+	)
 
 
 def kinds(recipients: Iterable[Recipient]) -> dict[tuple[str, str], str]:

@@ -154,7 +154,7 @@ CUSTOM_FIELDS["Campaign"].append(
 		"fieldtype": "Select",
 		"options": "\nPrivate Persons\nAll Recipients\nNot Required",
 		"insert_after": "campaign_schedules_section",
-		"description": "Whose granted marketing consent this campaign's emails need; the others are skipped (No Consent). Private Persons: Leads and Contacts without a company, individual customers and Email Group members. Empty: the default of Campaign Plus Settings.",
+		"description": "Whose granted marketing consent this campaign's emails need; the others are skipped (No Consent). Private Persons: Leads and Contacts without a company, individual customers and Email Group members. New campaigns take the default of Campaign Plus Settings; campaigns made before this setting existed need none.",
 	}
 )
 

@@ -218,6 +218,26 @@ def test_new_campaign_takes_the_rule_of_the_settings():
 	assert make_campaign(cp_opt_in_rule="Private Persons").cp_opt_in_rule == "Private Persons"
 
 
+def test_the_shipped_default_asks_private_persons_for_consent():
+	from campaign_plus.consent.settings import get_consent_settings
+
+	frappe.db.set_single_value("Campaign Plus Settings", "opt_in_rule", None)
+	assert get_consent_settings().opt_in_rule == "Private Persons"
+	meta = frappe.get_meta("Campaign Plus Settings")
+	assert meta.get_field("opt_in_rule").default == "Private Persons"
+	assert make_campaign().cp_opt_in_rule == "Private Persons"
+
+
+def test_campaigns_made_before_the_rule_keep_sending_after_migrate():
+	from campaign_plus.consent.rule import keep_existing_campaigns_sending
+
+	old, chosen = make_campaign(), make_campaign(cp_opt_in_rule="All Recipients")
+	frappe.db.set_value("Campaign", old.name, "cp_opt_in_rule", None)
+	keep_existing_campaigns_sending()  # a step of install and of every migrate (setup.install.setup)
+	assert frappe.db.get_value("Campaign", old.name, "cp_opt_in_rule") == "Not Required"
+	assert frappe.db.get_value("Campaign", chosen.name, "cp_opt_in_rule") == "All Recipients"
+
+
 def test_campaign_needing_opt_in_sends_only_to_granted_addresses_and_preview_counts_the_rest():
 	granted, nothing, withdrawn, pending, refused = (make_lead() for _ in range(5))
 	record(granted.email_id, "Granted")
@@ -400,6 +420,14 @@ def test_a_marketer_does_not_ask_again_someone_who_withdrew():
 	lead = make_lead()
 	record(lead.email_id, "Withdrawn")
 	assert api.request_confirmation("Lead", lead.name)["skipped"] == {"Refused or Withdrawn": 1}
+
+
+def test_a_marketer_does_not_ask_a_party_marked_unsubscribed():
+	use_outgoing_account()
+	lead = make_lead()
+	frappe.db.set_value("Lead", lead.name, "unsubscribed", 1)  # flagged without any record
+	assert api.request_confirmation("Lead", lead.name)["skipped"] == {"Refused or Withdrawn": 1}
+	assert history(lead.email_id) == []
 
 
 def test_requests_need_permission():
