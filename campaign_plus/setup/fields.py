@@ -132,6 +132,32 @@ _EXCLUDE = {
 CUSTOM_FIELDS["Lead"] = [dict(_EXCLUDE)]
 CUSTOM_FIELDS["Contact"] = [dict(_EXCLUDE)]
 
+# Marketing consent: the current consent of the primary address (kept in step by the consent
+# service), and the campaign's opt-in rule.
+_MARKETING_CONSENT = {
+	"fieldname": "cp_marketing_consent",
+	"label": "Marketing Consent",
+	"fieldtype": "Select",
+	"options": "\nGranted\nRefused\nWithdrawn\nPending Confirmation",
+	"insert_after": "cp_exclude_from_segments",
+	"read_only": 1,
+	"no_copy": 1,
+	"in_standard_filter": 1,
+	"description": "The current consent of this email address to campaign emails (its history: Campaign Consent).",
+}
+CUSTOM_FIELDS["Lead"].append(dict(_MARKETING_CONSENT))
+CUSTOM_FIELDS["Contact"].append(dict(_MARKETING_CONSENT))
+CUSTOM_FIELDS["Campaign"].append(
+	{
+		"fieldname": "cp_opt_in_rule",
+		"label": "Opt-in Required For",
+		"fieldtype": "Select",
+		"options": "\nPrivate Persons\nAll Recipients\nNot Required",
+		"insert_after": "campaign_schedules_section",
+		"description": "Whose granted marketing consent this campaign's emails need; the others are skipped (No Consent). Private Persons: Leads and Contacts without a company, individual customers and Email Group members. New campaigns take the default of Campaign Plus Settings; campaigns made before this setting existed need none.",
+	}
+)
+
 # To-dos and events made by campaign activities carry their campaign and assignment.
 _TASK_LINKS = [
 	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1, "search_index": 1},
@@ -231,9 +257,9 @@ CUSTOM_FIELDS["Campaign"] += [
 	 "insert_after": "cp_track_opens",
 	 "description": "Links of campaign emails go through this site, which records the click and forwards."},
 ]  # fmt: skip
-_CONSENT = [
+_TRACKING_CONSENT = [
 	{"fieldname": "cp_tracking_consent", "label": "Email Tracking Consent", "fieldtype": "Select",
-	 "options": "Unknown\nGranted\nRefused", "default": "Unknown", "insert_after": "cp_exclude_from_segments",
+	 "options": "Unknown\nGranted\nRefused", "default": "Unknown", "insert_after": "cp_marketing_consent",
 	 "description": "Whether opens and clicks of campaign emails may be recorded for this person (needed when "
 	 "Campaign Plus Settings require consent; without it they only count in each step's totals)."},
 	{"fieldname": "cp_tracking_consent_date", "label": "Tracking Consent Date", "fieldtype": "Date",
@@ -242,8 +268,8 @@ _CONSENT = [
 	 "insert_after": "cp_tracking_consent_date", "depends_on": "eval:doc.cp_tracking_consent != 'Unknown'",
 	 "description": "Where the answer was given: a web form, a signed document, a call…"},
 ]  # fmt: skip
-CUSTOM_FIELDS["Lead"] += [dict(field) for field in _CONSENT]
-CUSTOM_FIELDS["Contact"] += [dict(field) for field in _CONSENT]
+CUSTOM_FIELDS["Lead"] += [dict(field) for field in _TRACKING_CONSENT]
+CUSTOM_FIELDS["Contact"] += [dict(field) for field in _TRACKING_CONSENT]
 
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.

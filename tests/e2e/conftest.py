@@ -13,14 +13,11 @@ created for the run and deleted afterwards; a failing test leaves a screenshot i
 import json
 import os
 import pathlib
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from tests.serving import checkout_env, served
+from tests.served import checkout_env, served_site
 
 HERE = pathlib.Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
@@ -70,11 +67,8 @@ def _bench_python(*args) -> str:
 
 @pytest.fixture(scope="session")
 def base_url():
-	try:
-		with served(BENCH, SITE) as url:
-			yield url
-	except RuntimeError as error:
-		pytest.fail(str(error))
+	with served_site(BENCH, SITE) as url:
+		yield url
 
 
 @pytest.fixture(scope="session")

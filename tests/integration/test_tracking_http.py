@@ -32,7 +32,7 @@ from tests.integration.helpers import (
 	make_template,
 	use_outgoing_account,
 )
-from tests.serving import served
+from tests.served import served_site
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
 TARGET = "https://shop.example.com/offer?id=7&utm=cp"
@@ -57,7 +57,7 @@ def get(url: str):
 
 @pytest.fixture(scope="module")
 def server():
-	with served(BENCH, SITE, probe="/api/method/ping") as url:
+	with served_site(BENCH, SITE) as url:
 		yield url
 
 

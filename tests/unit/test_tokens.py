@@ -12,7 +12,7 @@ SECRET = tokens.derive_secret("site secret", "test")
 fields = st.lists(
 	st.text(alphabet=st.characters(blacklist_characters="\x1f", blacklist_categories=("Cs",)), max_size=20),
 	max_size=4,
-)  # lone surrogates are no text a site could sign (they cannot be encoded)
+)
 
 
 @given(fields)

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""A bench site served on 127.0.0.1 by tests/e2e/serve.py with the checkout's code (for the
-browser tier and the HTTP tests of the integration tier)."""
+"""A bench site served on 127.0.0.1 with this checkout's code (``tests/e2e/serve.py``), for the
+tests that speak HTTP to it (the browser tier, the integration tests of guest links)."""
 
 import os
 import pathlib
@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
@@ -27,8 +28,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(bench: pathlib.Path, site: str, probe: str = "/login"):
-	"""Yield the base URL of ``site`` served on a free loopback port; stop the server after."""
+def served_site(bench: pathlib.Path, site: str, wait_seconds: int = 120) -> Iterator[str]:
+	"""The site's base URL while a server runs it; the server is stopped afterwards."""
 	port = free_port()
 	server = subprocess.Popen(
 		[
@@ -44,15 +45,15 @@ def served(bench: pathlib.Path, site: str, probe: str = "/login"):
 	)
 	url = f"http://127.0.0.1:{port}"
 	try:
-		for _ in range(120):
+		for _ in range(wait_seconds * 2):
 			try:
-				urllib.request.urlopen(url + probe, timeout=2)
+				urllib.request.urlopen(url + "/login", timeout=2)
 				break
 			except OSError:
 				time.sleep(0.5)
 		else:
-			raise RuntimeError("the site did not come up")
+			raise RuntimeError(f"the site {site} did not come up on {url}")
 		yield url
 	finally:
 		server.terminate()
-		server.wait(timeout=10)
+		server.wait(timeout=20)
