@@ -110,6 +110,8 @@ class Step:
 	days: int = 0
 	formula: str | None = None
 	label: str | None = None
+	send_time: dt.time | None = None  # the local time it goes out (None: any time of its day)
+	in_recipient_zone: bool = True  # the send time is the recipient's local time (else the site's)
 	terms: tuple[Term, ...] | None = field(default=None, compare=False, repr=False)
 
 	def __post_init__(self):
