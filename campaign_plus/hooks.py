@@ -19,8 +19,8 @@ required_apps = ["frappe/erpnext"]
 doctype_js = {
 	"Campaign": ["public/js/campaign.js", "public/js/activity.js"],
 	"Campaign Segment": "public/js/activity.js",
-	"Lead": "public/js/activity.js",
-	"Contact": "public/js/activity.js",
+	"Lead": ["public/js/activity.js", "public/js/time_zone.js"],
+	"Contact": ["public/js/activity.js", "public/js/time_zone.js"],
 	"Opportunity": "public/js/activity.js",
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
@@ -54,14 +54,20 @@ doc_events = {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
 		"after_insert": "campaign_plus.stats.responses.record_reply",
 	},
+	("Lead", "Contact"): {
+		"validate": "campaign_plus.windows.zones.validate_time_zone",
+	},
 }
 
 # Scheduled campaign email
 # ------------------------
+# The planner runs every 15 minutes: a step goes out when its local send moment has come.
 scheduler_events = {
-	"hourly": ["campaign_plus.sending.planner.plan_all"],
 	"daily": ["campaign_plus.stats.aggregate.refresh_all"],
-	"cron": {"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"]},
+	"cron": {
+		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
+		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
+	},
 }
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.

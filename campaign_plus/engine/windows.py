@@ -155,6 +155,22 @@ def _first_instant_at_or_after(wall: dt.datetime, zone: str, after: dt.datetime)
 	return max(dt.datetime.fromtimestamp(high, UTC), after + dt.timedelta(seconds=1))
 
 
+# --- times of day ---------------------------------------------------------------------------------
+
+# The times a send time or quiet hours may take: every quarter of an hour, as the planner runs.
+QUARTER_HOURS = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in (0, 15, 30, 45))
+# The options of those Select fields (empty first: no time).
+QUARTER_HOUR_OPTIONS = "\n".join(("", *QUARTER_HOURS))
+
+
+def clock(value: str | dt.time | None) -> dt.time | None:
+	"""A time of day from a field's value ("09:30", "09:30:00"); None for an empty one."""
+	if value is None or isinstance(value, dt.time):
+		return value
+	text = str(value).strip()
+	return dt.time.fromisoformat(text) if text else None
+
+
 # --- quiet hours and business days ---------------------------------------------------------------
 
 
@@ -491,6 +507,7 @@ class DayForecast:
 	to_send: int = 0
 	deferred: dict[str, int] = field(default_factory=dict)
 	local_times: dict[str, int] = field(default_factory=dict)  # "09:00 Europe/Paris" → count
+	excluded: dict[str, int] = field(default_factory=dict)  # filled by the caller (skipped rows)
 
 
 def by_day(forecasts: Iterable[Forecast], site_zone: str, group=lambda f: None) -> dict[tuple, DayForecast]:

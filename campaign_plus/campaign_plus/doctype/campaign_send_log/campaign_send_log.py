@@ -24,6 +24,7 @@ class CampaignSendLog(Document):
 		email_queue: DF.Link | None
 		email_template: DF.Link | None
 		error: DF.SmallText | None
+		local_send_time: DF.Data | None
 		party: DF.DynamicLink
 		party_type: DF.Link
 		queued_on: DF.Datetime | None
@@ -47,10 +48,12 @@ class CampaignSendLog(Document):
 			"Sequence Stopped",
 		]
 		schedule_row: DF.Data | None
+		send_at: DF.Datetime | None
 		sent_on: DF.Datetime | None
 		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced"]
 		step_idx: DF.Int
 		step_label: DF.Data | None
+		time_zone: DF.Data | None
 	# end: auto-generated types
 
 	pass
@@ -61,3 +64,5 @@ def on_doctype_update():
 	frappe.db.add_index("Campaign Send Log", ["campaign", "status"])
 	frappe.db.add_index("Campaign Send Log", ["status", "email_queue"])
 	frappe.db.add_index("Campaign Send Log", ["party_type", "party"])
+	# deferred rows whose moment has come; every campaign's sends of the last days (frequency cap)
+	frappe.db.add_index("Campaign Send Log", ["status", "send_at"])

@@ -1,0 +1,141 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Each recipient's time zone, loaded set-based (one query per doctype), and the check on save.
+
+The order (see :func:`campaign_plus.engine.windows.recipient_zone`): the Lead's / Contact's own
+*Time Zone*; else the country of its address — the Contact's own address or the Customer's
+primary address, then the primary (else the first) address linked to it — then the Lead's
+country (a Country with several zones gives its first); else the site's zone. Members of an
+Email Group have only an address: the site's zone.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.utils import get_system_timezone
+
+from campaign_plus.engine.windows import UTC, check_time_zone, is_time_zone, recipient_zone
+from campaign_plus.errors import translated_rule_errors
+
+FIELD = "cp_time_zone"
+
+
+def site_zone() -> str:
+	zone = get_system_timezone()
+	return zone if is_time_zone(zone) else "UTC"
+
+
+def now_utc() -> dt.datetime:
+	return dt.datetime.now(UTC)
+
+
+def validate_time_zone(doc, method=None):
+	"""doc_events (Lead, Contact): the time zone, when given, is an IANA name."""
+	value = (doc.get(FIELD) or "").strip() or None
+	doc.set(FIELD, value)
+	with translated_rule_errors():
+		check_time_zone(value)
+
+
+def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+	"""(party type, party) → IANA zone, for every party given."""
+	wanted: dict[str, set[str]] = defaultdict(set)
+	for party_type, party in parties:
+		wanted[party_type].add(party)
+	site = site_zone()
+	own: dict[tuple[str, str], str | None] = {}
+	# per party, its countries in order of precedence
+	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
+	direct_address: dict[tuple[str, str], str] = {}
+	lead_country: dict[str, str] = {}
+
+	if names := wanted.get("Lead"):
+		for row in _rows("Lead", names, ["name", FIELD, "country"]):
+			own[("Lead", row.name)] = row.get(FIELD)
+			if row.get("country"):
+				lead_country[row.name] = row.country
+	if names := wanted.get("Contact"):
+		for row in _rows("Contact", names, ["name", FIELD, "address"]):
+			own[("Contact", row.name)] = row.get(FIELD)
+			if row.address:
+				direct_address[("Contact", row.name)] = row.address
+	if names := wanted.get("Customer"):
+		for row in _rows("Customer", names, ["name", "customer_primary_address"]):
+			if row.customer_primary_address:
+				direct_address[("Customer", row.name)] = row.customer_primary_address
+
+	address_country = _address_countries(set(direct_address.values()))
+	for key, address in direct_address.items():
+		countries[key].append(address_country.get(address))
+	for doctype in ("Lead", "Contact", "Customer"):
+		if names := wanted.get(doctype):
+			for party, country in _linked_address_countries(doctype, names).items():
+				countries[(doctype, party)].append(country)
+	for lead, country in lead_country.items():
+		countries[("Lead", lead)].append(country)
+
+	zones_of = _country_zones({c for cs in countries.values() for c in cs if c})
+	return {
+		(party_type, party): recipient_zone(
+			own.get((party_type, party)),
+			[zones_of.get(country) for country in countries.get((party_type, party), []) if country],
+			site,
+		)
+		for party_type, names in wanted.items()
+		for party in names
+	}
+
+
+def _rows(doctype: str, names: set[str], fields: list[str]) -> list:
+	meta = frappe.get_meta(doctype)
+	fields = [f for f in fields if f == "name" or meta.has_field(f)]
+	return frappe.get_all(doctype, filters={"name": ("in", list(names))}, fields=fields)
+
+
+def _address_countries(addresses: set[str]) -> dict[str, str]:
+	if not addresses:
+		return {}
+	return {
+		row.name: row.country
+		for row in frappe.get_all(
+			"Address", filters={"name": ("in", list(addresses))}, fields=["name", "country"]
+		)
+	}
+
+
+def _linked_address_countries(doctype: str, names: set[str]) -> dict[str, str]:
+	"""The country of each party's primary address, else of its first linked address."""
+	link = DocType("Dynamic Link")
+	address = DocType("Address")
+	rows = (
+		frappe.qb.from_(link)
+		.join(address)
+		.on(address.name == link.parent)
+		.select(link.link_name, address.country)
+		.where(link.parenttype == "Address")
+		.where(link.link_doctype == doctype)
+		.where(link.link_name.isin(list(names)))
+		.where(address.disabled == 0)
+		.where(address.country.isnotnull())
+		.orderby(address.is_primary_address, order=frappe.qb.desc)
+		.orderby(address.creation)
+		.run()
+	)
+	result: dict[str, str] = {}
+	for party, country in rows:
+		result.setdefault(party, country)
+	return result
+
+
+def _country_zones(countries: set[str]) -> dict[str, str]:
+	if not countries:
+		return {}
+	return {
+		row.name: row.time_zones
+		for row in frappe.get_all(
+			"Country", filters={"name": ("in", list(countries))}, fields=["name", "time_zones"]
+		)
+	}
