@@ -76,21 +76,23 @@ def check_time_zone(name: str | None) -> None:
 		)
 
 
-def country_zone(time_zones_text: str | None) -> str | None:
-	"""The first valid zone of a Country's time zones (one per line, as Frappe stores them)."""
-	for name in (time_zones_text or "").replace(",", "\n").split():
-		if is_time_zone(name):
-			return name
-	return None
+def country_zone(time_zones_text: str | None, prefer: str | None = None) -> str | None:
+	"""A Country's zone (its time zones one per line, as Frappe stores them): ``prefer`` (the
+	site's zone) when it is one of them, else the first valid one."""
+	names = [name for name in (time_zones_text or "").replace(",", "\n").split() if is_time_zone(name)]
+	if prefer in names:
+		return prefer
+	return names[0] if names else None
 
 
 def recipient_zone(own: str | None, countries: Iterable[str | None], site_zone: str) -> str:
-	"""The recipient's zone: their own (Lead / Contact field), else the first of their countries'
-	zones (primary address first, then the Lead's country), else the site's."""
+	"""The recipient's zone: their own (Lead / Contact field), else their first country's zone
+	(primary address first, then the Lead's country; a country with several zones: the site's
+	when it is one of them — a New York site's American leads — else the first), else the site's."""
 	if is_time_zone(own):
 		return own
 	for zones in countries:
-		if zone := country_zone(zones):
+		if zone := country_zone(zones, prefer=site_zone):
 			return zone
 	return site_zone
 

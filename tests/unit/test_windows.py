@@ -117,6 +117,9 @@ def test_the_recipients_zone_comes_from_their_own_field_then_their_countries_the
 	assert recipient_zone("Mars/Olympus", ["Nowhere/City"], "Europe/Paris") == PARIS
 	assert recipient_zone("", [], "Asia/Tokyo") == "Asia/Tokyo"
 	assert country_zone("America/New_York\nAmerica/Chicago") == "America/New_York"
+	# a country with several zones: the site's when it is one of them, else the first
+	assert recipient_zone(None, ["America/Adak\nAmerica/Chicago"], "America/Chicago") == "America/Chicago"
+	assert recipient_zone(None, ["America/Adak\nAmerica/Chicago"], PARIS) == "America/Adak"
 	assert country_zone(None) is None
 
 
