@@ -11,7 +11,7 @@ from campaign_plus.engine.date_formula import format_terms, parse
 from campaign_plus.engine.dates import check_date_range
 from campaign_plus.engine.schedule import check_step
 from campaign_plus.engine.status import check_move, default_status
-from campaign_plus.engine.windows import check_quiet_hours, clock
+from campaign_plus.engine.windows import CUSTOM_QUIET, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
 
 
@@ -68,7 +68,7 @@ def validate_email_schedule(doc):
 
 def validate_send_window(doc):
 	"""Custom quiet hours: both times, leaving time to send; other choices clear them."""
-	if doc.get("cp_quiet_hours") != "Custom":
+	if doc.get("cp_quiet_hours") != CUSTOM_QUIET:
 		doc.cp_quiet_hours_start = doc.cp_quiet_hours_end = None
 		return
 	with translated_rule_errors():

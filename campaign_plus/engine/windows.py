@@ -175,6 +175,10 @@ def clock(value: str | dt.time | None) -> dt.time | None:
 
 # --- quiet hours and business days ---------------------------------------------------------------
 
+# A campaign's "Quiet Hours": those of the settings, its own, or none.
+DEFAULT_QUIET, CUSTOM_QUIET, NO_QUIET = "Default", "Custom", "Off"
+QUIET_HOURS_LABELS = (_("Default"), _("Custom"), _("Off"))  # marked for translation
+
 
 @dataclass(frozen=True)
 class QuietHours:

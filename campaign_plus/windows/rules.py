@@ -9,7 +9,9 @@ import frappe
 from frappe.utils import cint, getdate
 
 from campaign_plus.engine.windows import (
+	CUSTOM_QUIET,
 	DEFAULT_CALENDAR,
+	NO_QUIET,
 	BusinessCalendar,
 	FrequencyCap,
 	QuietHours,
@@ -20,7 +22,6 @@ from campaign_plus.engine.windows import (
 )
 
 DEFAULT_CAP_DAYS = 7
-CUSTOM, OFF = "Custom", "Off"  # Campaign "Quiet Hours" (else Default: the settings' ones)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ def campaign_rules(campaigns: list[str], settings: WindowSettings) -> dict[str, 
 	)
 	rules = {}
 	for row in rows:
-		if row.cp_quiet_hours == CUSTOM:
+		if row.cp_quiet_hours == CUSTOM_QUIET:
 			quiet = quiet_hours(clock(row.cp_quiet_hours_start), clock(row.cp_quiet_hours_end))
-		elif row.cp_quiet_hours == OFF:
+		elif row.cp_quiet_hours == NO_QUIET:
 			quiet = None
 		else:
 			quiet = settings.quiet
