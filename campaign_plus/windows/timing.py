@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from campaign_plus.engine.schedule import DEFERRED, PLANNED, PlanRow
 from campaign_plus.engine.windows import (
 	PLANNER_INTERVAL,
+	UTC,
 	Candidate,
 	DayForecast,
 	by_day,
@@ -48,6 +49,8 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 	settings = get_window_settings()
 	rules = campaign_rules([batch.campaign for batch in batches], settings)
 	site = site_zone()
+	for batch in batches:  # rows due on a date whose moment cannot have come in any zone: not yet
+		batch.rows = [row for row in batch.rows if _earliest(row) <= now]
 	zones = recipient_zones(
 		{(row.recipient.party_type, row.recipient.party) for batch in batches for row in batch.rows}
 	)
@@ -110,6 +113,16 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 			)
 		)
 	return batches
+
+
+# The earliest clock on Earth (UTC+14): no zone reaches a wall-clock time before it does.
+EARLIEST_OFFSET = dt.timedelta(hours=14)
+
+
+def _earliest(row: PlanRow) -> dt.datetime:
+	"""The earliest moment ``row`` can be due, whatever the recipient's zone."""
+	wall = dt.datetime.combine(row.due_date, row.step.send_time or dt.time(0))
+	return wall.replace(tzinfo=UTC) - EARLIEST_OFFSET
 
 
 def _email(email: str | None) -> str:

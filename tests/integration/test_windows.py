@@ -385,13 +385,20 @@ def test_the_scheduler_entry_point_plans_campaigns_together():
 # --- the deferral mechanism ------------------------------------------------------------------------
 
 
-def test_a_deferred_recipient_who_unsubscribes_meanwhile_is_skipped_when_the_moment_comes():
+def deferred_until_morning():
+	"""A Paris recipient's 21:00 step on Tuesday 2 March 2027, deferred by quiet hours to 08:00."""
 	settings(quiet_hours_start="20:00", quiet_hours_end="08:00")
 	campaign = campaign_with([(0, "21:00", 1)])
 	lead = lead_in(zone=PARIS)
 	enroll(campaign.name, [lead.name], dt.date(2027, 3, 2))
 	with at(2027, 3, 2, 20, 0):
 		planner.plan_campaign(campaign.name)
+	assert log(campaign.name)[lead.name].status == "Deferred"
+	return campaign, lead
+
+
+def test_a_deferred_recipient_who_unsubscribes_meanwhile_is_skipped_when_the_moment_comes():
+	campaign, lead = deferred_until_morning()
 	frappe.db.set_value("Lead", lead.name, "unsubscribed", 1)
 	with at(2027, 3, 3, 7, 0):  # 08:00 in Paris
 		planner.plan_campaign(campaign.name)
@@ -400,12 +407,8 @@ def test_a_deferred_recipient_who_unsubscribes_meanwhile_is_skipped_when_the_mom
 
 
 def test_a_deferred_row_past_the_catch_up_age_expires():
-	settings(quiet_hours_start="20:00", quiet_hours_end="08:00", max_catch_up_days=3)
-	campaign = campaign_with([(0, "21:00", 1)])
-	lead = lead_in(zone=PARIS)
-	enroll(campaign.name, [lead.name], dt.date(2027, 3, 2))
-	with at(2027, 3, 2, 20, 0):
-		planner.plan_campaign(campaign.name)
+	settings(max_catch_up_days=3)
+	campaign, lead = deferred_until_morning()
 	with at(2027, 3, 7, 10, 0):  # the scheduler was down for days
 		planner.plan_campaign(campaign.name)
 	assert (log(campaign.name)[lead.name].status, log(campaign.name)[lead.name].reason) == (
@@ -415,12 +418,7 @@ def test_a_deferred_row_past_the_catch_up_age_expires():
 
 
 def test_deferred_rows_of_a_closed_campaign_are_skipped():
-	settings(quiet_hours_start="20:00", quiet_hours_end="08:00")
-	campaign = campaign_with([(0, "21:00", 1)])
-	lead = lead_in(zone=PARIS)
-	enroll(campaign.name, [lead.name], dt.date(2027, 3, 2))
-	with at(2027, 3, 2, 20, 0):
-		planner.plan_campaign(campaign.name)
+	campaign, lead = deferred_until_morning()
 	campaign.reload()
 	campaign.cp_status = "Canceled"
 	campaign.save()

@@ -196,7 +196,11 @@ frappe.ui.form.on("Campaign", {
 						result.planned,
 						result.batches,
 						result.skipped,
-					]) + (reasons ? "<br>" + frappe.utils.escape_html(reasons) : ""),
+					]) +
+					(result.deferred
+						? " " + __("{0} deferred to a later moment (quiet hours, day off or frequency cap).", [result.deferred])
+						: "") +
+					(reasons ? "<br>" + frappe.utils.escape_html(reasons) : ""),
 			});
 		});
 	},
