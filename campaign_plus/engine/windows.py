@@ -107,6 +107,7 @@ def local(moment: dt.datetime, zone: str) -> dt.datetime:
 	return moment.astimezone(_zone(zone))
 
 
+@functools.lru_cache(maxsize=100_000)
 def local_label(moment: dt.datetime | None, zone: str | None) -> str | None:
 	"""``2027-03-01 09:00`` — the wall-clock time a recipient sees."""
 	if moment is None or not zone:
@@ -119,6 +120,7 @@ def to_utc(wall: dt.datetime, zone: str) -> dt.datetime:
 	return wall.replace(tzinfo=_zone(zone), fold=0).astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=100_000)
 def send_moment(due: dt.date, send_time: dt.time | None, zone: str) -> dt.datetime:
 	"""The UTC moment a step due on ``due`` goes out: its send time (midnight without one) in ``zone``."""
 	return to_utc(dt.datetime.combine(due, send_time or dt.time(0)), zone)
@@ -425,8 +427,9 @@ def decide(
 	for email, moments in (history or {}).items():
 		sent[email].extend(m for m in moments if m > cap.since(now, interval))
 	decisions: list[Decision] = []
+	blocked_now = functools.cache(lambda zone, window: blocked(now, zone, window))
 	for candidate in sorted((c for c in candidates if c.due <= now), key=_rank):
-		reason = blocked(now, candidate.zone, candidate.window)
+		reason = blocked_now(candidate.zone, candidate.window)
 		if reason:
 			allowed = next_allowed(now, candidate.zone, candidate.window)
 			decisions.append(Decision(candidate.key, DEFERRED, allowed, reason, candidate.zone))

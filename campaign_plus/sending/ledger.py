@@ -22,7 +22,7 @@ from campaign_plus.engine.schedule import (
 	normalize_email,
 )
 from campaign_plus.engine.windows import UTC, local_label
-from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many
 
 LEDGER = "Campaign Send Log"
 CHUNK = 1000
@@ -48,13 +48,17 @@ FIELDS = (
 
 def existing(campaign: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
 	"""The identities already in the ledger, and the (step, email) pairs planned or sent."""
-	rows = frappe.get_all(
-		LEDGER,
-		filters={"campaign": campaign},
-		fields=["schedule_row", "party_type", "party", "email", "status"],
+	log = DocType(LEDGER)
+	rows = (
+		frappe.qb.from_(log)
+		.select(log.schedule_row, log.party_type, log.party, log.email, log.status)
+		.where(log.campaign == campaign)
+		.run()
 	)
-	done = {(row.schedule_row, row.party_type, row.party) for row in rows}
-	done_emails = {(row.schedule_row, normalize_email(row.email)) for row in rows if row.status != SKIPPED}
+	done = {(step, party_type, party) for step, party_type, party, _email, _status in rows}
+	done_emails = {
+		(step, normalize_email(email)) for step, _type, _party, email, status in rows if status != SKIPPED
+	}
 	return done, done_emails
 
 
@@ -88,8 +92,7 @@ def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
 		)
 		for row in rows
 	]
-	if values:
-		frappe.db.bulk_insert(LEDGER, FIELDS, values, ignore_duplicates=True)
+	insert_many(LEDGER, FIELDS, values, ignore_duplicates=True)
 	return len(values)
 
 

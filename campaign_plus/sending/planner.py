@@ -153,11 +153,10 @@ def compute_plan(campaign: str, today, *, horizon=None):
 	steps = load_steps(campaign)
 	recipients = load_recipients(campaign) if steps else []
 	done, done_emails = ledger.existing(campaign)
-	sources = sorted({r.email_campaign for r in recipients if r.email_campaign})
 	options = {
 		"done": done,
 		"done_emails": done_emails,
-		"blocked_emails": blocked_emails(campaign, sources),
+		"blocked_emails": blocked_emails(campaign),
 		"address_exclusions": address_exclusions(campaign, recipients),
 		"max_catch_up_days": settings.max_catch_up_days,
 	}

@@ -68,7 +68,7 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 				batch.insert.append(dataclasses.replace(row, time_zone=zone))
 				continue
 			key = (batch.campaign, *row.key)
-			new[key] = (batch, dataclasses.replace(row, time_zone=zone))
+			new[key] = (batch, row)
 			candidates.append(
 				Candidate(key, _email(row.recipient.email), zone, moment, rule.window, rule.priority, key)
 			)
@@ -110,6 +110,7 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 				status=decision.status,
 				reason=decision.reason if decision.status == DEFERRED else None,
 				send_at=decision.send_at,
+				time_zone=decision.zone,
 			)
 		)
 	return batches

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import frappe
-from frappe.query_builder import DocType
 from frappe.utils import get_system_timezone
 
 from campaign_plus.engine.windows import UTC, check_time_zone, is_time_zone, recipient_zone
@@ -90,39 +89,33 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 
 
 def _rows(doctype: str, names: set[str], fields: list[str]) -> list:
-	meta = frappe.get_meta(doctype)
-	fields = [f for f in fields if f == "name" or meta.has_field(f)]
-	return frappe.get_all(doctype, filters={"name": ("in", list(names))}, fields=fields)
+	"""``fields`` of the named ``doctype`` rows (parameterised SQL: a query-builder IN list of
+	100,000 names takes seconds to build)."""
+	columns = ", ".join(f"`{field}`" for field in fields)
+	return frappe.db.sql(
+		f"SELECT {columns} FROM `tab{doctype}` WHERE `name` IN %(names)s",
+		{"names": tuple(names)},
+		as_dict=True,
+	)
 
 
 def _address_countries(addresses: set[str]) -> dict[str, str]:
 	if not addresses:
 		return {}
-	return {
-		row.name: row.country
-		for row in frappe.get_all(
-			"Address", filters={"name": ("in", list(addresses))}, fields=["name", "country"]
-		)
-	}
+	return {row.name: row.country for row in _rows("Address", addresses, ["name", "country"])}
 
 
 def _linked_address_countries(doctype: str, names: set[str]) -> dict[str, str]:
 	"""The country of each party's primary address, else of its first linked address."""
-	link = DocType("Dynamic Link")
-	address = DocType("Address")
-	rows = (
-		frappe.qb.from_(link)
-		.join(address)
-		.on(address.name == link.parent)
-		.select(link.link_name, address.country)
-		.where(link.parenttype == "Address")
-		.where(link.link_doctype == doctype)
-		.where(link.link_name.isin(list(names)))
-		.where(address.disabled == 0)
-		.where(address.country.isnotnull())
-		.orderby(address.is_primary_address, order=frappe.qb.desc)
-		.orderby(address.creation)
-		.run()
+	rows = frappe.db.sql(
+		"""SELECT link.`link_name`, address.`country`
+		FROM `tabDynamic Link` link
+		JOIN `tabAddress` address ON address.`name` = link.`parent`
+		WHERE link.`parenttype` = 'Address' AND link.`link_doctype` = %(doctype)s
+			AND link.`link_name` IN %(names)s
+			AND address.`disabled` = 0 AND address.`country` IS NOT NULL
+		ORDER BY address.`is_primary_address` DESC, address.`creation`""",
+		{"doctype": doctype, "names": tuple(names)},
 	)
 	result: dict[str, str] = {}
 	for party, country in rows:
@@ -133,9 +126,4 @@ def _linked_address_countries(doctype: str, names: set[str]) -> dict[str, str]:
 def _country_zones(countries: set[str]) -> dict[str, str]:
 	if not countries:
 		return {}
-	return {
-		row.name: row.time_zones
-		for row in frappe.get_all(
-			"Country", filters={"name": ("in", list(countries))}, fields=["name", "time_zones"]
-		)
-	}
+	return {row.name: row.time_zones for row in _rows("Country", countries, ["name", "time_zones"])}
