@@ -78,6 +78,9 @@ campaign_plus_recipient_sources = [
 # Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
 campaign_plus_address_exclusions = []
+# Rules on the planner's new rows: each function takes (campaign, rows) and returns the rows, some
+# maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).
+campaign_plus_plan_rules = []
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True

@@ -220,7 +220,7 @@ def _load(campaign: str, today, now) -> tuple[CampaignRows, object, list[tuple[s
 	"""The campaign's new rows, its Deferred rows whose moment has come, and those of them skipped
 	after all (expired, or excluded meanwhile)."""
 	steps, recipients, options, settings = compute_plan(campaign, today)
-	rows = plan(steps, recipients, today, horizon=today + HORIZON, **options)
+	rows = apply_plan_rules(campaign, plan(steps, recipients, today, horizon=today + HORIZON, **options))
 	by_party = {(r.party_type, r.party): r for r in recipients}
 	deferred, skipped = [], []
 	for row in ledger.due_deferred(campaign, now):
@@ -238,6 +238,22 @@ def _load(campaign: str, today, now) -> tuple[CampaignRows, object, list[tuple[s
 		else:
 			deferred.append(row)
 	return CampaignRows(campaign, rows, deferred), settings, skipped
+
+
+PLAN_RULES_HOOK = "campaign_plus_plan_rules"
+
+
+def apply_plan_rules(campaign: str, rows: list) -> list:
+	"""Let capabilities change the engine's new rows before they are timed and recorded.
+
+	Each function named in the ``campaign_plus_plan_rules`` hook takes (campaign, rows) and
+	returns the rows — e.g. Skipped with a reason, or Deferred with a reason and a UTC moment
+	(``send_at``; None: until an event calls :func:`campaign_plus.sending.ledger.release`).
+	Rows still Planned go through the send windows and the frequency cap.
+	"""
+	for path in frappe.get_hooks(PLAN_RULES_HOOK):
+		rows = list(frappe.get_attr(path)(campaign, rows))
+	return rows
 
 
 def _write(batch: CampaignRows, today, settings, enqueue: bool) -> PlanResult:

@@ -449,6 +449,49 @@ def test_rows_deferred_until_an_event_wait_until_released():
 	assert (row.status, row.reason, row.send_at) == ("Queued", None, utc(2027, 3, 4, 9))
 
 
+def hold_every_row(campaign, rows):
+	"""A plan rule (hook campaign_plus_plan_rules): every new row waits for an event."""
+	import dataclasses
+
+	from campaign_plus.engine.schedule import DEFERRED, PLANNED
+
+	return [
+		dataclasses.replace(row, status=DEFERRED, reason=AWAITING_WINNER) if row.status == PLANNED else row
+		for row in rows
+	]
+
+
+def test_a_plan_rule_defers_new_rows_until_an_event(monkeypatch):
+	campaign = campaign_with([(0, "09:00", 1)])
+	lead = lead_in(zone=PARIS)
+	enroll(campaign.name, [lead.name], dt.date(2027, 3, 2))
+	get_hooks, get_attr = frappe.get_hooks, frappe.get_attr
+	path = "campaign_plus_test.hold_every_row"
+
+	def hooks(name=None, *args, **kwargs):
+		return [path] if name == planner.PLAN_RULES_HOOK else get_hooks(name, *args, **kwargs)
+
+	monkeypatch.setattr(frappe, "get_hooks", hooks)
+	monkeypatch.setattr(frappe, "get_attr", lambda name: hold_every_row if name == path else get_attr(name))
+	with at(2027, 3, 2, 7, 0):  # not yet 09:00 in Paris: nothing recorded, even for the rule
+		assert planner.plan_campaign(campaign.name).deferred == 0
+	with at(2027, 3, 2, 8, 0):
+		result = planner.plan_campaign(campaign.name)
+	assert (result.planned, result.deferred, result.reasons) == (0, 1, {AWAITING_WINNER: 1})
+	row = log(campaign.name)[lead.name]
+	assert (row.status, row.send_at, row.time_zone) == ("Deferred", None, PARIS)
+	monkeypatch.setattr(frappe, "get_hooks", get_hooks)
+	with at(2027, 3, 3, 20, 0):  # released in the evening: the quiet hours still hold it
+		settings(quiet_hours_start="20:00", quiet_hours_end="08:00")
+		ledger.release([row.name])
+		assert planner.plan_campaign(campaign.name).planned == 0
+	row = log(campaign.name)[lead.name]
+	assert (row.status, row.reason, row.local_send_time) == ("Deferred", "Quiet Hours", "2027-03-04 08:00")
+	with at(2027, 3, 4, 7, 0):
+		assert planner.plan_campaign(campaign.name).planned == 1
+	assert log(campaign.name)[lead.name].status == "Queued"
+
+
 # --- the dry run ----------------------------------------------------------------------------------
 
 
