@@ -14,9 +14,11 @@ Nothing is sent (the planner's enqueue is off) and everything is rolled back at 
 
 import argparse
 import datetime as dt
+import os
 import random
 import time
 from collections import Counter
+from contextlib import contextmanager
 
 import frappe
 from _site import rolled_back_session
@@ -110,14 +112,54 @@ def insert_history(tag: str, leads, m: int) -> None:
 	)  # fmt: skip
 
 
+@contextmanager
+def phases():
+	"""Seconds spent in each part of a planner run, and in SQL."""
+	from campaign_plus.sending import planner
+
+	spent = Counter()
+	originals = {name: getattr(planner, name) for name in ("_load", "schedule", "_write")}
+	labels = {"_load": "load", "schedule": "decide", "_write": "write"}
+
+	def timed(name, function):
+		def wrapper(*args, **kwargs):
+			start = time.perf_counter()
+			try:
+				return function(*args, **kwargs)
+			finally:
+				spent[labels[name]] += time.perf_counter() - start
+
+		return wrapper
+
+	sql = frappe.db.sql
+
+	def timed_sql(*args, **kwargs):
+		start = time.perf_counter()
+		try:
+			return sql(*args, **kwargs)
+		finally:
+			spent["sql"] += time.perf_counter() - start
+
+	for name, function in originals.items():
+		setattr(planner, name, timed(name, function))
+	frappe.db.sql = timed_sql
+	try:
+		yield spent
+	finally:
+		for name, function in originals.items():
+			setattr(planner, name, function)
+		frappe.db.sql = sql
+
+
 def run(campaign: str):
 	from campaign_plus.sending import planner
 
-	with counting_queries() as queries:
+	with counting_queries() as queries, phases() as spent:
 		start = time.perf_counter()
 		result = planner.plan_campaign(campaign, enqueue=False)
 		elapsed = time.perf_counter() - start
-	return elapsed, queries["n"], result
+	detail = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in spent.items())
+	return elapsed, queries["n"], result, detail
 
 
 def main():
@@ -147,8 +189,8 @@ def main():
 			cp_business_days_only=1,
 			step={"cp_send_time": "09:00", "cp_in_recipient_time_zone": 1},
 		)
-		elapsed, queries, _first = run(windows)
-		again, again_queries, _result = run(windows)
+		elapsed, queries, _first, detail = run(windows)
+		again, again_queries, _result, again_detail = run(windows)
 		statuses = Counter(
 			(row.status, row.reason or "")
 			for row in frappe.get_all(
@@ -162,21 +204,22 @@ def main():
 			frappe.db.set_single_value("Campaign Plus Settings", field, None)
 		frappe.db.set_single_value("Campaign Plus Settings", "frequency_cap", 0)
 		plain = make_campaign(f"P{tag}", leads, yesterday)
-		base, base_queries, base_result = run(plain)
+		base, base_queries, base_result, base_detail = run(plain)
 
 	n = args.recipients
+	load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
 	print(
 		f"send windows: {n} recipients in {len(ZONES)} time zones, cap 2 per 7 days, {args.history} history rows"
 	)
-	print(f"  planner run: {elapsed:.2f} s, {queries} SQL (target ≤ 10 s)")
+	print(f"  planner run: {elapsed:.2f} s, {queries} SQL (target ≤ 10 s) — {detail}")
 	print(f"  outcome: {dict(sorted(statuses.items()))}; rows with a time zone: {zones}")
-	print(f"  next run (nothing new): {again:.2f} s, {again_queries} SQL")
-	print(
-		f"baseline (no send time, no quiet hours, no cap): {base:.2f} s, {base_queries} SQL, {base_result.planned} planned"
-	)
+	print(f"  next run (nothing new): {again:.2f} s, {again_queries} SQL — {again_detail}")
+	print(f"baseline (no send time, no quiet hours, no cap): {base:.2f} s, {base_queries} SQL, "
+	      f"{base_result.planned} planned — {base_detail}")  # fmt: skip
 	print(
 		f"ratio (send windows / baseline): time {elapsed / base:.2f}x, SQL {queries / max(base_queries, 1):.2f}x"
 	)
+	print(f"(machine load average during the run: {load}; {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -25,23 +25,24 @@ def insert_many(
 ) -> int:
 	"""Insert many rows: one multi-row INSERT per chunk of :data:`INSERT_CHUNK` rows.
 
-	Each value is escaped by the database driver (as a parameter would be), each distinct date,
-	time or number once: ``frappe.db.bulk_insert`` builds every value through the query builder,
+	Each distinct value is escaped once, by the database driver's own escaping (as a parameter
+	would be): ``frappe.db.bulk_insert`` builds every value through the query builder,
 	seconds per 10,000 rows of twenty columns. ``fields`` are the caller's own column names.
 	"""
 	from pymysql.converters import escape_item, escape_string
 
-	cache: dict = {}
+	cache: dict = {None: "NULL"}
 
 	def literal(value) -> str:
-		if value is None:
-			return "NULL"
-		if isinstance(value, str):
-			return "'" + escape_string(value) + "'"
-		key = (type(value), value)
-		if key not in cache:
-			cache[key] = escape_item(value, "utf8mb4")
-		return cache[key]
+		key = value if isinstance(value, str) or value is None else (type(value), value)
+		try:
+			return cache[key]
+		except KeyError:
+			text = (
+				"'" + escape_string(value) + "'" if isinstance(value, str) else escape_item(value, "utf8mb4")
+			)
+			cache[key] = text
+			return text
 
 	columns = ", ".join(f"`{field}`" for field in fields)
 	verb = "INSERT IGNORE" if ignore_duplicates else "INSERT"
