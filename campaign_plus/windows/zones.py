@@ -44,7 +44,6 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 	wanted: dict[str, set[str]] = defaultdict(set)
 	for party_type, party in parties:
 		wanted[party_type].add(party)
-	site = site_zone()
 	own: dict[tuple[str, str], str | None] = {}
 	# per party, its countries in order of precedence
 	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
@@ -52,19 +51,19 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 	lead_country: dict[str, str] = {}
 
 	if names := wanted.get("Lead"):
-		for row in _rows("Lead", names, ["name", FIELD, "country"]):
-			own[("Lead", row.name)] = row.get(FIELD)
-			if row.get("country"):
-				lead_country[row.name] = row.country
+		for name, zone, country in _rows("Lead", names, ["name", FIELD, "country"]):
+			own[("Lead", name)] = zone
+			if country:
+				lead_country[name] = country
 	if names := wanted.get("Contact"):
-		for row in _rows("Contact", names, ["name", FIELD, "address"]):
-			own[("Contact", row.name)] = row.get(FIELD)
-			if row.address:
-				direct_address[("Contact", row.name)] = row.address
+		for name, zone, address in _rows("Contact", names, ["name", FIELD, "address"]):
+			own[("Contact", name)] = zone
+			if address:
+				direct_address[("Contact", name)] = address
 	if names := wanted.get("Customer"):
-		for row in _rows("Customer", names, ["name", "customer_primary_address"]):
-			if row.customer_primary_address:
-				direct_address[("Customer", row.name)] = row.customer_primary_address
+		for name, address in _rows("Customer", names, ["name", "customer_primary_address"]):
+			if address:
+				direct_address[("Customer", name)] = address
 
 	address_country = _address_countries(set(direct_address.values()))
 	for key, address in direct_address.items():
@@ -77,32 +76,31 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 		countries[("Lead", lead)].append(country)
 
 	zones_of = _country_zones({c for cs in countries.values() for c in cs if c})
-	return {
-		(party_type, party): recipient_zone(
-			own.get((party_type, party)),
-			[zones_of.get(country) for country in countries.get((party_type, party), []) if country],
-			site,
-		)
-		for party_type, names in wanted.items()
-		for party in names
-	}
+	site = site_zone()
+	resolved: dict[tuple, str] = {}  # few distinct (own zone, countries): resolved once each
+	result = {}
+	for party_type, names in wanted.items():
+		for party in names:
+			key = (own.get((party_type, party)), tuple(countries.get((party_type, party), ())))
+			if key not in resolved:
+				resolved[key] = recipient_zone(key[0], [zones_of.get(c) for c in key[1] if c], site)
+			result[(party_type, party)] = resolved[key]
+	return result
 
 
-def _rows(doctype: str, names: set[str], fields: list[str]) -> list:
-	"""``fields`` of the named ``doctype`` rows (parameterised SQL: a query-builder IN list of
-	100,000 names takes seconds to build)."""
+def _rows(doctype: str, names: set[str], fields: list[str]) -> tuple:
+	"""``fields`` of the named ``doctype`` rows, as tuples (parameterised SQL: a query-builder IN
+	list of 100,000 names takes seconds to build)."""
 	columns = ", ".join(f"`{field}`" for field in fields)
 	return frappe.db.sql(
-		f"SELECT {columns} FROM `tab{doctype}` WHERE `name` IN %(names)s",
-		{"names": tuple(names)},
-		as_dict=True,
+		f"SELECT {columns} FROM `tab{doctype}` WHERE `name` IN %(names)s", {"names": tuple(names)}
 	)
 
 
 def _address_countries(addresses: set[str]) -> dict[str, str]:
 	if not addresses:
 		return {}
-	return {row.name: row.country for row in _rows("Address", addresses, ["name", "country"])}
+	return dict(_rows("Address", addresses, ["name", "country"]))
 
 
 def _linked_address_countries(doctype: str, names: set[str]) -> dict[str, str]:
@@ -126,4 +124,4 @@ def _linked_address_countries(doctype: str, names: set[str]) -> dict[str, str]:
 def _country_zones(countries: set[str]) -> dict[str, str]:
 	if not countries:
 		return {}
-	return {row.name: row.time_zones for row in _rows("Country", countries, ["name", "time_zones"])}
+	return dict(_rows("Country", countries, ["name", "time_zones"]))
