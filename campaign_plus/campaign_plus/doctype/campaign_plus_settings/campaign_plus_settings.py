@@ -17,11 +17,16 @@ class CampaignPlusSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		confirmation_interval_hours: DF.Int
+		confirmation_link_valid_days: DF.Int
+		confirmation_template: DF.Link | None
 		email_account: DF.Link | None
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
 		max_catch_up_days: DF.Int
+		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		quiet_hours_end: DF.Literal[
 			"",
 			"00:00",
