@@ -198,7 +198,13 @@ def plan_campaigns(
 			continue
 		batch.updates.extend(skipped)
 		batches.append(batch)
-	schedule(batches, now)
+	try:
+		schedule(batches, now)
+	except Exception:
+		if not commit:
+			raise
+		frappe.log_error(title="Campaign Plus: timing the planner's rows failed")
+		return results
 	for batch in batches:
 		try:
 			results[batch.campaign] = _write(batch, today, settings[batch.campaign], enqueue)
