@@ -7,27 +7,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import frappe
-from frappe.query_builder import DocType
 
 from campaign_plus.engine.schedule import normalize_email
 from campaign_plus.engine.windows import CAP_STATUSES, UTC
 
-LEDGER = "Campaign Send Log"
+# Up to this many addresses, the query itself keeps only theirs (a planner run between two
+# busy moments has a few); beyond, it reads the whole window and the addresses are kept here.
+FILTER_IN_SQL = 10_000
 
 
 def send_history(since: dt.datetime, emails: Iterable[str] | None = None) -> dict[str, list[dt.datetime]]:
 	"""Address (lower case) → the UTC moments of its campaign emails planned or sent after ``since``
-	(all campaigns). ``emails``: keep only these addresses (the query reads the window anyway)."""
-	log = DocType(LEDGER)
-	rows = (
-		frappe.qb.from_(log)
-		.select(log.email, log.send_at)
-		.where(log.status.isin(list(CAP_STATUSES)))
-		.where(log.send_at > since.astimezone(UTC).replace(tzinfo=None))
-		.where(log.email.isnotnull())
-		.run()
-	)
+	(all campaigns). ``emails``: only these addresses."""
 	keep = {normalize_email(e) for e in emails} if emails is not None else None
+	condition, values = "", {"statuses": CAP_STATUSES, "since": since.astimezone(UTC).replace(tzinfo=None)}
+	if keep is not None and len(keep) <= FILTER_IN_SQL:
+		if not keep:
+			return {}
+		condition, values["emails"] = "AND `email` IN %(emails)s", tuple(keep)
+	rows = frappe.db.sql(
+		f"""SELECT `email`, `send_at` FROM `tabCampaign Send Log`
+		WHERE `status` IN %(statuses)s AND `send_at` > %(since)s AND `email` IS NOT NULL {condition}""",
+		values,
+	)
 	history: dict[str, list[dt.datetime]] = defaultdict(list)
 	for email, moment in rows:
 		email = normalize_email(email)
