@@ -61,7 +61,10 @@ doc_events = {
 	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
-		"after_insert": "campaign_plus.stats.responses.record_reply",
+		"after_insert": [
+			"campaign_plus.tracking.bounces.on_received_email",
+			"campaign_plus.stats.responses.record_reply",
+		],
 	},
 }
 
@@ -83,7 +86,10 @@ campaign_plus_recipient_sources = [
 ]
 # Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
-campaign_plus_address_exclusions = ["campaign_plus.consent.rule.no_consent"]
+campaign_plus_address_exclusions = [
+	"campaign_plus.consent.rule.no_consent",
+	"campaign_plus.tracking.bounces.bounced_addresses",
+]
 # Rules on the planner's new rows: each function takes (campaign, rows) and returns the rows, some
 # maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).
 campaign_plus_plan_rules = []

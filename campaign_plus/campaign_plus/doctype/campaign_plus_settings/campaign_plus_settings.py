@@ -23,6 +23,7 @@ class CampaignPlusSettings(Document):
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
 		email_account: DF.Link | None
+		enable_tracking: DF.Check
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
 		max_catch_up_days: DF.Int
@@ -225,6 +226,7 @@ class CampaignPlusSettings(Document):
 			"23:30",
 			"23:45",
 		]
+		require_tracking_consent: DF.Check
 	# end: auto-generated types
 
 	def validate(self):
