@@ -63,15 +63,28 @@ class Condition:
 	within_days: int | None = None
 
 	def describe(self) -> tuple[str, tuple]:
-		"""A message (with placeholders, for the edge to translate) and its arguments."""
+		"""A sentence (with placeholders, for the edge to translate) and its arguments."""
 		if self.within_days:
-			return _("{0} {1} step {2} within {3} days"), (
-				self.mode,
-				self.event,
-				self.step_idx,
-				self.within_days,
-			)
-		return _("{0} {1} step {2}"), (self.mode, self.event, self.step_idx)
+			return SENTENCES_WITHIN[(self.mode, self.event)], (self.step_idx, self.within_days)
+		return SENTENCES[(self.mode, self.event)], (self.step_idx,)
+
+
+SENTENCES = {
+	(ONLY_IF, OPENED): _("Only if the recipient opened step {0}"),
+	(ONLY_IF, CLICKED): _("Only if the recipient clicked in step {0}"),
+	(ONLY_IF, REPLIED): _("Only if the recipient replied to step {0}"),
+	(UNLESS, OPENED): _("Unless the recipient opened step {0}"),
+	(UNLESS, CLICKED): _("Unless the recipient clicked in step {0}"),
+	(UNLESS, REPLIED): _("Unless the recipient replied to step {0}"),
+}
+SENTENCES_WITHIN = {
+	(ONLY_IF, OPENED): _("Only if the recipient opened step {0} within {1} days"),
+	(ONLY_IF, CLICKED): _("Only if the recipient clicked in step {0} within {1} days"),
+	(ONLY_IF, REPLIED): _("Only if the recipient replied to step {0} within {1} days"),
+	(UNLESS, OPENED): _("Unless the recipient opened step {0} within {1} days"),
+	(UNLESS, CLICKED): _("Unless the recipient clicked in step {0} within {1} days"),
+	(UNLESS, REPLIED): _("Unless the recipient replied to step {0} within {1} days"),
+}
 
 
 @dataclass(frozen=True)

@@ -71,24 +71,37 @@ def bucket(campaign: str, step_key: str, email: str) -> int:
 	return int.from_bytes(digest[:8], "big")
 
 
-def share_size(count: int, share_percent: float) -> int:
-	"""How many of ``count`` recipients get a variant (round half up), at least one per variant
-	when there are enough recipients."""
-	return min(count, math.floor(count * share_percent / 100 + 0.5))
+def share_size(count: int, share_percent: float, variants: int = 1) -> int:
+	"""How many of ``count`` recipients get a variant: the share (rounded half up), but at least one
+	per variant while there are recipients — so a test always has recipients to judge."""
+	return min(count, max(math.floor(count * share_percent / 100 + 0.5), variants))
 
 
 def split(
-	campaign: str, step_key: str, emails: Iterable[str], share_percent: float, variants: int
+	campaign: str,
+	step_key: str,
+	emails: Iterable[str],
+	share_percent: float,
+	variants: int,
+	*,
+	seen_before: int = 0,
+	dealt_before: int = 0,
 ) -> dict[str, int | None]:
 	"""Each address → its variant index (0 = A), or None when it waits for the winner.
 
-	Addresses are normalised; duplicates count once. The same input always gives the same
-	answer, whatever order the addresses come in.
+	Addresses are normalised; duplicates count once. ``seen_before`` / ``dealt_before``: how many
+	of the step's recipients earlier runs recorded, and how many of them got a variant — so that
+	recipients arriving a few at a time still end up with the share, and the variants stay even.
+	The same input always gives the same answer, whatever order the addresses come in.
 	"""
 	unique = sorted({e.strip().lower() for e in emails if e and e.strip()})
 	ordered = sorted(unique, key=lambda e: (bucket(campaign, step_key, e), e))
-	size = share_size(len(ordered), share_percent)
-	return {email: (rank % variants if rank < size else None) for rank, email in enumerate(ordered)}
+	target = share_size(seen_before + len(ordered), share_percent, variants)
+	size = max(0, min(len(ordered), target - dealt_before))
+	return {
+		email: ((dealt_before + rank) % variants if rank < size else None)
+		for rank, email in enumerate(ordered)
+	}
 
 
 # --- results and the winner ----------------------------------------------------------------------
@@ -194,3 +207,15 @@ def decide(figures: Sequence[VariantFigures], criterion: str) -> Decision:
 		reason = _("Variant {0} has the best {1}, but the difference is not significant (p = {2}).")
 		args = (letter(best.index), criterion, f"{value:.3f}")
 	return Decision(best.index, criterion, value, significant, tie, reason, args)
+
+
+def by_hand(figures: Sequence[VariantFigures], criterion: str, index: int, who: str) -> Decision:
+	"""A winner chosen by a user: recorded as such, with the p-value of the chosen variant against
+	the best of the others (for the record; the user's choice stands)."""
+	chosen = next(f for f in figures if f.index == index)
+	others = [f for f in figures if f.index != index and f.recipients]
+	best_other = min(others, key=lambda f: (-(f.rate(criterion) or 0), f.index), default=None)
+	value = p_value(chosen, best_other, criterion) if best_other and chosen.recipients else None
+	return Decision(
+		index, criterion, value, False, False, _("Variant {0} chosen by {1}."), (letter(index), who)
+	)

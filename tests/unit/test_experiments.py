@@ -52,9 +52,28 @@ def test_split_is_deterministic_and_order_free(addresses, share, variants, rnd):
 def test_split_sizes(addresses, share, variants):
 	result = split("C", "s", addresses, share, variants)
 	counts = Counter(v for v in result.values() if v is not None)
-	assert sum(counts.values()) == share_size(len(result), share)
+	assert sum(counts.values()) == share_size(len(result), share, variants)
 	if counts:
 		assert max(counts.values()) - min(counts.get(i, 0) for i in range(variants)) <= 1
+
+
+@given(st.lists(st.integers(1, 30), min_size=1, max_size=20), st.floats(1, 100), st.integers(2, 4))
+def test_recipients_arriving_in_runs_still_get_the_share(runs, share, variants):
+	seen = dealt = 0
+	counts = Counter()
+	for run, size in enumerate(runs):
+		addresses = [f"r{run}-{i}@example.com" for i in range(size)]
+		result = split("C", "s", addresses, share, variants, seen_before=seen, dealt_before=dealt)
+		given_now = [v for v in result.values() if v is not None]
+		counts.update(given_now)
+		seen, dealt = seen + size, dealt + len(given_now)
+		assert dealt == share_size(seen, share, variants)  # never more, never fewer than the share
+	assert max(counts.values()) - min(counts.get(i, 0) for i in range(variants)) <= 1
+
+
+def test_a_few_recipients_still_test_every_variant():
+	result = split("C", "s", ["a@example.com", "b@example.com"], 20, 2)
+	assert sorted(result.values()) == [0, 1]
 
 
 def test_split_differs_per_step_and_campaign():
