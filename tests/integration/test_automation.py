@@ -172,7 +172,9 @@ def test_a_reply_stops_the_sequence_for_that_recipient_only(sequence):
 
 
 def test_a_stop_skips_rows_already_waiting(sequence):
-	campaign, (replier, _other) = sequence(leads=2, event_rules=[{"event": "Reply", "action": "Stop Sequence"}])
+	campaign, (replier, _other) = sequence(
+		leads=2, event_rules=[{"event": "Reply", "action": "Stop Sequence"}]
+	)
 	with freeze_time(at(2)):
 		planner.plan_campaign(campaign.name, enqueue=False)  # step 2 recorded, not sent yet
 	assert row(campaign.name, replier, 2).status == "Planned"
@@ -215,7 +217,9 @@ def test_a_bot_click_and_an_open_trigger_nothing(sequence, monkeypatch):
 	tracking.open(t=pixel)
 	monkeypatch.setattr(tracking, "_user_agent", lambda: "Barracuda Sentinel (EE)")
 	tracking.click(t=tokens(campaign.name, lead, "click")[0])
-	assert not frappe.db.exists("Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"})
+	assert not frappe.db.exists(
+		"Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"}
+	)
 
 
 def test_an_order_adds_its_recipients_to_a_segment_once(sequence):
@@ -266,7 +270,10 @@ def test_an_order_adds_its_recipients_to_a_segment_once(sequence):
 		order.submit()
 	members = frappe.get_all("Campaign Segment Member", filters={"segment": buyers.name}, pluck="party")
 	assert members == [lead.name]
-	assert frappe.db.count("Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"}) == 1
+	assert (
+		frappe.db.count("Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"})
+		== 1
+	)
 
 
 def test_rules_act_only_for_the_campaigns_recipients():

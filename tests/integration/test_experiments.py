@@ -32,8 +32,21 @@ def bulk_leads(count: int, tag: str) -> list[tuple[str, str]]:
 	rows = [(f"_CPAB-{tag}-{i:05d}", f"ab{i}-{tag}@example.com") for i in range(count)]
 	frappe.db.bulk_insert(
 		"Lead",
-		["name", "creation", "modified", "owner", "modified_by", "first_name", "lead_name", "email_id", "status"],
-		[(name, now, now, "Administrator", "Administrator", name, name, email, "Lead") for name, email in rows],
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"first_name",
+			"lead_name",
+			"email_id",
+			"status",
+		],
+		[
+			(name, now, now, "Administrator", "Administrator", name, name, email, "Lead")
+			for name, email in rows
+		],
 	)
 	return rows
 
@@ -56,7 +69,10 @@ def ab_campaign(monkeypatch):
 
 	def make(recipients=1000, share=20, criterion="Unique Clicks", **test_values):
 		link = '<p>Hi {{ doc.first_name }}, <a href="https://shop.example.com/offer">our offer</a></p>'
-		first, second = make_template(subject="Offer A", body=link), make_template(subject="Offer B", body=link)
+		first, second = (
+			make_template(subject="Offer A", body=link),
+			make_template(subject="Offer B", body=link),
+		)
 		campaign = make_campaign(
 			cp_start_date=START,
 			campaign_schedules=[{"email_template": first.name, "send_after_days": 0}],
@@ -114,7 +130,10 @@ def test_1000_recipients_20_percent_split_clicks_decide_and_the_others_get_the_w
 		result = planner.plan_campaign(campaign.name)
 	rows = ledger(campaign.name)
 	assert Counter(r.variant for r in rows) == {None: 800, "A": 100, "B": 100}
-	assert Counter((r.status, r.reason) for r in rows) == {("Queued", None): 200, ("Deferred", "Awaiting Winner"): 800}
+	assert Counter((r.status, r.reason) for r in rows) == {
+		("Queued", None): 200,
+		("Deferred", "Awaiting Winner"): 800,
+	}
 	assert (result.planned, result.deferred) == (200, 800)
 	assert all(r.email_template == templates[r.variant] for r in rows if r.variant)
 	assert frappe.db.get_value("Campaign AB Test", test.name, "status") == "Testing"
@@ -129,7 +148,10 @@ def test_1000_recipients_20_percent_split_clicks_decide_and_the_others_get_the_w
 				assert tracking.click(t=token).status_code == 302
 				tracking.click(t=token)  # a second click: still one unique click
 	results = experiments.get_results(test.name)
-	assert [(v["variant"], v["delivered"], v["clicks"]) for v in results["variants"]] == [("A", 100, 8), ("B", 100, 30)]
+	assert [(v["variant"], v["delivered"], v["clicks"]) for v in results["variants"]] == [
+		("A", 100, 8),
+		("B", 100, 30),
+	]
 	assert results["leader"] == "B" and results["variants"][0]["significant"]
 
 	with freeze_time(at(1, 23)):  # the wait (2 days from the first test email) is not over
@@ -153,7 +175,7 @@ def test_1000_recipients_20_percent_split_clicks_decide_and_the_others_get_the_w
 
 
 def test_rerunning_the_planner_moves_nobody_and_late_recipients_keep_the_share(ab_campaign):
-	campaign, test, _leads = ab_campaign(recipients=50, share=20)
+	campaign, _test, _leads = ab_campaign(recipients=50, share=20)
 	with freeze_time(at(0)):
 		planner.plan_campaign(campaign.name)
 		first = {r.party: (r.variant, r.status) for r in ledger(campaign.name)}

@@ -28,7 +28,6 @@ class CampaignABTest(Document):
 		decided_on: DF.Datetime | None
 		decision: DF.SmallText | None
 		p_value: DF.Float
-		results_html: DF.HTML | None
 		revenue_from: DF.Literal["Sales Invoice", "Sales Order"]
 		schedule_row: DF.Data | None
 		significant: DF.Check

@@ -43,7 +43,9 @@ class TestCampaignABTest(unittest.TestCase):
 
 	def test_the_step_is_resolved_and_the_variants_lettered(self):
 		test = make_ab_test(variants=3)
-		self.assertEqual(test.schedule_row, frappe.get_doc("Campaign", test.campaign).campaign_schedules[0].name)
+		self.assertEqual(
+			test.schedule_row, frappe.get_doc("Campaign", test.campaign).campaign_schedules[0].name
+		)
 		self.assertEqual([v.variant for v in test.variants], ["A", "B", "C"])
 		self.assertEqual(test.status, "Waiting")
 
