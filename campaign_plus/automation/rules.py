@@ -116,7 +116,7 @@ def enqueue(campaign: str, event: str, parties: list, reference_doctype: str, re
 		enqueue_after_commit=True,
 		now=in_test(),
 		campaign=campaign,
-		event=event,
+		rule_event=event,  # not `event`: frappe.enqueue has a parameter of that name
 		parties=[list(party) for party in parties],
 		reference_doctype=reference_doctype,
 		reference_name=reference_name,
@@ -158,12 +158,12 @@ def _as_administrator():
 
 
 def run_rules(
-	campaign: str, event: str, parties: list, reference_doctype: str, reference_name: str
+	campaign: str, rule_event: str, parties: list, reference_doctype: str, reference_name: str
 ) -> dict[str, int]:
-	"""Apply the campaign's rules for ``event`` to each recipient, once per (rule, recipient)."""
+	"""Apply the campaign's rules for ``rule_event`` to each recipient, once per (rule, recipient)."""
 	applied = 0
 	with _as_administrator():
-		rules = rules_for(campaign_rules(campaign), event)
+		rules = rules_for(campaign_rules(campaign), rule_event)
 		for party_type, party in parties:
 			for rule in rules:
 				applied += apply_once(campaign, rule, party_type, party, (reference_doctype, reference_name))

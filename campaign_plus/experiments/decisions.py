@@ -99,7 +99,7 @@ def choose_winner(test_name: str, variant: str | None = None, *, now=None) -> di
 			"decided_on": now_datetime(),
 			"decided_by": frappe.session.user if variant else None,
 			"decision": reason,
-			"p_value": decision.p_value,
+			"p_value": decision.p_value or 0,  # a Float column: 0 when untested (the form hides it)
 			"significant": int(decision.significant),
 		},
 	)

@@ -16,7 +16,13 @@ from campaign_plus.experiments import api as experiments
 from campaign_plus.links import campaign_link_value, get_campaign_link
 from campaign_plus.sending import planner, sender
 from campaign_plus.tracking import api as tracking
-from tests.integration.helpers import freeze_time, make_campaign, make_template, use_outgoing_account
+from tests.integration.helpers import (
+	fiscal_year_for,
+	freeze_time,
+	make_campaign,
+	make_template,
+	use_outgoing_account,
+)
 
 START = dt.date(2027, 3, 1)
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
@@ -242,6 +248,7 @@ def test_revenue_picks_the_variant_whose_customers_invoiced_more(ab_campaign):
 		}
 	).insert(ignore_permissions=True)
 	invoice_link = get_campaign_link("Sales Invoice")
+	fiscal_year_for(START, company())
 
 	def invoice(customer, amount, day=1, with_campaign=True):
 		doc = frappe.get_doc(
