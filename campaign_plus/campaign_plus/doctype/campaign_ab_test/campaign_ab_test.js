@@ -58,7 +58,7 @@ frappe.ui.form.on("Campaign AB Test", {
 				</table>
 				<p class="text-muted small">${esc(results.assessment || __("No recipient has received a variant yet."))}</p>
 				<p class="text-muted small">${__(
-					"Opens and clicks are counted among the recipients tracked individually; replies and revenue among all. A two-sided test at the 5 % level: below it, the difference may be chance."
+					"Opens and clicks are counted among the recipients tracked individually; replies and revenue among all. A two-sided test at the 5 % level: above it, the difference may be chance."
 				)}</p>`);
 			if (results.can_choose) {
 				for (const row of results.variants) {
