@@ -278,3 +278,39 @@ def test_an_order_adds_its_recipients_to_a_segment_once(sequence):
 
 def test_rules_act_only_for_the_campaigns_recipients():
 	assert rules.recipients_of_customer("no such campaign", "no such customer") == []
+
+
+def test_a_click_rule_assigns_the_activity_once_to_the_clicker(sequence):
+	from campaign_plus.campaign_plus.doctype.campaign_activity.test_campaign_activity import make_activity
+	from tests.integration.test_activities import make_sales_person, tasks
+
+	activity = make_activity()
+	person, user = make_sales_person()
+	campaign, (clicker, _other, _silent) = sequence(
+		event_rules=[
+			{
+				"event": "Click",
+				"action": "Assign Activity",
+				"activity": activity.name,
+				"sales_person": person.name,
+			}
+		]
+	)
+	with freeze_time(at(1)):
+		offer, faq = tokens(campaign.name, clicker, "click")
+		for token in (offer, faq, offer):
+			tracking.click(t=token)
+	(interaction,) = frappe.get_all(
+		"Campaign Interaction",
+		filters={"campaign": campaign.name, "interaction_type": "Automation"},
+		fields=["party", "reference_doctype", "reference_name"],
+	)
+	assert (interaction.party, interaction.reference_doctype) == (
+		clicker.name,
+		"Campaign Activity Assignment",
+	)
+	todos, _events = tasks(interaction.reference_name)
+	assert todos and {(t.allocated_to, t.reference_type, t.reference_name) for t in todos} == {
+		(user, "Lead", clicker.name)
+	}
+	assert frappe.db.count("Campaign Activity Assignment", {"campaign": campaign.name}) == 1
