@@ -328,3 +328,7 @@ def test_a_started_test_keeps_its_variants(ab_campaign):
 	test.test_share = 50
 	with pytest.raises(frappe.ValidationError):
 		test.save()
+	with pytest.raises(frappe.ValidationError, match="waiting for this test's winner"):
+		frappe.delete_doc("Campaign AB Test", test.name)
+	experiments.choose_winner(test.name, "A")
+	frappe.delete_doc("Campaign AB Test", test.name)  # decided: its history stays in the Send Log

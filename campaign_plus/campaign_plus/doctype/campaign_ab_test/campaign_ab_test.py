@@ -102,6 +102,22 @@ class CampaignABTest(Document):
 				title=_("A/B Test Started"),
 			)
 
+	def on_trash(self):
+		"""A started test without winner holds recipients: they must not wait for ever."""
+		if self.status != "Testing":
+			return
+		waiting = frappe.db.count(
+			"Campaign Send Log",
+			{"schedule_row": self.schedule_row, "status": "Deferred", "reason": "Awaiting Winner"},
+		)
+		if waiting:
+			frappe.throw(
+				_(
+					"{0} recipients are waiting for this test's winner: choose it before deleting the test."
+				).format(waiting),
+				title=_("A/B Test Started"),
+			)
+
 
 def on_doctype_update():
 	frappe.db.add_unique("Campaign AB Test", ["schedule_row"], constraint_name="unique_step_test")
