@@ -78,6 +78,9 @@ def create(tag: str) -> dict:
 
 def delete(tag: str) -> None:
 	campaign = f"E2E {tag}"
+	for name in frappe.get_all("Campaign AB Test", filters={"campaign": campaign}, pluck="name"):
+		frappe.db.delete("Campaign AB Variant", {"parent": name})
+		frappe.db.delete("Campaign AB Test", {"name": name})
 	for doctype, filters in (
 		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),
@@ -95,6 +98,7 @@ def delete(tag: str) -> None:
 	for doctype, name in (
 		("Campaign", campaign),
 		("Email Template", f"E2E {tag}"),
+		("Email Template", f"E2E {tag} B"),
 		("Customer", f"E2E Customer {tag}"),
 		("Item", f"E2E-{tag}"),
 	):
