@@ -61,8 +61,16 @@ doc_events = {
 scheduler_events = {
 	"hourly": ["campaign_plus.sending.planner.plan_all"],
 	"daily": ["campaign_plus.stats.aggregate.refresh_all"],
-	"cron": {"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"]},
+	"cron": {
+		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
+		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush
+		"* * * * *": ["campaign_plus.delivery.job.tick"],
+	},
 }
+
+# What became of each delivered campaign email: each function receives a
+# campaign_plus.delivery.outcomes.DeliveryReport after every delivery chunk (5xx: .rejected).
+campaign_plus_delivery_listeners = ["campaign_plus.sending.ledger.record_delivery"]
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.
 campaign_plus_recipient_sources = [

@@ -8,8 +8,9 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Frappe's email sender delivers them (and fills in the per-recipient
-unsubscribe URL).
+after their ledger row. After the commit they are handed over to campaign_plus.delivery (paced
+jobs that send them with Frappe's own per-row sending, which fills in the per-recipient
+unsubscribe URL); Frappe's flush is the safety net.
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.
 """
@@ -30,6 +31,7 @@ from frappe.query_builder import DocType
 from frappe.utils import create_batch, escape_html, expand_relative_urls, now_datetime, scrub_urls
 from frappe.utils.jinja import get_jenv
 
+from campaign_plus import delivery
 from campaign_plus.engine.schedule import (
 	CLOSED,
 	FAILED,
@@ -315,12 +317,15 @@ class MessageSkeleton:
 		return {**self.data, "message": message, "message_id": message_id}
 
 
-def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
-	"""Bulk insert Email Queue rows (named after their ledger row) and their recipient rows."""
+def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> None:
+	"""Bulk insert Email Queue rows (named after their ledger row) and their recipient rows;
+	``send_after``: leased to campaign_plus.delivery until then (Frappe's queue waits)."""
 	if not items:
 		return
 	user = frappe.session.user
 	base = {"creation": now, "modified": now, "owner": user, "modified_by": user, "docstatus": 0}
+	if send_after:
+		base["send_after"] = send_after
 	queue_columns = set(_columns("Email Queue"))
 	queue_rows = [
 		{
@@ -445,8 +450,9 @@ def _send(campaign: str, names: list[str]) -> dict:
 		items.append((row, data))
 
 	now = now_datetime()
-	insert_queue_rows(items, now)
+	insert_queue_rows(items, now, delivery.send_after())
 	mark_queued([row.name for row, _data in items], now)
+	delivery.hand_over(campaign, [(row.name, data.get("email_account")) for row, data in items])
 	for (reason, error), failed in failures.items():
 		ledger.set_status(failed, FAILED, reason=reason, error=error[:1000])
 	record_entries(campaign, [row for row, _data in items])
