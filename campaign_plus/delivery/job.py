@@ -26,6 +26,7 @@ final dot was not written is sent again. The one case that loses a message is th
 refusing it after the final dot while the worker dies before reading that refusal.
 """
 
+import datetime
 import smtplib
 import threading
 import time
@@ -44,6 +45,7 @@ from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
 from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings
 from campaign_plus.delivery.smtp import DeliverySMTPServer
 from campaign_plus.engine import pacing
+from campaign_plus.utils.db import retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
 QUEUE = "long"
@@ -56,6 +58,7 @@ MAX_WAIT = 5.0  # capacity back within this: the job waits; later: it stops and 
 PAUSED_RECHECK = 60  # Frappe's email queue suspended, or emails muted: look again after this
 SERVER_DOWN_DELAYS = (15, 30, 60, 120, 300)  # the mail server unreachable: try again after
 JOB_TIMEOUT = MAX_RUN + 900  # a running job also finishes its chunk, and may wait on SMTP
+JUST_STARTED = 10  # seconds: a job started this recently may not hold its item yet
 PROGRESS_EVERY = 2.0  # seconds between two progress messages of a job
 EVENT = "campaign_plus_delivery"
 TO_SEND = ("Not Sent", "Partially Sent")
@@ -376,11 +379,15 @@ class Delivery:
 		report.campaign = self.item.campaign
 		if not report:
 			return
-		outcomes.notify(report)
-		for delay, names in tally.retries.items():
-			extend_leases(names, delay + LEASE)
-		if not in_test():
-			frappe.db.commit()
+
+		def write():
+			outcomes.notify(report)
+			for delay, names in tally.retries.items():
+				extend_leases(names, delay + LEASE)
+			if not in_test():
+				frappe.db.commit()
+
+		retrying_deadlocks(write)
 		work.forget([*report.sent, *report.failed, *(r.email_queue for r in report.rejected)])
 		for delay, names in tally.retries.items():
 			self.later(names, delay)
@@ -499,14 +506,16 @@ def extend_leases(names: list[str], seconds: float) -> None:
 	now = now_datetime()
 	until = add_to_date(now, seconds=seconds)
 	for chunk in create_batch(list(names), 1000):
-		(
-			frappe.qb.update(eq)
-			.set(eq.send_after, until)
+		leased = (  # read without locks, then write by primary key (no index-range locks)
+			frappe.qb.from_(eq)
+			.select(eq.name)
 			.where(eq.name.isin(list(chunk)))
 			.where(eq.status.isin(TO_SEND))
 			.where(eq.send_after > now)
-			.run()
+			.run(pluck=True)
 		)
+		if leased:
+			frappe.qb.update(eq).set(eq.send_after, until).where(eq.name.isin(leased)).run()
 
 
 def restore(name: str, status: str, retry: int) -> None:
@@ -588,9 +597,7 @@ def recover(names: list[str]) -> DeliveryReport:
 		for status in ("Partially Sent", "Not Sent"):
 			chosen = [name for name in back if (name in sent_to) == (status == "Partially Sent")]
 			if chosen:
-				frappe.qb.update(eq).set(eq.status, status).where(eq.name.isin(chosen)).where(
-					eq.status == "Sending"
-				).run()
+				frappe.qb.update(eq).set(eq.status, status).where(eq.name.isin(chosen)).run()
 	if report.uncertain:
 		outcomes.notify(report)
 	if not in_test():
@@ -626,7 +633,8 @@ def tick(recover: bool = True) -> None:
 
 
 def _job_waiting(item: work.WorkItem) -> bool:
-	"""Its job is queued, or started less than two holds ago (about to take the item)."""
+	"""Its job is queued, or has just started (about to take the item). A job that started
+	earlier and does not hold the item is dead (a second job would find the item held anyway)."""
 	job = get_job(item.job_id)
 	if not job:
 		return False
@@ -634,6 +642,9 @@ def _job_waiting(item: work.WorkItem) -> bool:
 	if status == "queued":
 		return True
 	if status == "started" and job.started_at:
-		age = (now_datetime() - get_datetime(job.started_at)).total_seconds()
-		return abs(age) < 2 * work.HOLD_TTL
+		started = job.started_at  # UTC: naive in RQ 1, aware in RQ 2
+		if started.tzinfo is None:
+			started = started.replace(tzinfo=datetime.timezone.utc)
+		age = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()
+		return abs(age) < JUST_STARTED
 	return False

@@ -97,16 +97,25 @@ def planned_names(campaign: str) -> list[str]:
 
 
 def set_status(names: list[str], status: str, *, current: str | None = None, **values) -> None:
-	"""One UPDATE per chunk of rows (only those in status ``current`` if given)."""
+	"""One UPDATE per chunk of rows, by primary key (only those in status ``current`` if given:
+	read first, without locks, so that jobs side by side never lock through the status index)."""
 	log = DocType(LEDGER)
 	for chunk in create_batch(names, CHUNK):
+		chunk = list(chunk)
+		if current:
+			chunk = (
+				frappe.qb.from_(log)
+				.select(log.name)
+				.where(log.name.isin(chunk))
+				.where(log.status == current)
+				.run(pluck=True)
+			)
+			if not chunk:
+				continue
 		query = frappe.qb.update(log).set(log.status, status).set(log.modified, now_datetime())
 		for field, value in values.items():
 			query = query.set(log[field], value)
-		query = query.where(log.name.isin(list(chunk)))
-		if current:
-			query = query.where(log.status == current)
-		query.run()
+		query.where(log.name.isin(chunk)).run()
 
 
 def record_delivery(report) -> None:

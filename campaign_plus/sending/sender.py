@@ -44,7 +44,7 @@ from campaign_plus.engine.schedule import (
 from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
-from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
@@ -53,14 +53,21 @@ PRIORITY = 0
 
 
 def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_count: int = 1) -> dict:
-	frappe.db.savepoint(SAVEPOINT)
-	try:
-		result = _send(campaign, names)
-	except Exception:
-		frappe.db.rollback(save_point=SAVEPOINT)
-		raise
-	if not in_test():
-		frappe.db.commit()
+	def attempt():
+		frappe.db.savepoint(SAVEPOINT)
+		try:
+			result = _send(campaign, names)
+		except frappe.QueryDeadlockError:
+			raise  # the database ended the transaction: retried whole
+		except Exception:
+			frappe.db.rollback(save_point=SAVEPOINT)
+			raise
+		if not in_test():
+			frappe.db.commit()
+		return result
+
+	# batches side by side on several workers may deadlock (small tables are scanned whole)
+	result = retrying_deadlocks(attempt)
 	frappe.publish_progress(
 		batch_number * 100 / max(batch_count, 1),
 		title=_("Sending campaign emails"),
@@ -72,11 +79,14 @@ def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_cou
 
 
 def locked_planned_rows(names: list[str]) -> list[dict]:
+	"""The rows still Planned, locked. Locked by primary key only, the status checked here: a
+	lock taken through the status index would reach the rows of batches running side by side."""
 	log = DocType(ledger.LEDGER)
-	return (
+	rows = (
 		frappe.qb.from_(log)
 		.select(
 			log.name,
+			log.status,
 			log.email,
 			log.party_type,
 			log.party,
@@ -86,11 +96,11 @@ def locked_planned_rows(names: list[str]) -> list[dict]:
 			log.step_label,
 		)
 		.where(log.name.isin(list(names)))
-		.where(log.status == PLANNED)
 		.orderby(log.name)
 		.for_update()
 		.run(as_dict=True)
 	)
+	return [row for row in rows if row.status == PLANNED]
 
 
 class CompiledTemplate:
@@ -373,7 +383,11 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 
 
 def mark_queued(names: list[str], now) -> None:
-	"""Queued rows point to the Email Queue row of the same name: one UPDATE per chunk."""
+	"""Queued rows point to the Email Queue row of the same name: one UPDATE per chunk.
+
+	The rows are locked as Planned already (:func:`locked_planned_rows`): the UPDATE goes by
+	primary key only, so that batches running side by side never lock each other's rows through
+	the status index (a deadlock)."""
 	log = DocType(ledger.LEDGER)
 	for chunk in create_batch(names, ledger.CHUNK):
 		(
@@ -383,7 +397,6 @@ def mark_queued(names: list[str], now) -> None:
 			.set(log.queued_on, now)
 			.set(log.modified, now)
 			.where(log.name.isin(list(chunk)))
-			.where(log.status == PLANNED)
 			.run()
 		)
 
