@@ -79,8 +79,11 @@ def serve(args) -> None:
 	counter = {"n": 0}
 	tempfails: dict[str, int] = {}
 
+	sessions = open(f"{args.log}.sessions", "a", buffering=1)  # one line per AUTH
+
 	def authenticator(server, session, envelope, mechanism, auth_data):
 		ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+		sessions.write(f"{time.time()} {int(ok)}\n")
 		return AuthResult(success=ok)
 
 	class Handler:
@@ -203,6 +206,11 @@ class MailServer:
 
 	def accepted(self) -> list[dict]:
 		return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+
+	def sessions(self) -> int:
+		"""How many sessions authenticated (one per connection)."""
+		path = pathlib.Path(f"{self.log}.sessions")
+		return sum(line.endswith(" 1") for line in path.read_text().splitlines()) if path.exists() else 0
 
 	def messages(self) -> list[bytes]:
 		return [p.read_bytes() for p in sorted(self.store.glob("*.eml"))] if self.store else []

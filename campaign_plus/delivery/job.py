@@ -31,6 +31,7 @@ import smtplib
 import threading
 import time
 from collections import defaultdict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import frappe
@@ -185,12 +186,27 @@ class Stop(Exception):
 		super().__init__(str(error or ""))
 		self.delay, self.at, self.server_down, self.error = delay, at, server_down, error
 		self.unsent: list[str] = []
+		self.sent = 0
 
 
 @dataclass
 class Tally:
 	report: DeliveryReport
-	retries: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+	retries: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # delay: rows
+	retry_counts: dict[str, int] = field(default_factory=dict)  # row: Frappe's retry count now
+
+
+@contextmanager
+def commits_deferred():
+	"""Frappe's sending commits three times per message; within a chunk those commits wait for
+	the chunk's own. A message handed to the server meanwhile is in the journal until then."""
+	db = frappe.db
+	commit = db.commit
+	db.commit = lambda *args, **kwargs: None
+	try:
+		yield
+	finally:
+		db.commit = commit
 
 
 def paused() -> bool:
@@ -251,7 +267,9 @@ class Delivery:
 		account = email_account(self.item.account)
 		smtp = account.get("service") != "Frappe Mail"  # Frappe 16 can send through Frappe Mail's API
 		if smtp:
-			self.server = DeliverySMTPServer(self.before_final_dot, **account.sendmail_config())
+			self.server = DeliverySMTPServer(
+				self.before_final_dot, self.accepted, **account.sendmail_config()
+			)
 		self.observes_smtp = (
 			smtp
 			and not get_hook_method("override_email_send")
@@ -259,7 +277,10 @@ class Delivery:
 		)
 
 	def before_final_dot(self) -> None:
-		work.mark(self.current, self.holder, self.redis)
+		work.mark(self.current, work.HANDED, self.holder, self.redis)
+
+	def accepted(self) -> None:
+		work.mark(self.current, work.ACCEPTED, self.holder, self.redis)
 
 	def keep_alive(self) -> None:
 		if self.heartbeat and self.heartbeat.lost:
@@ -272,6 +293,17 @@ class Delivery:
 	def deliver_chunk(self, names: list[str]) -> None:
 		docs, tally = load(names)
 		queue = [docs[name] for name in names if name in docs]
+		try:
+			with commits_deferred():
+				self.send_queue(queue, tally)
+		except Stop as stop:
+			stop.unsent = [doc.name for doc in queue[stop.sent :]]
+			raise
+		finally:
+			self.record(tally)
+
+	def send_queue(self, queue: list, tally: Tally) -> int:
+		"""Send the rows in order, as the limiter grants slots; how many were handled."""
 		i = 0
 		try:
 			while i < len(queue):
@@ -301,10 +333,9 @@ class Delivery:
 				finally:
 					self.limiter.settle(grant, used, last, busy)
 		except Stop as stop:
-			stop.unsent = [doc.name for doc in queue[i:]]
+			stop.sent = i
 			raise
-		finally:
-			self.record(tally)
+		return i
 
 	def add(self, tally: Tally, doc, result: str, detail) -> None:
 		report = tally.report
@@ -319,6 +350,7 @@ class Delivery:
 		else:
 			report.retrying.append(doc.name)
 			tally.retries[pacing.retry_delay(cint(doc.retry))].append(doc.name)
+			tally.retry_counts[doc.name] = cint(doc.retry)
 
 	# one message
 	def send(self, doc) -> tuple[str, object]:
@@ -381,6 +413,7 @@ class Delivery:
 			return
 
 		def write():
+			apply(tally)  # what Frappe wrote row by row, again as sets: redone whole after a deadlock
 			outcomes.notify(report)
 			for delay, names in tally.retries.items():
 				extend_leases(names, delay + LEASE)
@@ -388,7 +421,9 @@ class Delivery:
 				frappe.db.commit()
 
 		retrying_deadlocks(write)
-		work.forget([*report.sent, *report.failed, *(r.email_queue for r in report.rejected)])
+		work.forget(
+			[*report.sent, *report.failed, *report.retrying, *(r.email_queue for r in report.rejected)]
+		)
 		for delay, names in tally.retries.items():
 			self.later(names, delay)
 		done_sent = sum(status == "Sent" for status in report.done_elsewhere.values())
@@ -524,8 +559,23 @@ def restore(name: str, status: str, retry: int) -> None:
 	frappe.qb.update(eq).set(eq.status, status).set(eq.retry, retry).set(eq.error, None).where(
 		eq.name == name
 	).run()
-	if not in_test():
-		frappe.db.commit()
+
+
+def apply(tally: Tally) -> None:
+	"""A chunk's outcomes on its Email Queue rows, set-based (Frappe wrote the same row by row)."""
+	report = tally.report
+	mark_sent(report.accepted)
+	mark_sent(report.uncertain, note=outcomes.UNCERTAIN_NOTE)
+	for rejection in report.rejected:
+		set_error(rejection.email_queue, outcomes.rejection_error(rejection))
+	for name, error in report.failed.items():
+		set_error(name, error)
+	by_retry: dict[int, list[str]] = defaultdict(list)
+	for name, retry in tally.retry_counts.items():
+		by_retry[retry].append(name)
+	eq = _queue()
+	for retry, names in by_retry.items():
+		frappe.qb.update(eq).set(eq.status, "Not Sent").set(eq.retry, retry).where(eq.name.isin(names)).run()
 
 
 def mark_sent(names: list[str], note: str | None = None) -> None:
@@ -541,8 +591,6 @@ def mark_sent(names: list[str], note: str | None = None) -> None:
 	frappe.qb.update(eq).set(eq.status, "Sent").set(eq.error, note).set(eq.modified, now).where(
 		eq.name.isin(names)
 	).run()
-	if not in_test():
-		frappe.db.commit()
 
 
 def set_error(name: str, error: str) -> None:
@@ -550,8 +598,6 @@ def set_error(name: str, error: str) -> None:
 	frappe.qb.update(eq).set(eq.status, "Error").set(eq.error, error).set(eq.modified, now_datetime()).where(
 		eq.name == name
 	).run()
-	if not in_test():
-		frappe.db.commit()
 
 
 def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
@@ -564,28 +610,31 @@ def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
 
 
 def recover(names: list[str]) -> DeliveryReport:
-	"""Rows a dead job left in *Sending* (their lease still running, so nobody else touches
-	them): in the journal → recorded as sent; not in it → back to be sent."""
-	eq = _queue()
-	eqr = _recipients()
+	"""What a dead job left behind (rows still leased, so nobody else touches them): a row in the
+	journal had its final dot written — recorded sent (accepted, or uncertain when the job died
+	before reading the answer), never sent again; a row left *Sending* without a journal entry
+	never got its final dot to the server — back to be sent."""
+	eq, eqr = _queue(), _recipients()
 	report = DeliveryReport()
 	now = now_datetime()
-	stuck = []
+	open_rows = []
 	for chunk in create_batch(list(names), 1000):
-		stuck += (
+		open_rows += (
 			frappe.qb.from_(eq)
-			.select(eq.name)
+			.select(eq.name, eq.status)
 			.where(eq.name.isin(list(chunk)))
-			.where(eq.status == "Sending")
+			.where(eq.status.isin(["Not Sent", "Partially Sent", "Sending"]))
 			.where(eq.send_after > now)
-			.run(pluck=True)
+			.run(as_dict=True)
 		)
-	if not stuck:
+	journal = work.marked([row.name for row in open_rows])
+	report.accepted = [row.name for row in open_rows if journal.get(row.name, "").startswith(work.ACCEPTED)]
+	report.uncertain = [row.name for row in open_rows if journal.get(row.name, "").startswith(work.HANDED)]
+	back = [row.name for row in open_rows if row.status == "Sending" and row.name not in journal]
+	if not (report.accepted or report.uncertain or back):
 		return report
-	journal = work.marked(stuck)
-	report.uncertain = [name for name in stuck if name in journal]
+	mark_sent(report.accepted)
 	mark_sent(report.uncertain, note=outcomes.UNCERTAIN_NOTE)
-	back = [name for name in stuck if name not in journal]
 	if back:
 		sent_to = set(
 			frappe.qb.from_(eqr)
@@ -598,11 +647,11 @@ def recover(names: list[str]) -> DeliveryReport:
 			chosen = [name for name in back if (name in sent_to) == (status == "Partially Sent")]
 			if chosen:
 				frappe.qb.update(eq).set(eq.status, status).where(eq.name.isin(chosen)).run()
-	if report.uncertain:
+	if report.sent:
 		outcomes.notify(report)
 	if not in_test():
 		frappe.db.commit()
-	work.forget(report.uncertain)
+	work.forget(report.sent)
 	return report
 
 

@@ -8,9 +8,9 @@ of that, with two changes:
 
 - a session that answered less than :data:`FRESH` seconds ago is used without the NOOP (a
   connection that did drop shows on the next command, and the job reconnects);
-- the session tells the job just before it writes the final ``.`` of a message's data: from
-  then on the server may have the message, whatever happens to this process (see
-  :mod:`campaign_plus.delivery.journal`).
+- the session tells the job just before it writes the final ``.`` of a message's data (from
+  then on the server may have the message, whatever happens to this process), and when the
+  server accepted it (see the journal in :mod:`campaign_plus.delivery.work`).
 """
 
 import smtplib
@@ -44,6 +44,8 @@ class _Journaling:
 		self.send(b"." + smtplib.bCRLF)
 		code, reply = self.getreply()
 		self.delivery.answered()
+		if 200 <= code < 300:
+			self.delivery.after_acceptance()
 		return code, reply
 
 
@@ -57,9 +59,14 @@ def _journaling_class(cls: type) -> type:
 
 
 class DeliverySMTPServer(SMTPServer):
-	def __init__(self, before_final_dot: Callable[[], None] | None = None, **config):
+	def __init__(
+		self,
+		before_final_dot: Callable[[], None] | None = None,
+		accepted: Callable[[], None] | None = None,
+		**config,
+	):
 		super().__init__(**config)
-		self.on_final_dot = before_final_dot
+		self.on_final_dot, self.on_accepted = before_final_dot, accepted
 		self.final_dot_written = False  # for the message being sent
 		self.last_answer = 0.0
 
@@ -83,6 +90,10 @@ class DeliverySMTPServer(SMTPServer):
 		self.final_dot_written = True
 		if self.on_final_dot:
 			self.on_final_dot()
+
+	def after_acceptance(self) -> None:
+		if self.on_accepted:
+			self.on_accepted()
 
 	def connected(self) -> bool:
 		return self._session is not None

@@ -6,7 +6,7 @@
   moment (now, when capacity returns, after a retry delay). One job at a time works on an item:
   it *holds* it (a key that expires unless renewed, so a killed job lets go by itself).
 - **Journal**: the rows whose final dot a job has written and whose outcome it has not yet
-  committed to the database, with the job that wrote it.
+  committed to the database (handed over, or accepted), with the job that wrote it.
 - **Counters**: messages pending per account (for the finishing-time estimate), and per
   campaign the current send's total, delivered, failed and released (left to Frappe's queue).
 """
@@ -127,9 +127,13 @@ class Hold:
 		self.connection.eval(_COMPARE_AND_DELETE, 1, self.key, self.holder)
 
 
-# The journal of final dots
-def mark(name: str, holder: str, connection=None) -> None:
-	(connection or store.redis()).hset(store.key("journal"), name, holder)
+# The journal of final dots: "handed:<holder>" just before a message's final dot is written,
+# "accepted:<holder>" once the server answered 2xx; removed when the outcome is committed.
+HANDED, ACCEPTED = "handed:", "accepted:"
+
+
+def mark(name: str, stage: str, holder: str, connection=None) -> None:
+	(connection or store.redis()).hset(store.key("journal"), name, f"{stage}{holder}")
 
 
 def marked(names: list[str]) -> dict[str, str]:
