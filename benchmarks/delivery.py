@@ -76,11 +76,13 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 	got = accepted_since(server, start_line, ids)
 	last = max(row["t"] for row in got)
 	wait_for(
-		lambda: not frappe.db.count(
-			"Email Queue",
-			{"reference_name": data["campaign"], "status": ("!=", "Sent")},
-		)
-		or frappe.db.rollback(),
+		lambda: (
+			not frappe.db.count(
+				"Email Queue",
+				{"reference_name": data["campaign"], "status": ("!=", "Sent")},
+			)
+			or frappe.db.rollback()
+		),
 		300,
 		1.0,
 		"every row recorded Sent",
@@ -105,7 +107,9 @@ def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
 	)
 	for chunk in frappe.utils.create_batch(names, 1000):
 		frappe.db.set_value(
-			"Email Queue", {"name": ("in", list(chunk))}, {"status": "Not Sent", "send_after": None, "retry": 0}
+			"Email Queue",
+			{"name": ("in", list(chunk))},
+			{"status": "Not Sent", "send_after": None, "retry": 0},
 		)
 		frappe.db.set_value("Email Queue Recipient", {"parent": ("in", list(chunk))}, "status", "Not Sent")
 	frappe.db.commit()
@@ -196,7 +200,9 @@ def main():
 		load_after = os.getloadavg()
 		frappe.destroy()
 
-	print(f"machine: {os.cpu_count()} cores, load average before {load_before[0]:.2f} / after {load_after[0]:.2f}")
+	print(
+		f"machine: {os.cpu_count()} cores, load average before {load_before[0]:.2f} / after {load_after[0]:.2f}"
+	)
 	for workers in sorted(k for k in results if isinstance(k, int)):
 		r = results[workers]
 		print(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "
