@@ -59,6 +59,7 @@ MAX_WAIT = 5.0  # capacity back within this: the job waits; later: it stops and 
 PAUSED_RECHECK = 60  # Frappe's email queue suspended, or emails muted: look again after this
 SERVER_DOWN_DELAYS = (15, 30, 60, 120, 300)  # the mail server unreachable: try again after
 JOB_TIMEOUT = MAX_RUN + 900  # a running job also finishes its chunk, and may wait on SMTP
+MAX_FAILURES = 5  # failed runs of a job before its rows are left to Frappe's queue
 JUST_STARTED = 10  # seconds: a job started this recently may not hold its item yet
 PROGRESS_EVERY = 2.0  # seconds between two progress messages of a job
 EVENT = "campaign_plus_delivery"
@@ -134,10 +135,27 @@ def deliver(token: str) -> None:
 		if item:
 			heartbeat.hold.account(item.account)
 			heartbeat.start()
-			Delivery(item, holder, heartbeat).run()
+			try:
+				Delivery(item, holder, heartbeat).run()
+			except Exception:
+				give_up_after_failures(work.load(token) or item)
+				raise
 	finally:
 		heartbeat.stop()
 	tick(recover=False)  # items whose moment came while this job ran need not wait a minute
+
+
+def give_up_after_failures(item: work.WorkItem) -> None:
+	"""A job that keeps failing (not the mail server: a bug, a broken row) is tried again at the
+	next ticks; after :data:`MAX_FAILURES` its item is dropped and its rows, no longer leased
+	ahead, go to Frappe's own queue when their lease runs out."""
+	frappe.db.rollback()
+	item.extra["failures"] = int(item.extra.get("failures", 0)) + 1
+	if item.extra["failures"] >= MAX_FAILURES:
+		work.delete(item.token)
+		frappe.log_error(title=f"Campaign Plus: delivery of {len(item.names)} emails left to Frappe's queue")
+	else:
+		work.save(item)
 
 
 def deliver_names(names: list[str], account: str = DEFAULT_ACCOUNT, campaign: str | None = None):
@@ -177,6 +195,10 @@ class Heartbeat(threading.Thread):
 			self.hold.leave()
 		except Exception:
 			pass
+
+
+class JournalUnavailable(Exception):
+	"""The journal (Redis) could not record a message about to be handed over: it is not sent."""
 
 
 class Stop(Exception):
@@ -277,7 +299,10 @@ class Delivery:
 		)
 
 	def before_final_dot(self) -> None:
-		work.mark(self.current, work.HANDED, self.holder, self.redis)
+		try:
+			work.mark(self.current, work.HANDED, self.holder, self.redis)
+		except Exception as error:
+			raise JournalUnavailable(str(error)) from error
 
 	def accepted(self) -> None:
 		work.mark(self.current, work.ACCEPTED, self.holder, self.redis)
@@ -385,6 +410,9 @@ class Delivery:
 			raise Stop(server_down=True, error=error) from error
 
 	def failure(self, doc, error: Exception, before: tuple[str, int]) -> tuple[str, object]:
+		if isinstance(error, JournalUnavailable):  # nothing may go out unrecorded: stop, undo the retry
+			restore(doc.name, *before)
+			raise Stop(delay=PAUSED_RECHECK, error=error) from error
 		code, text, from_server = smtp_reply(error)
 		if not from_server:  # not the mail server's doing (an attachment gone…): Frappe counted a retry
 			return _after_frappe_retry(doc, f"{type(error).__name__}: {error}")
@@ -668,15 +696,14 @@ def tick(recover: bool = True) -> None:
 			continue
 		if work.held(token):
 			continue
-		if item.due <= now:
-			if not _job_waiting(item):
-				item.generation += 1
-				work.save(item, connection)
-				enqueue(item)
-		elif recover and item.lease_until - now < LEASE / 2:
-			extend_leases(item.names, item.due - now + LEASE)
-			item.lease_until = item.due + LEASE
+		if recover and item.lease_until - now < LEASE / 2:  # waiting (in the queue or for later)
+			extend_leases(item.names, max(item.due - now, 0) + LEASE)
+			item.lease_until = max(item.due, now) + LEASE
 			work.save(item, connection)
+		if item.due <= now and not _job_waiting(item):
+			item.generation += 1
+			work.save(item, connection)
+			enqueue(item)
 	if recover and not in_test():
 		frappe.db.commit()
 

@@ -40,7 +40,11 @@ class _Journaling:
 		if data[-2:] != smtplib.bCRLF:
 			data += smtplib.bCRLF
 		self.send(data)
-		self.delivery.before_final_dot()
+		try:
+			self.delivery.before_final_dot()
+		except Exception:
+			self.close()  # without its final dot the server drops the message
+			raise
 		self.send(b"." + smtplib.bCRLF)
 		code, reply = self.getreply()
 		self.delivery.answered()

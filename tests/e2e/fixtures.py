@@ -71,12 +71,19 @@ def create(tag: str) -> dict:
 		{"doctype": "Campaign Segment", "segment_name": f"E2E {tag}", "campaign": campaign.name}
 	).insert()
 	segments.add_members(segment.name, "Customer", [["name", "=", customer.name]])
+	from campaign_plus.delivery import work
+
+	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
+	work.count(campaign.name, delivered=25, failed=2)
 	frappe.db.commit()
 	return {"campaign": campaign.name, "segment": segment.name, "leads": leads, "city": f"E2E-{tag}"}
 
 
 def delete(tag: str) -> None:
 	campaign = f"E2E {tag}"
+	from campaign_plus.delivery import store
+
+	store.redis().delete(store.key("campaign", campaign))
 	for doctype, filters in (
 		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),

@@ -400,3 +400,35 @@ def test_settings_defaults_and_one_row_per_account(delivering):
 	doc.append("sending_limits", {"email_account": account, "per_minute": 5})
 	with pytest.raises(frappe.ValidationError, match="another row"):
 		doc.save(ignore_permissions=True)
+
+
+def test_nothing_goes_out_unrecorded_when_the_journal_is_unavailable(delivering, monkeypatch):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("nojournal", 2))
+	mark = work.mark
+
+	def failing(name, stage, holder, connection=None):
+		if stage == work.HANDED:
+			raise ConnectionError("Redis is away")
+		return mark(name, stage, holder, connection)
+
+	monkeypatch.setattr(work, "mark", failing)
+	before = len(delivering.accepted())
+	delivery = job.deliver_names(names, account, campaign)
+	assert delivery.stopped and delivery.stopped.delay == job.PAUSED_RECHECK
+	assert len(delivering.accepted()) == before  # the data without its final dot was dropped
+	rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry"])
+	assert {(r.status, r.retry) for r in rows} == {("Not Sent", 0)}
+	monkeypatch.setattr(work, "mark", mark)
+	job.deliver_names(names, account, campaign)
+	assert set(statuses(names).values()) == {"Sent"}
+
+
+def test_a_job_that_keeps_failing_leaves_its_rows_to_frappe(delivering):
+	item = work.WorkItem(work.new_token(), "acc", ["a", "b"], None, store.server_time())
+	work.save(item)
+	for _ in range(job.MAX_FAILURES - 1):
+		job.give_up_after_failures(work.load(item.token))
+	assert work.load(item.token).extra["failures"] == job.MAX_FAILURES - 1
+	job.give_up_after_failures(work.load(item.token))
+	assert work.load(item.token) is None
