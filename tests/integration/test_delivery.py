@@ -244,12 +244,19 @@ def test_a_permanent_refusal_fails_at_once_and_is_reported(delivering, monkeypat
 	job.deliver_names(names, account, campaign)
 	row = frappe.db.get_value("Email Queue", names[0], ["status", "error", "retry"], as_dict=True)
 	assert row.status == "Error" and "550 5.1.1" in row.error
-	log = ledger(names)[names[0]]
-	assert (log.status, log.reason) == ("Failed", "Send Error") and log.error.startswith("550")
 	(rejection,) = [r for report in reports for r in report.rejected]
 	assert (rejection.email_queue, rejection.code) == (names[0], 550)
 	assert rejection.recipient.startswith("reject")
 	assert not work.tokens()  # never tried again
+	# engagement tracking takes it as a hard bounce: the row Bounced, the address kept out
+	log = ledger(names)[names[0]]
+	assert log.status == "Bounced" and log.error.startswith("550")
+	bounce = frappe.get_all(
+		"Campaign Bounce", filters={"send_log": names[0]}, fields=["email", "bounce_type", "status_code"]
+	)
+	assert [(b.email, b.bounce_type, b.status_code) for b in bounce] == [
+		(rejection.recipient.lower(), "Hard", "5.1.1")
+	]
 
 
 def test_mail_server_down_then_up_delivers_each_once(delivering):

@@ -19,13 +19,20 @@ class CampaignPlusSettings(Document):
 			CampaignPlusSendingLimit,
 		)
 
+		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		confirmation_interval_hours: DF.Int
+		confirmation_link_valid_days: DF.Int
+		confirmation_template: DF.Link | None
 		default_per_day: DF.Int
 		default_per_hour: DF.Int
 		default_per_minute: DF.Int
 		email_account: DF.Link | None
+		enable_tracking: DF.Check
 		max_catch_up_days: DF.Int
+		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		paced_delivery: DF.Check
+		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
 	# end: auto-generated types
 
