@@ -257,13 +257,59 @@ def delete_campaign(data: dict) -> None:
 	frappe.db.commit()
 
 
+SETTINGS = "Campaign Plus Settings"
+
+
+def add_sending_limit(account: str, limits=(0, 0, 0)) -> str:
+	"""A row of the settings' limits for ``account``, written as a row: saving the Single would
+	write every one of its fields (defaults never stored included)."""
+	row = frappe.get_doc(
+		{
+			"doctype": "Campaign Plus Sending Limit",
+			"parent": SETTINGS,
+			"parenttype": SETTINGS,
+			"parentfield": "sending_limits",
+			"idx": 1 + frappe.db.count("Campaign Plus Sending Limit", {"parent": SETTINGS}),
+			"email_account": account,
+			"per_minute": limits[0],
+			"per_hour": limits[1],
+			"per_day": limits[2],
+		}
+	)
+	row.db_insert()
+	return row.name
+
+
+@contextlib.contextmanager
+def settings_values(**values):
+	"""Campaign Plus Settings fields set and committed, then put back exactly as they were."""
+	stored = dict(
+		frappe.db.sql(
+			"select field, value from `tabSingles` where doctype = %s and field in %s",
+			(SETTINGS, tuple(values)),
+		)
+	)
+	for field, value in values.items():
+		frappe.db.set_single_value(SETTINGS, field, value)
+	frappe.db.commit()
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		for field in values:
+			if field in stored:
+				frappe.db.set_single_value(SETTINGS, field, stored[field])
+			else:
+				frappe.db.delete("Singles", {"doctype": SETTINGS, "field": field})
+		frappe.clear_cache(doctype=SETTINGS)
+		frappe.db.commit()
+
+
 @contextlib.contextmanager
 def committed_account(server, limits=(0, 0, 0)):
-	"""An outgoing Email Account for the test mail server, default for campaign emails (committed,
-	deleted afterwards, settings restored)."""
+	"""An outgoing Email Account for the test mail server, the one campaign emails go from, with
+	its sending limits; campaigns need no opt-in meanwhile (committed, all put back afterwards)."""
 	name = f"_CP Delivery {frappe.generate_hash(length=6)}"
-	settings = frappe.get_single("Campaign Plus Settings")
-	saved = {f: settings.get(f) for f in ("email_account", "paced_delivery", "batch_size")}
 	frappe.get_doc(
 		{
 			"doctype": "Email Account",
@@ -273,32 +319,28 @@ def committed_account(server, limits=(0, 0, 0)):
 			**server.account_values(),
 		}
 	).insert(ignore_permissions=True)
-	settings.email_account, settings.paced_delivery = name, 1
-	settings.append(
-		"sending_limits",
-		{"email_account": name, "per_minute": limits[0], "per_hour": limits[1], "per_day": limits[2]},
-	)
-	settings.save(ignore_permissions=True)
+	add_sending_limit(name, limits)
 	frappe.db.commit()
+	batch_size = frappe.db.get_single_value(SETTINGS, "batch_size") or 500
 	try:
-		yield name
+		with settings_values(
+			email_account=name, paced_delivery=1, opt_in_rule="Not Required", batch_size=batch_size
+		):
+			yield name
 	finally:
 		frappe.db.rollback()
-		settings = frappe.get_single("Campaign Plus Settings")
-		settings.update(saved)
-		settings.sending_limits = [row for row in settings.sending_limits if row.email_account != name]
-		settings.save(ignore_permissions=True)
+		frappe.db.delete("Campaign Plus Sending Limit", {"parent": SETTINGS, "email_account": name})
 		frappe.db.delete("Error Log", {"method": ("like", f"%{name}%")})
 		frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
 		frappe.db.commit()
 
 
 def set_limits(account: str, per_minute=0, per_hour=0, per_day=0) -> None:
-	settings = frappe.get_single("Campaign Plus Settings")
-	for row in settings.sending_limits:
-		if row.email_account == account:
-			row.per_minute, row.per_hour, row.per_day = per_minute, per_hour, per_day
-	settings.save(ignore_permissions=True)
+	frappe.db.set_value(
+		"Campaign Plus Sending Limit",
+		{"parent": SETTINGS, "email_account": account},
+		{"per_minute": per_minute, "per_hour": per_hour, "per_day": per_day},
+	)
 	frappe.db.commit()
 
 

@@ -204,9 +204,18 @@ class JournalUnavailable(Exception):
 class Stop(Exception):
 	"""The job stops here; its item comes back later (``at``: local time, or ``delay`` seconds)."""
 
-	def __init__(self, *, delay: float = 0.0, at: float | None = None, server_down: bool = False, error=None):
+	def __init__(
+		self,
+		*,
+		delay: float = 0.0,
+		at: float | None = None,
+		server_down: bool = False,
+		error=None,
+		lost: bool = False,
+	):
 		super().__init__(str(error or ""))
 		self.delay, self.at, self.server_down, self.error = delay, at, server_down, error
+		self.lost = lost  # the hold lapsed: the item is another job's now
 		self.unsent: list[str] = []
 		self.sent = 0
 
@@ -272,6 +281,8 @@ class Delivery:
 				self.deliver_chunk(chunk)
 				self.item.stops = 0
 		except Stop as stop:
+			if stop.lost:
+				return
 			if keep_item:
 				self.reschedule([*stop.unsent, *remaining], stop)
 			else:
@@ -305,11 +316,14 @@ class Delivery:
 			raise JournalUnavailable(str(error)) from error
 
 	def accepted(self) -> None:
-		work.mark(self.current, work.ACCEPTED, self.holder, self.redis)
+		try:
+			work.mark(self.current, work.ACCEPTED, self.holder, self.redis)
+		except Exception:
+			pass  # the server has it: never an error now (the "handed" entry already says so)
 
 	def keep_alive(self) -> None:
-		if self.heartbeat and self.heartbeat.lost:
-			raise Stop(delay=0)
+		if self.heartbeat and self.heartbeat.lost:  # another job holds the item now: leave it alone
+			raise Stop(delay=0, lost=True)
 		if time.monotonic() - self.leased_at > LEASE / 4:
 			self.leased_at = time.monotonic()
 			extend_leases(self.item.names, LEASE)

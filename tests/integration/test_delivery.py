@@ -24,6 +24,7 @@ from campaign_plus.delivery.settings import get_delivery_settings
 from campaign_plus.sending import planner
 from tests.integration.helpers import make_campaign, make_template
 from tests.smtp_server import MailServer
+from tests.workers import add_sending_limit
 
 HEADERS = ("Subject", "From", "To", "Message-ID", "List-Unsubscribe", "Date", "Content-Type")
 
@@ -65,14 +66,8 @@ def make_account(server: MailServer, limits=(0, 0, 0)) -> str:
 			**server.account_values(),
 		}
 	).insert(ignore_permissions=True)
-	settings = frappe.get_single("Campaign Plus Settings")
-	settings.email_account = name
-	settings.paced_delivery = 1
-	settings.append(
-		"sending_limits",
-		{"email_account": name, "per_minute": limits[0], "per_hour": limits[1], "per_day": limits[2]},
-	)
-	settings.save(ignore_permissions=True)
+	frappe.db.set_single_value("Campaign Plus Settings", {"email_account": name, "paced_delivery": 1})
+	add_sending_limit(name, limits)
 	frappe.local.outgoing_email_account = {}
 	return name
 
