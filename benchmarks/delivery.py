@@ -69,7 +69,7 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 	wait_for(lambda: bench.worker_logs().count("Listening on") >= workers, 60, 0.2, "workers")
 	start_line, sessions = len(server.accepted()), server.sessions()
 	started = time.time()
-	planner.plan_all()  # what the scheduler's hourly job does: plans, then enqueues the batches
+	planner.plan_all()  # what the scheduler runs every 15 minutes: plans, then enqueues the batches
 	frappe.db.commit()
 	wait_for(lambda: len(server.accepted()) - start_line >= n, 1800, 1.0, f"{n} messages")
 	ids = campaign_ids(data["campaign"])

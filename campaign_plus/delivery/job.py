@@ -398,10 +398,15 @@ class Delivery:
 			before = (doc.status, cint(doc.retry))
 			self.current = doc.name
 			if self.server:
-				self.server.final_dot_written = False
+				self.server.new_message()
 			try:
 				doc.send(smtp_server_instance=self.server)
 			except Exception as error:
+				if self.server and self.server.message_accepted:
+					# the server has it; Frappe's bookkeeping after that failed (a deadlock rolled
+					# the chunk back…): its retry undone, the chunk's outcomes written again as sets
+					restore(doc.name, *before)
+					return SENT, None
 				result = self.failure(doc, error, before)
 				if result[0] != pacing.RECONNECT:
 					return result
@@ -627,9 +632,17 @@ def mark_sent(names: list[str], note: str | None = None) -> None:
 	if not names:
 		return
 	now = now_datetime()
-	frappe.qb.update(eqr).set(eqr.status, "Sent").set(eqr.modified, now).where(eqr.parent.isin(names)).where(
-		eqr.parenttype == "Email Queue"
-	).run()
+	recipients = (  # read without locks, then write by primary key (no index-range locks)
+		frappe.qb.from_(eqr)
+		.select(eqr.name)
+		.where(eqr.parent.isin(names))
+		.where(eqr.parenttype == "Email Queue")
+		.run(pluck=True)
+	)
+	if recipients:
+		frappe.qb.update(eqr).set(eqr.status, "Sent").set(eqr.modified, now).where(
+			eqr.name.isin(recipients)
+		).run()
 	frappe.qb.update(eq).set(eq.status, "Sent").set(eq.error, note).set(eq.modified, now).where(
 		eq.name.isin(names)
 	).run()

@@ -72,7 +72,11 @@ class DeliverySMTPServer(SMTPServer):
 		super().__init__(**config)
 		self.on_final_dot, self.on_accepted = before_final_dot, accepted
 		self.final_dot_written = False  # for the message being sent
+		self.message_accepted = False  # the server answered 2xx to its final dot
 		self.last_answer = 0.0
+
+	def new_message(self) -> None:
+		self.final_dot_written = self.message_accepted = False
 
 	@property
 	def session(self):
@@ -96,6 +100,7 @@ class DeliverySMTPServer(SMTPServer):
 			self.on_final_dot()
 
 	def after_acceptance(self) -> None:
+		self.message_accepted = True
 		if self.on_accepted:
 			self.on_accepted()
 

@@ -302,6 +302,34 @@ def test_a_dropped_connection_is_reopened_without_losing_or_repeating(delivering
 		server.cleanup()
 
 
+def test_bookkeeping_failing_after_acceptance_never_sends_again(delivering, monkeypatch):
+	"""The server accepted the message, then Frappe's own bookkeeping failed (a deadlock between
+	two workers' transactions): the message counts as sent, its retry undone, never sent again."""
+	from frappe.email.doctype.email_queue_recipient.email_queue_recipient import EmailQueueRecipient
+
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("deadlock", 3))
+	update_db = EmailQueueRecipient.update_db
+	failed = []
+
+	def deadlock_once(self, *args, **kwargs):
+		if not failed:
+			failed.append(self.parent)
+			raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+		return update_db(self, *args, **kwargs)
+
+	monkeypatch.setattr(EmailQueueRecipient, "update_db", deadlock_once)
+	before = len(delivering.accepted())
+	delivery = job.deliver_names(names, account, campaign)
+	assert failed and delivery.totals["delivered"] == 3 and not work.tokens()
+	rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry", "error"])
+	assert {(r.status, r.retry, r.error) for r in rows} == {("Sent", 0, None)}
+	recipients = frappe.get_all("Email Queue Recipient", filters={"parent": ("in", names)}, pluck="status")
+	assert set(recipients) == {"Sent"}
+	assert {row.status for row in ledger(names).values()} == {"Sent"}
+	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of(names))
+
+
 def test_lost_after_the_final_dot_is_counted_sent_and_never_repeated(delivering):
 	account = make_account(delivering)
 	campaign, names = queued_campaign(unique("hangup", 1))
