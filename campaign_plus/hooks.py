@@ -82,8 +82,18 @@ scheduler_events = {
 	"cron": {
 		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
 		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
+		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush
+		"* * * * *": ["campaign_plus.delivery.job.tick"],
 	},
 }
+
+# What became of each delivered campaign email: each function receives a
+# campaign_plus.delivery.outcomes.DeliveryReport after every delivery chunk (5xx: .rejected), in
+# this order (a refusal is a hard bounce first; the ledger then leaves Bounced rows alone).
+campaign_plus_delivery_listeners = [
+	"campaign_plus.tracking.bounces.record_rejections",
+	"campaign_plus.sending.ledger.record_delivery",
+]
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.
 campaign_plus_recipient_sources = [

@@ -275,6 +275,12 @@ def bounce_type(status: str | None) -> str | None:
 	return {"5": HARD, "4": SOFT}.get(match.group(1))
 
 
+def enhanced_status(text: str | None) -> str | None:
+	"""The enhanced status code (RFC 3463, ``5.1.1``) in an SMTP reply or diagnostic, if any."""
+	match = _STATUS.search(text or "")
+	return match.group(0) if match else None
+
+
 @dataclass
 class Bounce:
 	"""One failed recipient of a delivery status notification."""

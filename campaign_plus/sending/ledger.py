@@ -25,6 +25,10 @@ from campaign_plus.engine.windows import UTC, local_label
 from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many
 
 LEDGER = "Campaign Send Log"
+UNCERTAIN_DELIVERY = (
+	"The connection was lost after the message was handed to the mail server: it may have been "
+	"delivered, and is not sent again."
+)
 CHUNK = 1000
 FIELDS = (
 	*STANDARD_COLUMNS,
@@ -243,14 +247,43 @@ def planned_names(campaign: str) -> list[str]:
 	)
 
 
-def set_status(names: list[str], status: str, **values) -> None:
-	"""One UPDATE per chunk of rows."""
+def set_status(names: list[str], status: str, *, current: str | None = None, **values) -> None:
+	"""One UPDATE per chunk of rows, by primary key (only those in status ``current`` if given:
+	read first, without locks, so that jobs side by side never lock through the status index)."""
 	log = DocType(LEDGER)
 	for chunk in create_batch(names, CHUNK):
+		chunk = list(chunk)
+		if current:
+			chunk = (
+				frappe.qb.from_(log)
+				.select(log.name)
+				.where(log.name.isin(chunk))
+				.where(log.status == current)
+				.run(pluck=True)
+			)
+			if not chunk:
+				continue
 		query = frappe.qb.update(log).set(log.status, status).set(log.modified, now_datetime())
 		for field, value in values.items():
 			query = query.set(log[field], value)
-		query.where(log.name.isin(list(chunk))).run()
+		query.where(log.name.isin(chunk)).run()
+
+
+def record_delivery(report) -> None:
+	"""Listener of campaign_plus.delivery: Queued rows become Sent / Failed as each chunk goes out
+	(the ledger row is named after its Email Queue row)."""
+	now = now_datetime()
+	if report.accepted:
+		set_status(report.accepted, SENT, current=QUEUED, sent_on=now)
+	if report.uncertain:
+		set_status(report.uncertain, SENT, current=QUEUED, sent_on=now, error=UNCERTAIN_DELIVERY)
+	by_error: dict[str, list[str]] = {}
+	for rejection in report.rejected:
+		by_error.setdefault(f"{rejection.code} {rejection.message}"[:1000], []).append(rejection.email_queue)
+	for name, error in report.failed.items():
+		by_error.setdefault((error or "")[-1000:], []).append(name)
+	for error, names in by_error.items():
+		set_status(names, FAILED, current=QUEUED, reason=SEND_ERROR, error=error)
 
 
 def sync_from_email_queue() -> dict[str, int]:

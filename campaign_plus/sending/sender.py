@@ -10,8 +10,9 @@ batch and sender account, and each recipient's rendered body is put into it; the
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
 after their ledger row. Before either path, each rendered body gets its open pixel and tracked
 links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
-skeleton's check against Frappe's builder compares like with like. Frappe's email sender delivers them (and fills in the per-recipient
-unsubscribe URL).
+skeleton's check against Frappe's builder compares like with like. After the commit the rows are
+handed over to campaign_plus.delivery (paced jobs that send them with Frappe's own per-row
+sending, which fills in the per-recipient unsubscribe URL); Frappe's flush is the safety net.
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.
 """
@@ -32,6 +33,7 @@ from frappe.query_builder import DocType
 from frappe.utils import create_batch, escape_html, expand_relative_urls, now_datetime, scrub_urls
 from frappe.utils.jinja import get_jenv
 
+from campaign_plus import delivery
 from campaign_plus.engine.schedule import (
 	CLOSED,
 	FAILED,
@@ -45,7 +47,7 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
-from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
@@ -54,14 +56,21 @@ PRIORITY = 0
 
 
 def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_count: int = 1) -> dict:
-	frappe.db.savepoint(SAVEPOINT)
-	try:
-		result = _send(campaign, names)
-	except Exception:
-		frappe.db.rollback(save_point=SAVEPOINT)
-		raise
-	if not in_test():
-		frappe.db.commit()
+	def attempt():
+		frappe.db.savepoint(SAVEPOINT)
+		try:
+			result = _send(campaign, names)
+		except frappe.QueryDeadlockError:
+			raise  # the database ended the transaction: retried whole
+		except Exception:
+			frappe.db.rollback(save_point=SAVEPOINT)
+			raise
+		if not in_test():
+			frappe.db.commit()
+		return result
+
+	# batches side by side on several workers may deadlock (small tables are scanned whole)
+	result = retrying_deadlocks(attempt)
 	frappe.publish_progress(
 		batch_number * 100 / max(batch_count, 1),
 		title=_("Sending campaign emails"),
@@ -73,11 +82,14 @@ def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_cou
 
 
 def locked_planned_rows(names: list[str]) -> list[dict]:
+	"""The rows still Planned, locked. Locked by primary key only, the status checked here: a
+	lock taken through the status index would reach the rows of batches running side by side."""
 	log = DocType(ledger.LEDGER)
-	return (
+	rows = (
 		frappe.qb.from_(log)
 		.select(
 			log.name,
+			log.status,
 			log.email,
 			log.party_type,
 			log.party,
@@ -88,11 +100,11 @@ def locked_planned_rows(names: list[str]) -> list[dict]:
 			log.schedule_row,
 		)
 		.where(log.name.isin(list(names)))
-		.where(log.status == PLANNED)
 		.orderby(log.name)
 		.for_update()
 		.run(as_dict=True)
 	)
+	return [row for row in rows if row.status == PLANNED]
 
 
 class CompiledTemplate:
@@ -329,12 +341,15 @@ class MessageSkeleton:
 		return {**self.data, "message": message, "message_id": message_id}
 
 
-def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
-	"""Bulk insert Email Queue rows (named after their ledger row) and their recipient rows."""
+def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> None:
+	"""Bulk insert Email Queue rows (named after their ledger row) and their recipient rows;
+	``send_after``: leased to campaign_plus.delivery until then (Frappe's queue waits)."""
 	if not items:
 		return
 	user = frappe.session.user
 	base = {"creation": now, "modified": now, "owner": user, "modified_by": user, "docstatus": 0}
+	if send_after:
+		base["send_after"] = send_after
 	queue_columns = set(_columns("Email Queue"))
 	queue_rows = [
 		{
@@ -382,7 +397,11 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now) -> None:
 
 
 def mark_queued(names: list[str], now) -> None:
-	"""Queued rows point to the Email Queue row of the same name: one UPDATE per chunk."""
+	"""Queued rows point to the Email Queue row of the same name: one UPDATE per chunk.
+
+	The rows are locked as Planned already (:func:`locked_planned_rows`): the UPDATE goes by
+	primary key only, so that batches running side by side never lock each other's rows through
+	the status index (a deadlock)."""
 	log = DocType(ledger.LEDGER)
 	for chunk in create_batch(names, ledger.CHUNK):
 		(
@@ -392,7 +411,6 @@ def mark_queued(names: list[str], now) -> None:
 			.set(log.queued_on, now)
 			.set(log.modified, now)
 			.where(log.name.isin(list(chunk)))
-			.where(log.status == PLANNED)
 			.run()
 		)
 
@@ -462,9 +480,10 @@ def _send(campaign: str, names: list[str]) -> dict:
 		items.append((row, data))
 
 	now = now_datetime()
-	insert_queue_rows(items, now)
+	insert_queue_rows(items, now, delivery.send_after())
 	mark_queued([row.name for row, _data in items], now)
 	tracker.save([row.name for row, _data in items], now)
+	delivery.hand_over(campaign, [(row.name, data.get("email_account")) for row, data in items])
 	for (reason, error), failed in failures.items():
 		ledger.set_status(failed, FAILED, reason=reason, error=error[:1000])
 	record_entries(campaign, [row for row, _data in items])

@@ -156,6 +156,32 @@ def record(report: tracking.BounceReport, communication: str | None = None) -> l
 	return matched
 
 
+def record_rejections(report) -> list[str]:
+	"""Listener of campaign_plus.delivery: a message the mail server refused for good (5xx) while
+	it was being delivered is a hard bounce, as a DSN arriving later would have said."""
+	if not report.rejected:
+		return []
+	message_ids = dict(
+		frappe.get_all(
+			"Email Queue",
+			filters={"name": ("in", [r.email_queue for r in report.rejected])},
+			fields=["name", "message_id"],
+			as_list=True,
+		)
+	)
+	bounces = [
+		tracking.Bounce(
+			recipient=normalize_email(rejection.recipient),
+			status=tracking.enhanced_status(rejection.message) or f"{rejection.code // 100}.0.0",
+			kind=tracking.HARD,
+			diagnostic=rejection.error,
+			original_message_id=message_ids.get(rejection.email_queue),
+		)
+		for rejection in report.rejected
+	]
+	return record(tracking.BounceReport(bounces=bounces))
+
+
 def active_hard_bounces(emails: Iterable[str]) -> set[str]:
 	"""The addresses among ``emails`` with a hard bounce nobody cleared (one query per 1,000)."""
 	emails = sorted({normalize_email(email) for email in emails if email} - {None, ""})

@@ -2,10 +2,14 @@
 # For license information, please see license.txt
 """Set-based database helpers shared by the services."""
 
+import random
+import time
 from collections.abc import Iterable, Sequence
 
 import frappe
 from frappe.utils import create_batch, now_datetime
+
+from campaign_plus.utils.runtime import in_test
 
 # The columns every row carries, for bulk inserts (name, then the standard ones).
 STANDARD_COLUMNS = ("name", "creation", "modified", "owner", "modified_by", "docstatus")
@@ -18,6 +22,19 @@ def standard_values(name: str | None = None, now=None, user: str | None = None) 
 	now = now or now_datetime()
 	user = user or frappe.session.user
 	return (name or frappe.generate_hash(length=12), now, now, user, user, 0)
+
+
+def retrying_deadlocks(work, attempts: int = 5):
+	"""Run ``work()`` (a whole transaction, committing itself); when the database chose it as a
+	deadlock victim (and rolled it back), run it again a moment later. Under tests: no retry."""
+	for attempt in range(1, attempts + 1):
+		try:
+			return work()
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == attempts or in_test():
+				raise
+			time.sleep(random.uniform(0.05, 0.25) * attempt)
 
 
 def insert_many(

@@ -72,6 +72,10 @@ def create(tag: str) -> dict:
 		{"doctype": "Campaign Segment", "segment_name": f"E2E {tag}", "campaign": campaign.name}
 	).insert()
 	segments.add_members(segment.name, "Customer", [["name", "=", customer.name]])
+	from campaign_plus.delivery import work
+
+	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
+	work.count(campaign.name, delivered=25, failed=2)
 	frappe.db.commit()
 	return {"campaign": campaign.name, "segment": segment.name, "leads": leads, "city": f"E2E-{tag}"}
 
@@ -81,6 +85,9 @@ def delete(tag: str) -> None:
 	for name in frappe.get_all("Campaign AB Test", filters={"campaign": campaign}, pluck="name"):
 		frappe.db.delete("Campaign AB Variant", {"parent": name})
 		frappe.db.delete("Campaign AB Test", {"name": name})
+	from campaign_plus.delivery import store
+
+	store.redis().delete(store.key("campaign", campaign))
 	for doctype, filters in (
 		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),

@@ -54,6 +54,16 @@ def test_each_view_button_lands_on_its_filtered_list(page, base_url, data):
 		assert campaign in page.url.replace("%20", "+"), (label, page.url)
 
 
+def test_the_form_shows_delivery_while_a_send_runs(page, base_url, data):
+	open_form(page, base_url, "campaign", data["campaign"])
+	progress = page.locator(".form-dashboard .progress-message", has_text="delivered")
+	progress.wait_for(timeout=20000)
+	text = progress.inner_text()
+	assert "13 queued, 25 delivered, 2 failed" in text
+	assert "finishing around" in text
+	assert page.locator(".form-dashboard .progress-bar.progress-bar-success").count() >= 1
+
+
 def test_preview_schedule_shows_the_calendar(page, base_url, data):
 	open_form(page, base_url, "campaign", data["campaign"])
 	assert "Preview Schedule" in menu(page, "Actions")

@@ -16,6 +16,7 @@ from campaign_plus.campaign_plus.doctype.campaign_interaction.test_campaign_inte
 from campaign_plus.campaign_plus.doctype.campaign_item_price.test_campaign_item_price import *
 from campaign_plus.campaign_plus.doctype.campaign_line_discount.test_campaign_line_discount import *
 from campaign_plus.campaign_plus.doctype.campaign_link_set.test_campaign_link_set import *
+from campaign_plus.campaign_plus.doctype.campaign_plus_sending_limit.test_campaign_plus_sending_limit import *
 from campaign_plus.campaign_plus.doctype.campaign_plus_settings.test_campaign_plus_settings import *
 from campaign_plus.campaign_plus.doctype.campaign_segment.test_campaign_segment import *
 from campaign_plus.campaign_plus.doctype.campaign_segment_change.test_campaign_segment_change import *

@@ -235,6 +235,12 @@ def test_bounce_without_machine_readable_part_is_read_from_text():
 	assert (bounce.recipient, bounce.kind, bounce.status) == ("nobody@example.org", tracking.HARD, "5.1.1")
 
 
+def test_enhanced_status_of_an_smtp_reply():
+	assert tracking.enhanced_status("5.1.1 No such user here") == "5.1.1"
+	assert tracking.enhanced_status("550 Requested action not taken") is None
+	assert tracking.enhanced_status(None) is None
+
+
 def test_bounce_type():
 	assert tracking.bounce_type("5.1.1") == tracking.HARD
 	assert tracking.bounce_type("smtp; 452 4.2.2 mailbox full") == tracking.SOFT

@@ -52,6 +52,53 @@ frappe.ui.form.on("Campaign", {
 				frm.trigger("set_status_query");
 			});
 		frm.trigger("render_charts");
+		frm.trigger("show_delivery");
+	},
+
+	show_delivery(frm) {
+		// While a send runs: queued / delivered / failed and the finishing time under the sending
+		// limits, on refresh and then live (campaign_plus.delivery publishes after every chunk).
+		frappe
+			.xcall("campaign_plus.delivery.api.get_delivery_progress", { campaign: frm.doc.name })
+			.then((progress) => frm.events.render_delivery(frm, progress));
+		if (!frm.campaign_plus_delivery_listener) {
+			frm.campaign_plus_delivery_listener = (progress) => {
+				if (progress && frm.doc && progress.campaign === frm.doc.name) {
+					frm.events.render_delivery(frm, progress);
+				}
+			};
+			frappe.realtime.on("campaign_plus_delivery", frm.campaign_plus_delivery_listener);
+		}
+	},
+
+	render_delivery(frm, progress) {
+		const title = __("Email Delivery");
+		if (!progress || !progress.total) {
+			if ((frm.dashboard._progress_map || {})[title]) frm.dashboard.hide_progress(title);
+			return;
+		}
+		const share = (n) => `${Math.min(100, (100 * n) / progress.total).toFixed(1)}%`;
+		const bars = [
+			{ title: __("Delivered"), width: share(progress.delivered), progress_class: "progress-bar-success" },
+			{ title: __("Failed"), width: share(progress.failed), progress_class: "progress-bar-danger" },
+		];
+		const parts = [
+			__("{0} queued, {1} delivered, {2} failed", [progress.queued, progress.delivered, progress.failed]),
+		];
+		if (progress.released) {
+			parts.push(__("{0} left to Frappe's email queue", [progress.released]));
+		}
+		if (progress.running && progress.finish) {
+			parts.push(
+				__("finishing around {0} ({1})", [
+					frappe.datetime.str_to_user(progress.finish),
+					frappe.utils.get_formatted_duration(progress.eta_seconds),
+				])
+			);
+		} else if (!progress.running) {
+			parts.push(__("done"));
+		}
+		frm.dashboard.show_progress(title, bars, parts.join(" · "));
 	},
 
 	set_status_indicator(frm) {

@@ -1,0 +1,230 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Benchmark: time to inbox — N recipients, one step due, real RQ workers, a mail server on
+127.0.0.1 requiring STARTTLS and AUTH (aiosmtpd, throwaway certificate) counting what it accepts.
+
+    benchmarks/run delivery --recipients 10000
+
+- campaign_plus: seconds from the planner's start to the last message accepted, with 1 and
+  with 2 ``bench worker`` processes (this checkout's code, on a queue Redis of their own);
+- Frappe's own path in the same run: the same N Email Queue rows set back to Not Sent and sent
+  by ``frappe.email.queue.flush`` back to back (its measured send time), and the time the
+  scheduler would take at 500 rows every 240 s;
+- pacing: a limit of 600 a minute, two workers, a few minutes' worth of messages: the measured
+  rate, and the most messages in any 60 seconds.
+
+Unlike the other benchmarks it commits (the workers must see the data): everything it made is
+deleted at the end. The machine's load is printed: other work on it slows every figure.
+"""
+
+import argparse
+import collections
+import math
+import os
+import pathlib
+import sys
+import time
+
+import frappe
+
+CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(CHECKOUT))
+
+from tests.smtp_server import MailServer
+from tests.workers import (
+	Bench,
+	PrivateQueue,
+	committed_account,
+	committed_campaign,
+	delete_campaign,
+	set_limits,
+	wait_for,
+)
+
+FLUSH_BATCH, FLUSH_EVERY = 500, 240  # Frappe's email_queue_batch_size and "all" scheduler event
+
+
+def campaign_ids(campaign: str) -> set[str]:
+	frappe.db.rollback()
+	return {
+		f"<{m}>"
+		for m in frappe.get_all(
+			"Email Queue",
+			filters={"reference_doctype": "Campaign", "reference_name": campaign},
+			pluck="message_id",
+		)
+	}
+
+
+def accepted_since(server: MailServer, start: int, ids: set[str] | None = None) -> list[dict]:
+	rows = server.accepted()[start:]
+	return [row for row in rows if ids is None or row["message_id"] in ids]
+
+
+def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int) -> dict:
+	from campaign_plus.sending import planner
+
+	for _ in range(workers):
+		bench.start_worker()
+	wait_for(lambda: bench.worker_logs().count("Listening on") >= workers, 60, 0.2, "workers")
+	start_line, sessions = len(server.accepted()), server.sessions()
+	started = time.time()
+	planner.plan_all()  # what the scheduler runs every 15 minutes: plans, then enqueues the batches
+	frappe.db.commit()
+	wait_for(lambda: len(server.accepted()) - start_line >= n, 1800, 1.0, f"{n} messages")
+	ids = campaign_ids(data["campaign"])
+	got = accepted_since(server, start_line, ids)
+	last = max(row["t"] for row in got)
+	wait_for(
+		lambda: (
+			not frappe.db.count(
+				"Email Queue",
+				{"reference_name": data["campaign"], "status": ("!=", "Sent")},
+			)
+			or frappe.db.rollback()
+		),
+		300,
+		1.0,
+		"every row recorded Sent",
+	)
+	bench.stop_workers()
+	counts = collections.Counter(row["message_id"] for row in got)
+	return {
+		"seconds": last - started,
+		"messages": len(counts),
+		"twice": sum(1 for c in counts.values() if c > 1),
+		"sessions": server.sessions() - sessions,
+	}
+
+
+def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
+	"""The same rows, back to Not Sent, sent by Frappe's own flush (500 a call) back to back."""
+	from frappe.email.queue import flush
+
+	campaign = data["campaign"]
+	names = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
+	)
+	for chunk in frappe.utils.create_batch(names, 1000):
+		frappe.db.set_value(
+			"Email Queue",
+			{"name": ("in", list(chunk))},
+			{"status": "Not Sent", "send_after": None, "retry": 0},
+		)
+		frappe.db.set_value("Email Queue Recipient", {"parent": ("in", list(chunk))}, "status", "Not Sent")
+	frappe.db.commit()
+	ids = campaign_ids(campaign)
+	start_line, sessions = len(server.accepted()), server.sessions()
+	started, calls, batch_seconds = time.time(), 0, []
+	while len(accepted_since(server, start_line, ids)) < n and calls < math.ceil(n / FLUSH_BATCH) + 5:
+		begun = time.time()
+		flush()
+		frappe.db.commit()
+		batch_seconds.append(time.time() - begun)
+		calls += 1
+	got = accepted_since(server, start_line, ids)
+	measured = max(row["t"] for row in got) - started
+	batches = math.ceil(n / FLUSH_BATCH)
+	return {
+		"seconds": measured,
+		"messages": len({row["message_id"] for row in got}),
+		"sessions": server.sessions() - sessions,
+		"calls": calls,
+		"scheduler_seconds": (batches - 1) * FLUSH_EVERY + batch_seconds[-1],
+	}
+
+
+def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int, limit: int) -> dict:
+	result = run_ours(bench, server, data, n, workers)
+	ids = campaign_ids(data["campaign"])
+	times = sorted(row["t"] for row in server.accepted() if row["message_id"] in ids)
+	most = 0
+	first = 0
+	for i, t in enumerate(times):
+		while times[first] <= t - 60:
+			first += 1
+		most = max(most, i - first + 1)
+	rate = (len(times) - 1) / (times[-1] - times[0]) * 60
+	return {**result, "rate": rate, "most_in_60s": most, "limit": limit}
+
+
+def main():
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("--site", default="test_site")
+	parser.add_argument("--recipients", type=int, default=10_000)
+	parser.add_argument("--workers", default="1,2", help="worker counts to measure, e.g. 1,2")
+	parser.add_argument("--rate-limit", type=int, default=600, help="per minute, for the pacing run")
+	parser.add_argument("--rate-messages", type=int, default=1500, help="messages in the pacing run")
+	parser.add_argument("--skip-frappe", action="store_true", help="leave out Frappe's own flush path")
+	parser.add_argument("--skip-rate", action="store_true", help="leave out the pacing run")
+	args = parser.parse_args()
+
+	frappe.init(site=args.site, sites_path=".")
+	frappe.connect()
+	frappe.set_user("Administrator")
+	bench_path = pathlib.Path(".").resolve().parent
+	queue = PrivateQueue().start()
+	server = MailServer(python=sys.executable).start()
+	bench = Bench(bench_path, args.site, queue)
+	n, results, made = args.recipients, {}, []
+	load_before = os.getloadavg()
+	try:
+		with committed_account(server) as account, queue.used_here():
+			for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
+				tag = f"bench{workers}-{frappe.generate_hash(length=5)}"
+				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(n)])
+				made.append(data)
+				results[workers] = run_ours(bench, server, data, n, workers)
+				if "frappe" not in results and not args.skip_frappe:
+					results["frappe"] = run_frappes_flush(server, data, n)
+				delete_campaign(data)
+				made.remove(data)
+			if not args.skip_rate:
+				set_limits(account, per_minute=args.rate_limit)
+				from campaign_plus.delivery import store
+
+				store.redis().delete(store.key("pace", account))
+				tag = f"rate-{frappe.generate_hash(length=5)}"
+				m = args.rate_messages
+				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(m)])
+				made.append(data)
+				results["rate"] = run_rate(bench, server, data, m, 2, args.rate_limit)
+				delete_campaign(data)
+				made.remove(data)
+	finally:
+		bench.stop_workers()
+		for data in made:
+			delete_campaign(data)
+		server.cleanup()
+		queue.stop()
+		load_after = os.getloadavg()
+		frappe.destroy()
+
+	print(
+		f"machine: {os.cpu_count()} cores, load average before {load_before[0]:.2f} / after {load_after[0]:.2f}"
+	)
+	for workers in sorted(k for k in results if isinstance(k, int)):
+		r = results[workers]
+		print(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "
+		      f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f} messages/s), {r['messages']} accepted, "
+		      f"{r['twice']} twice, {r['sessions']} SMTP sessions")  # fmt: skip
+	if 1 in results and 2 in results:
+		print(f"2 workers / 1 worker: {results[1]['seconds'] / results[2]['seconds']:.2f}x")
+	if "frappe" in results:
+		r = results["frappe"]
+		print(f"Frappe's flush, back to back: {r['messages']} sent in {r['seconds']:.1f} s ({r['calls']} calls, "
+		      f"{r['sessions']} SMTP sessions); paced by the scheduler (500 every 240 s): "
+		      f"{r['scheduler_seconds'] / 60:.1f} min")  # fmt: skip
+		if 1 in results:
+			print(f"ratio (Frappe's flush, back to back / campaign_plus with 1 worker): "
+			      f"{r['seconds'] / results[1]['seconds']:.1f}x; scheduler-paced / campaign_plus: "
+			      f"{r['scheduler_seconds'] / results[1]['seconds']:.0f}x")  # fmt: skip
+	if "rate" in results:
+		r = results["rate"]
+		print(f"pacing at {r['limit']}/min, 2 workers, {r['messages']} messages: measured {r['rate']:.1f}/min "
+		      f"({(r['rate'] / r['limit'] - 1) * 100:+.1f} %), most in any 60 s: {r['most_in_60s']}, "
+		      f"{r['twice']} twice")  # fmt: skip
+
+
+if __name__ == "__main__":
+	main()

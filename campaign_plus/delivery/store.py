@@ -1,0 +1,40 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Where delivery keeps what every worker on every machine shares: the queue Redis.
+
+Not the cache Redis: it evicts keys under memory pressure (``allkeys-lru``), and a forgotten
+limiter or work item must not happen. Keys start with ``rq:`` followed by anything but ``q``,
+the only ones RQ's access rules let a bench user touch when RQ authentication is on; every key
+names the site.
+"""
+
+import json
+
+import frappe
+from frappe.utils.background_jobs import get_redis_conn
+
+
+def redis():
+	return get_redis_conn()
+
+
+def key(*parts: str) -> str:
+	return ":".join(("rq", "campaign_plus", "delivery", frappe.local.site, *parts))
+
+
+def server_time(connection=None) -> float:
+	"""Seconds since the epoch on the Redis server: one clock for every machine."""
+	seconds, microseconds = (connection or redis()).time()
+	return seconds + microseconds / 1_000_000
+
+
+def dumps(value) -> str:
+	return json.dumps(value, separators=(",", ":"))
+
+
+def loads(raw):
+	return json.loads(raw) if raw else None
+
+
+def text(value) -> str:
+	return value.decode() if isinstance(value, bytes) else value

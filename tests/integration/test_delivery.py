@@ -1,0 +1,464 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Paced delivery in this process against a real mail server on 127.0.0.1 (aiosmtpd, STARTTLS and
+AUTH required): one session per job, Frappe's own bytes, 4xx / 5xx / server down / dropped
+connection / killed job, suspended queue and muted emails, pacing, progress.
+
+Frappe's sending commits after each message; here those commits are made no-ops so that every
+test is rolled back like the others (the real workers are in test_delivery_workers.py)."""
+
+import email
+import smtplib
+import sys
+import time
+from contextlib import contextmanager
+from email import policy
+
+import frappe
+import pytest
+from frappe.email.queue import get_queue
+
+from campaign_plus.delivery import job, outcomes, store, work
+from campaign_plus.delivery.api import get_delivery_progress
+from campaign_plus.delivery.settings import get_delivery_settings
+from campaign_plus.sending import planner
+from tests.integration.helpers import make_campaign, make_template
+from tests.smtp_server import MailServer
+from tests.workers import add_sending_limit
+
+HEADERS = ("Subject", "From", "To", "Message-ID", "List-Unsubscribe", "Date", "Content-Type")
+
+
+@pytest.fixture(scope="module")
+def mail_server():
+	server = MailServer(python=sys.executable, store=True).start()
+	yield server
+	server.cleanup()
+
+
+@contextmanager
+def commits_rolled_back():
+	"""Frappe's sending commits after each message: keep the test's transaction whole."""
+	commit = frappe.db.commit
+	frappe.db.commit = lambda *args, **kwargs: None
+	try:
+		yield
+	finally:
+		frappe.db.commit = commit
+
+
+def clear_delivery_keys():
+	connection = store.redis()
+	keys = list(connection.scan_iter(match=store.key("*"), count=1000))
+	if keys:
+		connection.delete(*keys)
+
+
+def make_account(server: MailServer, limits=(0, 0, 0)) -> str:
+	name = f"_Test CP Delivery {frappe.generate_hash(length=6)}"
+	frappe.get_doc(
+		{
+			"doctype": "Email Account",
+			"email_account_name": name,
+			"email_id": f"delivery-{frappe.generate_hash(length=6)}@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			**server.account_values(),
+		}
+	).insert(ignore_permissions=True)
+	frappe.db.set_single_value("Campaign Plus Settings", {"email_account": name, "paced_delivery": 1})
+	add_sending_limit(name, limits)
+	frappe.local.outgoing_email_account = {}
+	return name
+
+
+@pytest.fixture
+def delivering(mail_server):
+	"""A campaign-ready site whose default outgoing account is the test mail server."""
+	frappe.flags.testing_email = True
+	clear_delivery_keys()
+	with commits_rolled_back():
+		try:
+			yield mail_server
+		finally:
+			frappe.flags.testing_email = False
+			frappe.flags.mute_emails = False
+			frappe.db.rollback()
+			clear_delivery_keys()
+
+
+def queued_campaign(emails: list[str], subject="Hello {{ doc.first_name }}") -> tuple[str, list[str]]:
+	"""A campaign whose one step is due today for leads with these addresses, planned and queued
+	(the send batches run in this process): the campaign and its Email Queue rows."""
+	template = make_template(subject=subject)
+	campaign = make_campaign(campaign_schedules=[{"email_template": template.name, "send_after_days": 0}])
+	for address in emails:
+		lead = frappe.get_doc({"doctype": "Lead", "first_name": address.split("@")[0], "email_id": address})
+		lead.insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "Email Campaign",
+				"campaign_name": campaign.name,
+				"email_campaign_for": "Lead",
+				"recipient": lead.name,
+				"start_date": frappe.utils.today(),
+				"sender": "Administrator",
+			}
+		).insert(ignore_permissions=True)
+	planner.plan_campaign(campaign.name)
+	names = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": "Campaign", "reference_name": campaign.name},
+		pluck="name",
+	)
+	assert len(names) == len(emails)
+	return campaign.name, names
+
+
+def unique(tag: str, n: int) -> list[str]:
+	run = frappe.generate_hash(length=6)
+	return [f"{tag}{i}-{run}@example.com" for i in range(n)]
+
+
+def accepted_ids(server: MailServer) -> list[str]:
+	return [row["message_id"] for row in server.accepted()]
+
+
+def ids_of(names: list[str]) -> set[str]:
+	return {
+		f"<{m}>" for m in frappe.get_all("Email Queue", filters={"name": ("in", names)}, pluck="message_id")
+	}
+
+
+def statuses(names: list[str]) -> dict[str, str]:
+	return dict(
+		frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["name", "status"], as_list=1)
+	)
+
+
+def ledger(names: list[str]) -> dict[str, dict]:
+	return {
+		row.name: row
+		for row in frappe.get_all(
+			"Campaign Send Log", filters={"name": ("in", names)}, fields=["name", "status", "reason", "error"]
+		)
+	}
+
+
+def count_connections(monkeypatch) -> list:
+	opened = []
+	connect = smtplib.SMTP.connect
+
+	def counting(self, *args, **kwargs):
+		opened.append(args)
+		return connect(self, *args, **kwargs)
+
+	monkeypatch.setattr(smtplib.SMTP, "connect", counting)
+	return opened
+
+
+def test_rows_are_leased_then_delivered_over_one_session(delivering, monkeypatch):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("lead", 6))
+	leased = frappe.get_all("Email Queue", filters={"name": ("in", names)}, pluck="send_after")
+	assert all(
+		frappe.utils.get_datetime(t) > frappe.utils.add_to_date(None, seconds=job.MARGIN) for t in leased
+	)
+	assert not {row.name for row in get_queue()} & set(names)  # Frappe's flush waits for the lease
+	opened = count_connections(monkeypatch)
+	before = len(delivering.accepted())
+
+	delivery = job.deliver_names(names, account, campaign)
+
+	assert len(opened) == 1
+	assert delivery.totals["delivered"] == 6 and not delivery.item.names
+	assert set(accepted_ids(delivering)[before:]) == ids_of(names)
+	assert set(statuses(names).values()) == {"Sent"}
+	assert {row.status for row in ledger(names).values()} == {"Sent"}
+	recipients = frappe.get_all("Email Queue Recipient", filters={"parent": ("in", names)}, pluck="status")
+	assert set(recipients) == {"Sent"}
+	assert not {row.name for row in get_queue()} & set(names)  # nothing left for Frappe's flush
+
+
+def test_the_server_gets_the_bytes_frappe_itself_sends(delivering):
+	"""The same rows sent by delivery, then by Frappe's own flush path: identical messages."""
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("same", 2), subject="Offre spéciale pour {{ doc.first_name }} ✓")
+	start = len(delivering.messages())
+	job.deliver_names(names, account, campaign)
+	ours = delivering.messages()[start:]
+	frappe.db.set_value("Email Queue", {"name": ("in", names)}, "status", "Not Sent")
+	frappe.db.set_value("Email Queue Recipient", {"parent": ("in", names)}, "status", "Not Sent")
+	for name in names:  # what frappe.email.queue.flush does with each row
+		frappe.get_doc("Email Queue", name).send()
+	frappes = delivering.messages()[start + len(ours) :]
+	assert len(ours) == len(frappes) == 2
+	by_id = {email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"]: raw for raw in frappes}
+	for raw in ours:
+		mine = email.message_from_bytes(raw, policy=policy.SMTP)
+		theirs_raw = by_id[mine["Message-ID"]]
+		theirs = email.message_from_bytes(theirs_raw, policy=policy.SMTP)
+		for header in HEADERS:
+			assert mine[header] == theirs[header], header
+		bodies = [
+			[part.get_payload(decode=True) for part in message.walk() if not part.is_multipart()]
+			for message in (mine, theirs)
+		]
+		assert bodies[0] == bodies[1] and bodies[0]
+		html = b"".join(bodies[0])
+		assert b"unsubscribe" in html and b"<!--unsubscribe_url-->" not in html  # filled per recipient
+		assert raw == theirs_raw  # in fact byte for byte
+
+
+def test_a_temporary_refusal_is_tried_again_later(delivering):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("tempfail", 1) + unique("fine", 1))
+	delivery = job.deliver_names(names, account, campaign)
+	retrying = [n for n, s in statuses(names).items() if s == "Not Sent"]
+	assert len(retrying) == 1
+	row = frappe.db.get_value("Email Queue", retrying[0], ["retry", "send_after"], as_dict=True)
+	assert row.retry == 1
+	assert frappe.utils.get_datetime(row.send_after) > frappe.utils.add_to_date(None, seconds=300)
+	later = [work.load(t) for t in work.tokens()]
+	assert [(item.names, item.due > store.server_time() + 290) for item in later] == [(retrying, True)]
+	assert delivery.totals["delivered"] == 1
+	# when its time comes, the same row goes out once (the server accepts the second try)
+	before = accepted_ids(delivering)
+	job.deliver_names(retrying, account, campaign)
+	assert statuses(retrying) == {retrying[0]: "Sent"}
+	new = accepted_ids(delivering)[len(before) :]
+	assert new == list(ids_of(retrying))
+
+
+def test_a_permanent_refusal_fails_at_once_and_is_reported(delivering, monkeypatch):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("reject", 1))
+	reports = []
+	notify = outcomes.notify
+	monkeypatch.setattr(outcomes, "notify", lambda report: (reports.append(report), notify(report)))
+	job.deliver_names(names, account, campaign)
+	row = frappe.db.get_value("Email Queue", names[0], ["status", "error", "retry"], as_dict=True)
+	assert row.status == "Error" and "550 5.1.1" in row.error
+	(rejection,) = [r for report in reports for r in report.rejected]
+	assert (rejection.email_queue, rejection.code) == (names[0], 550)
+	assert rejection.recipient.startswith("reject")
+	assert not work.tokens()  # never tried again
+	# engagement tracking takes it as a hard bounce: the row Bounced, the address kept out
+	log = ledger(names)[names[0]]
+	assert log.status == "Bounced" and log.error.startswith("550")
+	bounce = frappe.get_all(
+		"Campaign Bounce", filters={"send_log": names[0]}, fields=["email", "bounce_type", "status_code"]
+	)
+	assert [(b.email, b.bounce_type, b.status_code) for b in bounce] == [
+		(rejection.recipient.lower(), "Hard", "5.1.1")
+	]
+
+
+def test_mail_server_down_then_up_delivers_each_once(delivering):
+	server = MailServer(python=sys.executable).start()
+	try:
+		account = make_account(server)
+		campaign, names = queued_campaign(unique("down", 3))
+		server.stop()
+		delivery = job.deliver_names(names, account, campaign)
+		assert delivery.stopped and delivery.stopped.server_down
+		assert sorted(delivery.item.names) == sorted(names)
+		rows = frappe.get_all(
+			"Email Queue", filters={"name": ("in", names)}, fields=["status", "retry", "error"]
+		)
+		assert {(r.status, r.retry, r.error) for r in rows} == {("Not Sent", 0, None)}
+		server.start()
+		job.deliver_names(names, account, campaign)
+		assert sorted(accepted_ids(server)) == sorted(ids_of(names))
+		assert set(statuses(names).values()) == {"Sent"}
+	finally:
+		server.cleanup()
+
+
+def test_a_dropped_connection_is_reopened_without_losing_or_repeating(delivering, monkeypatch):
+	server = MailServer(python=sys.executable).start()
+	try:
+		account = make_account(server)
+		campaign, names = queued_campaign(unique("drop", 4))
+		opened = count_connections(monkeypatch)
+		answered = job.DeliverySMTPServer.answered
+		count = {"n": 0}
+
+		def answered_then_restart(self):
+			answered(self)
+			if self.final_dot_written:
+				count["n"] += 1
+				if count["n"] == 2:  # the server goes away and comes back between two messages
+					server.stop()
+					server.start()
+
+		monkeypatch.setattr(job.DeliverySMTPServer, "answered", answered_then_restart)
+		job.deliver_names(names, account, campaign)
+		assert len(opened) == 2
+		assert sorted(accepted_ids(server)) == sorted(ids_of(names))
+		rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry"])
+		assert {(r.status, r.retry) for r in rows} == {("Sent", 0)}
+	finally:
+		server.cleanup()
+
+
+def test_bookkeeping_failing_after_acceptance_never_sends_again(delivering, monkeypatch):
+	"""The server accepted the message, then Frappe's own bookkeeping failed (a deadlock between
+	two workers' transactions): the message counts as sent, its retry undone, never sent again."""
+	from frappe.email.doctype.email_queue_recipient.email_queue_recipient import EmailQueueRecipient
+
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("deadlock", 3))
+	update_db = EmailQueueRecipient.update_db
+	failed = []
+
+	def deadlock_once(self, *args, **kwargs):
+		if not failed:
+			failed.append(self.parent)
+			raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+		return update_db(self, *args, **kwargs)
+
+	monkeypatch.setattr(EmailQueueRecipient, "update_db", deadlock_once)
+	before = len(delivering.accepted())
+	delivery = job.deliver_names(names, account, campaign)
+	assert failed and delivery.totals["delivered"] == 3 and not work.tokens()
+	rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry", "error"])
+	assert {(r.status, r.retry, r.error) for r in rows} == {("Sent", 0, None)}
+	recipients = frappe.get_all("Email Queue Recipient", filters={"parent": ("in", names)}, pluck="status")
+	assert set(recipients) == {"Sent"}
+	assert {row.status for row in ledger(names).values()} == {"Sent"}
+	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of(names))
+
+
+def test_lost_after_the_final_dot_is_counted_sent_and_never_repeated(delivering):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("hangup", 1))
+	job.deliver_names(names, account, campaign)
+	row = frappe.db.get_value("Email Queue", names[0], ["status", "error"], as_dict=True)
+	assert row.status == "Sent" and row.error == outcomes.UNCERTAIN_NOTE
+	assert ledger(names)[names[0]].status == "Sent"
+	before = len(delivering.accepted())
+	job.deliver_names(names, account, campaign)
+	assert len(delivering.accepted()) == before
+
+
+def test_rows_a_killed_job_left_behind_are_sorted_out(delivering):
+	"""In the journal (final dot written; accepted, or no answer read): recorded sent, never sent
+	again, whatever the database says. Left Sending without it: sent again."""
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("killed", 4))
+	accepted, handed, not_handed, untouched = names
+	frappe.db.set_value("Email Queue", {"name": ("in", [handed, not_handed])}, "status", "Sending")
+	work.mark(accepted, work.ACCEPTED, "a-dead-job")  # its Sent never committed: still Not Sent
+	work.mark(handed, work.HANDED, "a-dead-job")
+	before = len(delivering.accepted())
+	job.deliver_names(names, account, campaign)
+	assert set(statuses(names).values()) == {"Sent"}
+	assert frappe.db.get_value("Email Queue", accepted, "error") is None
+	assert frappe.db.get_value("Email Queue", handed, "error") == outcomes.UNCERTAIN_NOTE
+	assert {ledger(names)[n].status for n in (accepted, handed)} == {"Sent"}
+	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of([not_handed, untouched]))
+	assert not work.marked(names)
+
+
+def test_suspended_queue_and_muted_emails_are_respected(delivering):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("paused", 2))
+	before = len(delivering.accepted())
+	frappe.db.set_default("suspend_email_queue", 1)
+	try:
+		delivery = job.deliver_names(names, account, campaign)
+	finally:
+		frappe.db.set_default("suspend_email_queue", 0)
+	assert delivery.stopped and delivery.stopped.delay == job.PAUSED_RECHECK
+	frappe.flags.mute_emails = True
+	delivery = job.deliver_names(names, account, campaign)
+	frappe.flags.mute_emails = False
+	assert delivery.stopped and delivery.stopped.delay == job.PAUSED_RECHECK
+	assert len(delivering.accepted()) == before and set(statuses(names).values()) == {"Not Sent"}
+	job.deliver_names(names, account, campaign)
+	assert set(statuses(names).values()) == {"Sent"}
+
+
+def test_a_minute_limit_spaces_the_messages(delivering):
+	account = make_account(delivering, limits=(60, 0, 0))  # one a second
+	campaign, names = queued_campaign(unique("paced", 4))
+	before = len(delivering.accepted())
+	job.deliver_names(names, account, campaign)
+	times = [row["t"] for row in delivering.accepted()[before:]]
+	assert len(times) == 4
+	# slots one second apart (a send may come a little after its slot, never before)
+	assert 2.5 <= times[-1] - times[0] <= 10
+
+
+def test_over_the_limit_the_job_stops_and_says_when_to_come_back(delivering):
+	account = make_account(delivering, limits=(0, 0, 2))  # two a day
+	campaign, names = queued_campaign(unique("capped", 3))
+	delivery = job.deliver_names(names, account, campaign)
+	assert delivery.totals["delivered"] == 2
+	assert len(delivery.item.names) == 1 and delivery.stopped.at > time.time() + 86_000
+	assert statuses(delivery.item.names) == {delivery.item.names[0]: "Not Sent"}
+
+
+def test_progress_counts_and_finishing_time(delivering):
+	account = make_account(delivering, limits=(60, 0, 0))
+	campaign, names = queued_campaign(unique("progress", 3))
+	work.start_counts(campaign, 120, account)  # as if 120 were handed over
+	work.add_pending(account, 120)
+	progress = get_delivery_progress(campaign)
+	assert (progress["queued"], progress["delivered"], progress["failed"]) == (120, 0, 0)
+	assert 110 <= progress["eta_seconds"] <= 130  # 60 a minute
+	job.deliver_names(names, account, campaign)
+	progress = get_delivery_progress(campaign)
+	assert (progress["queued"], progress["delivered"]) == (117, 3)
+	frappe.set_user("Guest")
+	with pytest.raises(frappe.PermissionError):
+		get_delivery_progress(campaign)
+
+
+def test_settings_defaults_and_one_row_per_account(delivering):
+	frappe.db.delete("Singles", {"doctype": "Campaign Plus Settings", "field": ("like", "default_per%")})
+	settings = get_delivery_settings()
+	assert (settings.default.per_minute, settings.default.per_hour, settings.default.per_day) == (
+		120,
+		3000,
+		10000,
+	)
+	account = make_account(delivering, limits=(0, 10, 0))
+	assert get_delivery_settings().limits(account).windows == ((3600, 10),)
+	doc = frappe.get_single("Campaign Plus Settings")
+	doc.append("sending_limits", {"email_account": account, "per_minute": 5})
+	with pytest.raises(frappe.ValidationError, match="another row"):
+		doc.save(ignore_permissions=True)
+
+
+def test_nothing_goes_out_unrecorded_when_the_journal_is_unavailable(delivering, monkeypatch):
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("nojournal", 2))
+	mark = work.mark
+
+	def failing(name, stage, holder, connection=None):
+		if stage == work.HANDED:
+			raise ConnectionError("Redis is away")
+		return mark(name, stage, holder, connection)
+
+	monkeypatch.setattr(work, "mark", failing)
+	before = len(delivering.accepted())
+	delivery = job.deliver_names(names, account, campaign)
+	assert delivery.stopped and delivery.stopped.delay == job.PAUSED_RECHECK
+	assert len(delivering.accepted()) == before  # the data without its final dot was dropped
+	rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry"])
+	assert {(r.status, r.retry) for r in rows} == {("Not Sent", 0)}
+	monkeypatch.setattr(work, "mark", mark)
+	job.deliver_names(names, account, campaign)
+	assert set(statuses(names).values()) == {"Sent"}
+
+
+def test_a_job_that_keeps_failing_leaves_its_rows_to_frappe(delivering):
+	item = work.WorkItem(work.new_token(), "acc", ["a", "b"], None, store.server_time())
+	work.save(item)
+	for _ in range(job.MAX_FAILURES - 1):
+		job.give_up_after_failures(work.load(item.token))
+	assert work.load(item.token).extra["failures"] == job.MAX_FAILURES - 1
+	job.give_up_after_failures(work.load(item.token))
+	assert work.load(item.token) is None
