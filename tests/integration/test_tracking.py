@@ -509,3 +509,20 @@ def test_statistics_equal_a_hand_computed_fixture():
 	}
 	(row,) = [r for r in data if r["campaign"] == campaign.name]
 	assert (row["emails_delivered"], row["click_rate"], row["unsubscribes"]) == (7, 42.86, 2)
+
+
+def test_active_hard_bounces_read_all_or_by_address_give_the_same():
+	def bounce(email, kind="Hard"):
+		frappe.get_doc(
+			{"doctype": "Campaign Bounce", "email": email, "bounce_type": kind, "status_code": "5.1.1"}
+		).insert(ignore_permissions=True)
+
+	for email in ("gone1@bounce.example.com", "gone2@bounce.example.com"):
+		bounce(email)
+	bounce("full@bounce.example.com", kind="Soft")
+	active = frappe.db.count("Campaign Bounce", {"bounce_type": "Hard", "cleared": 0})
+	few = ["GONE1@bounce.example.com"]  # fewer addresses than bounces: queried by address
+	many = few + [f"ok{i}@bounce.example.com" for i in range(active)] + ["full@bounce.example.com"]
+	assert bounces.active_hard_bounces(few) == {"gone1@bounce.example.com"}
+	assert bounces.active_hard_bounces(many) == {"gone1@bounce.example.com"}  # all read once
+	assert bounces.active_hard_bounces([]) == set()
