@@ -3,13 +3,17 @@
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign_plus.engine import tokens
 
 SECRET = tokens.derive_secret("site secret", "test")
-fields = st.lists(st.text(alphabet=st.characters(blacklist_characters="\x1f"), max_size=20), max_size=4)
+fields = st.lists(
+	st.text(alphabet=st.characters(blacklist_characters="\x1f", blacklist_categories=("Cs",)), max_size=20),
+	max_size=4,
+)
 
 
 @given(fields)
@@ -48,3 +52,10 @@ def test_expiry():
 
 def test_derived_secrets_differ_per_purpose():
 	assert tokens.derive_secret("k", "open") != tokens.derive_secret("k", "consent")
+
+
+def test_fields_that_are_not_text_are_refused_when_signing():
+	with pytest.raises(ValueError):
+		tokens.make(SECRET, "x", ["a\x1fb"])
+	with pytest.raises(ValueError):
+		tokens.make(SECRET, "x", ["\ud800"])
