@@ -110,7 +110,7 @@ CUSTOM_FIELDS["Campaign Email Schedule"] = [
 		"insert_after": "send_after_days",
 		"in_list_view": 1,
 		"columns": 2,
-		"description": "Instead of days: a date formula from the recipient's start date, e.g. 10D, 1W, 2M, 1Q, 1Y, CM (end of month), CM+1D (first day of next month), -1W+2D.",
+		"description": "Instead of days: a date formula from the recipient's start date, e.g. 10D, 1W, 2M, 1Q, 1Y, CM (end of month), CM+1D (first day of next month), -1W+2D, WD1 (next Monday), -WD5 (previous Friday).",
 	},
 	{
 		"fieldname": "cp_step_label",

@@ -28,6 +28,20 @@ def test_steps_are_dated_by_their_formula():
 	assert [t.step.is_event for t in tasks] == [False, False, True]
 
 
+def test_weekday_formulas_date_tasks():
+	steps = [
+		ActivityStep(1, "Call", "Call on Thursday", formula="WD4"),
+		ActivityStep(2, "Meeting", "Visit the Monday after", formula="WD4+WD1"),
+		ActivityStep(3, "Task", "Prepare the Friday before", formula="-WD5"),
+	]
+	tasks = plan_tasks(steps, [("Lead", "L1")], ["u@example.com"], START)
+	assert [(t.step.idx, t.date) for t in tasks] == [
+		(1, dt.date(2026, 11, 26)),
+		(2, dt.date(2026, 11, 30)),
+		(3, dt.date(2026, 11, 20)),
+	]
+
+
 def test_one_set_per_target_and_user_without_duplicates():
 	tasks = plan_tasks(STEPS, [("Lead", "L1"), ("Lead", "L2"), ("Lead", "L1")], ["a", "b", "a"], START)
 	assert len(tasks) == 2 * 2 * 3
