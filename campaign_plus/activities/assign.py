@@ -6,6 +6,8 @@ The assignment's key (activity, target, sales person, start date) is unique: ass
 again returns the existing assignment and creates nothing. Tasks are bulk-inserted to-dos
 (events for meetings) carrying the campaign and the assignment; above a threshold they are
 created by a background job on the long queue, with progress. Canceling closes the open tasks.
+As with Frappe's "Assign To", each referenced document's ``_assign`` lists the users of its open
+to-dos (the list view's "Assigned To" column and filter read it): updated once per doctype.
 """
 
 import hashlib
@@ -152,6 +154,7 @@ def create_tasks(assignment: str) -> int:
 			docname=assignment,
 			description=_("{0} of {1} tasks").format(min(number * CHUNK, len(tasks)), len(tasks)),
 		)
+	update_assigned_to(assignment)
 	frappe.db.set_value(ASSIGNMENT, assignment, {"status": "Open", "task_count": len(tasks)})
 	if not in_test():
 		frappe.db.commit()
@@ -168,7 +171,7 @@ def _insert_todos(doc, activity, tasks, now, user) -> None:
 	if not tasks:
 		return
 	fields = [*STANDARD_COLUMNS, "status", "priority", "date", "description", "reference_type", "reference_name",
-		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment"]  # fmt: skip
+		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment", "cp_cost", "cp_duration"]  # fmt: skip
 	frappe.db.bulk_insert(
 		"ToDo",
 		fields,
@@ -190,6 +193,8 @@ def _insert_todos(doc, activity, tasks, now, user) -> None:
 				user,
 				doc.campaign,
 				doc.name,
+				t.step.cost,
+				t.step.duration,
 			)
 			for t in tasks
 		],
@@ -201,13 +206,14 @@ def _insert_events(doc, activity, tasks, now) -> None:
 		return
 	names = [frappe.generate_hash(length=12) for _t in tasks]
 	fields = [*STANDARD_COLUMNS, "subject", "event_category", "event_type", "starts_on", "ends_on", "status",
-		"description", "cp_campaign", "cp_activity_assignment"]  # fmt: skip
+		"description", "cp_campaign", "cp_activity_assignment", "cp_cost", "cp_duration"]  # fmt: skip
 	rows = []
 	for name, t in zip(names, tasks, strict=True):
 		starts = get_datetime(f"{t.date} 09:00:00")
 		rows.append(
 			(name, now, now, t.user, t.user, 0, t.step.description[:140], "Meeting", "Private", starts,
-			 add_to_date(starts, hours=1), "Open", _description(t, activity, doc.campaign), doc.campaign, doc.name)
+			 add_to_date(starts, hours=1), "Open", _description(t, activity, doc.campaign), doc.campaign, doc.name,
+			 t.step.cost, t.step.duration)
 		)  # fmt: skip
 	frappe.db.bulk_insert("Event", fields, rows)
 	frappe.db.bulk_insert(
@@ -257,5 +263,40 @@ def cancel(assignment: str) -> dict:
 			.where(table.status == "Open")
 			.run()
 		)
+	update_assigned_to(assignment)
 	frappe.db.set_value(ASSIGNMENT, assignment, "status", "Canceled")
 	return {"assignment": assignment, "closed": closed}
+
+
+def update_assigned_to(assignment: str) -> None:
+	"""Recompute ``_assign`` of the documents the assignment's to-dos reference: the distinct users
+	of their open to-dos (any origin), as a JSON list; empty when none is left. One UPDATE per
+	referenced doctype (Frappe's ToDo does the same per document on every save)."""
+	doctypes = frappe.db.sql_list(
+		"SELECT DISTINCT `reference_type` FROM `tabToDo` WHERE `cp_activity_assignment` = %(assignment)s",
+		{"assignment": assignment},
+	)
+	for doctype in doctypes:
+		if not doctype or frappe.get_meta(doctype).issingle:
+			continue
+		frappe.db.sql(
+			f"""UPDATE `tab{doctype}` d
+			LEFT JOIN (
+				SELECT t.`reference_name`,
+					CONCAT('[', GROUP_CONCAT(DISTINCT JSON_QUOTE(t.`allocated_to`)
+						ORDER BY t.`allocated_to` SEPARATOR ', '), ']') AS assigned
+				FROM `tabToDo` t
+				WHERE t.`reference_type` = %(doctype)s
+					AND t.`status` NOT IN ('Cancelled', 'Closed')
+					AND IFNULL(t.`allocated_to`, '') != ''
+					AND t.`reference_name` IN (
+						SELECT `reference_name` FROM `tabToDo`
+						WHERE `cp_activity_assignment` = %(assignment)s AND `reference_type` = %(doctype)s)
+				GROUP BY t.`reference_name`
+			) a ON a.`reference_name` = d.`name`
+			SET d.`_assign` = IFNULL(a.`assigned`, '')
+			WHERE d.`name` IN (
+				SELECT `reference_name` FROM `tabToDo`
+				WHERE `cp_activity_assignment` = %(assignment)s AND `reference_type` = %(doctype)s)""",
+			{"doctype": doctype, "assignment": assignment},
+		)

@@ -5,6 +5,8 @@
 Each step (Call, Meeting, Email, Task; a description; a priority; a date formula) gives one task
 per target and per sales person, dated by the step's formula applied to the start date (an
 empty formula is the start date itself). Meetings become calendar events, the others to-dos.
+A step's cost and duration (minutes) are those of each task it gives: a done task adds them to
+the campaign's statistics, once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class ActivityStep:
 	description: str
 	priority: str = "Medium"
 	formula: str | None = None
+	cost: float = 0
+	duration: int = 0  # minutes
 	terms: tuple[Term, ...] = field(default=(), compare=False, repr=False)
 
 	def __post_init__(self):
@@ -66,6 +70,10 @@ def check_steps(steps: Iterable[ActivityStep]) -> None:
 				step.priority,
 				", ".join(PRIORITIES),
 				title=_("Invalid Step"),
+			)
+		if (step.cost or 0) < 0 or (step.duration or 0) < 0:
+			raise RuleError(
+				_("Step {0}: cost and duration cannot be negative."), step.idx, title=_("Invalid Step")
 			)
 
 

@@ -138,13 +138,25 @@ _TASK_LINKS = [
 	{"fieldname": "cp_activity_assignment", "label": "Activity Assignment", "fieldtype": "Link",
 	 "options": "Campaign Activity Assignment", "read_only": 1, "search_index": 1},
 ]  # fmt: skip
+# Each task carries its step's cost and duration (copied when it is created): once done, it
+# counts into the campaign's cost and duration statistics.
+_TASK_COSTS = [
+	{"fieldname": "cp_cost", "label": "Campaign Cost", "fieldtype": "Currency", "options": "Campaign:cp_campaign:cp_currency",
+	 "read_only": 1, "non_negative": 1,
+	 "insert_after": "cp_activity_assignment", "depends_on": "eval:doc.cp_activity_assignment",
+	 "description": "The activity step's cost, counted in the campaign's statistics once the task is done."},
+	{"fieldname": "cp_duration", "label": "Campaign Duration (Minutes)", "fieldtype": "Int", "read_only": 1,
+	 "non_negative": 1, "insert_after": "cp_cost", "depends_on": "eval:doc.cp_activity_assignment"},
+]  # fmt: skip
 CUSTOM_FIELDS["ToDo"] = [
 	{**_TASK_LINKS[0], "insert_after": "reference_name"},
 	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+	*(dict(field) for field in _TASK_COSTS),
 ]
 CUSTOM_FIELDS["Event"] = [
 	{**_TASK_LINKS[0], "insert_after": "description"},
 	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+	*(dict(field) for field in _TASK_COSTS),
 ]
 
 # Campaign prices and line discounts (ERPNext Pricing Rules generated on Activate).

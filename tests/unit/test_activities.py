@@ -55,6 +55,8 @@ def test_one_set_per_target_and_user_without_duplicates():
 		([ActivityStep(1, "Dance", "x")], "is not one of"),
 		([ActivityStep(1, "Call", " ")], "needs a description"),
 		([ActivityStep(1, "Call", "x", "Urgent")], "priority Urgent"),
+		([ActivityStep(1, "Call", "x", cost=-1)], "cannot be negative"),
+		([ActivityStep(1, "Call", "x", duration=-5)], "cannot be negative"),
 	],
 )
 def test_bad_templates(steps, fragment):
