@@ -10,6 +10,7 @@ As with Frappe's "Assign To", each referenced document's ``_assign`` lists the u
 to-dos (the list view's "Assigned To" column and filter read it): updated once per doctype.
 """
 
+import functools
 import hashlib
 
 import frappe
@@ -144,9 +145,10 @@ def create_tasks(assignment: str) -> int:
 	)
 	now, user = now_datetime(), frappe.session.user
 	batches = list(create_batch(tasks, CHUNK))
+	describe = _describer(activity, doc.campaign)
 	for number, batch in enumerate(batches, start=1):
-		_insert_todos(doc, activity, [t for t in batch if not t.step.is_event], now, user)
-		_insert_events(doc, activity, [t for t in batch if t.step.is_event], now)
+		_insert_todos(doc, describe, [t for t in batch if not t.step.is_event], now, user)
+		_insert_events(doc, describe, [t for t in batch if t.step.is_event], now)
 		frappe.publish_progress(
 			number * 100 / len(batches),
 			title=_("Creating tasks"),
@@ -161,13 +163,27 @@ def create_tasks(assignment: str) -> int:
 	return len(tasks)
 
 
-def _description(task, activity, campaign) -> str:
-	about = f"{_(task.target[0])} {task.target[1]}"
-	context = " · ".join(filter(None, [_(task.step.activity_type), activity.activity_name, campaign, about]))
-	return f"<p>{escape_html(task.step.description)}</p><p>{escape_html(context)}</p>"
+def _describer(activity, campaign):
+	"""``describe(task)``: the task's HTML description. Labels are translated once per batch, not
+	once per task (thousands of tasks share a handful of steps and doctypes)."""
+
+	@functools.cache
+	def step_parts(step) -> tuple[str, str]:
+		prefix = " · ".join(filter(None, [_(step.activity_type), activity.activity_name, campaign]))
+		return f"<p>{escape_html(step.description)}</p>", prefix
+
+	@functools.cache
+	def label(doctype: str) -> str:
+		return _(doctype)
+
+	def describe(task) -> str:
+		paragraph, prefix = step_parts(task.step)
+		return f"{paragraph}<p>{escape_html(f'{prefix} · {label(task.target[0])} {task.target[1]}')}</p>"
+
+	return describe
 
 
-def _insert_todos(doc, activity, tasks, now, user) -> None:
+def _insert_todos(doc, describe, tasks, now, user) -> None:
 	if not tasks:
 		return
 	fields = [*STANDARD_COLUMNS, "status", "priority", "date", "description", "reference_type", "reference_name",
@@ -186,7 +202,7 @@ def _insert_todos(doc, activity, tasks, now, user) -> None:
 				"Open",
 				t.step.priority,
 				t.date,
-				_description(t, activity, doc.campaign),
+				describe(t),
 				t.target[0],
 				t.target[1],
 				t.user,
@@ -201,7 +217,7 @@ def _insert_todos(doc, activity, tasks, now, user) -> None:
 	)
 
 
-def _insert_events(doc, activity, tasks, now) -> None:
+def _insert_events(doc, describe, tasks, now) -> None:
 	if not tasks:
 		return
 	names = [frappe.generate_hash(length=12) for _t in tasks]
@@ -212,7 +228,7 @@ def _insert_events(doc, activity, tasks, now) -> None:
 		starts = get_datetime(f"{t.date} 09:00:00")
 		rows.append(
 			(name, now, now, t.user, t.user, 0, t.step.description[:140], "Meeting", "Private", starts,
-			 add_to_date(starts, hours=1), "Open", _description(t, activity, doc.campaign), doc.campaign, doc.name,
+			 add_to_date(starts, hours=1), "Open", describe(t), doc.campaign, doc.name,
 			 t.step.cost, t.step.duration)
 		)  # fmt: skip
 	frappe.db.bulk_insert("Event", fields, rows)
