@@ -198,3 +198,18 @@ def test_activation_needs_targets_and_sales_manager(shop):
 	frappe.set_user(make_user(["Sales User"]))
 	with pytest.raises(frappe.PermissionError):
 		api.activate_prices(shop.campaign)
+
+
+def test_uninstall_switches_the_generated_rules_off(shop):
+	from campaign_plus.setup.install import disable_campaign_pricing_rules
+
+	api.activate_prices(shop.campaign)
+	other = frappe.get_doc(
+		{"doctype": "Pricing Rule", "title": "_CP not generated", "apply_on": "Item Code", "selling": 1,
+		 "items": [{"item_code": shop.widget}], "rate_or_discount": "Rate", "rate": 1}
+	).insert(ignore_permissions=True)  # fmt: skip
+	disable_campaign_pricing_rules()  # the uninstall step: without the app, nothing limits them to targets
+	assert set(frappe.get_all("Pricing Rule", filters={"cp_campaign": shop.campaign}, pluck="disable")) == {1}
+	assert frappe.db.get_value("Campaign", shop.campaign, "cp_prices_active") == 0
+	assert frappe.db.get_value("Pricing Rule", other.name, "disable") == 0  # others are not touched
+	assert sales_order(shop.target, shop.widget, qty=2).items[0].rate == 100
