@@ -130,9 +130,10 @@ def test_a_team_gives_each_member_the_tasks():
 	assert sorted(e.owner for e in events) == sorted([user_a, user_b])
 
 
-def test_a_segment_gets_one_set_per_target_member():
+def segment_of_leads(count: int):
+	"""A campaign, ``count`` new leads and a segment of them (all campaign targets)."""
 	city = f"CP-{frappe.generate_hash(length=6)}"
-	leads = [make_lead() for _ in range(3)]
+	leads = [make_lead() for _ in range(count)]
 	for lead in leads:
 		frappe.db.set_value("Lead", lead.name, "city", city)
 	campaign = make_campaign()
@@ -140,6 +141,11 @@ def test_a_segment_gets_one_set_per_target_member():
 		{"doctype": "Campaign Segment", "segment_name": "S", "campaign": campaign.name}
 	).insert()
 	segments.add_members(segment.name, "Lead", {"city": city})
+	return campaign, segment, leads
+
+
+def test_a_segment_gets_one_set_per_target_member():
+	campaign, segment, leads = segment_of_leads(3)
 	not_target = frappe.get_all(
 		"Campaign Segment Member", filters={"segment": segment.name, "party": leads[0].name}, pluck="name"
 	)
@@ -233,15 +239,7 @@ def assigned(doctype: str, name: str) -> list[str]:
 def test_activity_to_dos_show_as_assignments_until_canceled():
 	from frappe.desk.form.assign_to import add as assign_to
 
-	city = f"CP-{frappe.generate_hash(length=6)}"
-	leads = [make_lead() for _ in range(2)]
-	for lead in leads:
-		frappe.db.set_value("Lead", lead.name, "city", city)
-	campaign = make_campaign()
-	segment = frappe.get_doc(
-		{"doctype": "Campaign Segment", "segment_name": "S", "campaign": campaign.name}
-	).insert()
-	segments.add_members(segment.name, "Lead", {"city": city})
+	_campaign, segment, leads = segment_of_leads(2)
 	manual = make_user(["Sales User"])
 	assign_to({"doctype": "Lead", "name": leads[0].name, "assign_to": [manual]})
 	person, user = make_sales_person()
@@ -283,15 +281,7 @@ def test_done_tasks_carry_their_step_cost_into_the_statistics_once():
 	from campaign_plus.stats import entries
 	from campaign_plus.stats.api import refresh_statistics
 
-	campaign = make_campaign()
-	leads = [make_lead() for _ in range(2)]
-	city = f"CP-{frappe.generate_hash(length=6)}"
-	for lead in leads:
-		frappe.db.set_value("Lead", lead.name, "city", city)
-	segment = frappe.get_doc(
-		{"doctype": "Campaign Segment", "segment_name": "S", "campaign": campaign.name}
-	).insert()
-	segments.add_members(segment.name, "Lead", {"city": city})
+	campaign, segment, leads = segment_of_leads(2)
 	activity = make_activity(
 		(
 			("Call", "Call them", "0D", 2.5, 10),
