@@ -18,15 +18,15 @@ required_apps = ["frappe/erpnext"]
 # ----
 doctype_js = {
 	"Campaign": ["public/js/campaign.js", "public/js/activity.js"],
-	"Campaign Segment": "public/js/activity.js",
-	"Lead": "public/js/activity.js",
-	"Contact": "public/js/activity.js",
+	"Campaign Segment": ["public/js/activity.js", "public/js/consent.js"],
+	"Lead": ["public/js/activity.js", "public/js/consent.js"],
+	"Contact": ["public/js/activity.js", "public/js/consent.js"],
 	"Opportunity": "public/js/activity.js",
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
 	"Sales Invoice": "public/js/campaign_prices.js",
 }
-doctype_list_js = {"Campaign": "public/js/campaign_list.js"}
+doctype_list_js = {"Campaign": "public/js/campaign_list.js", "Campaign Consent": "public/js/consent.js"}
 
 override_doctype_dashboards = {
 	"Campaign": "campaign_plus.card.dashboard.get_data",
@@ -44,7 +44,7 @@ before_uninstall = "campaign_plus.setup.install.before_uninstall"
 # -----------------------------------
 doc_events = {
 	"Campaign": {
-		"validate": "campaign_plus.card.campaign.validate",
+		"validate": ["campaign_plus.card.campaign.validate", "campaign_plus.consent.rule.set_default_rule"],
 		"on_update": "campaign_plus.pricing.activation.deactivate_when_closed",
 	},
 	("Quotation", "Sales Order", "Sales Invoice"): {
@@ -52,6 +52,12 @@ doc_events = {
 		# ERPNext 16 prices an added row on the server: again, with the campaign
 		"process_item_selection": "campaign_plus.pricing.transactions.price_selected_item",
 	},
+	("Lead", "Contact"): {
+		"validate": "campaign_plus.consent.records.set_marketing_consent",
+		"on_update": "campaign_plus.consent.unsubscribe.on_party_update",
+	},
+	"Email Unsubscribe": {"after_insert": "campaign_plus.consent.unsubscribe.on_email_unsubscribe"},
+	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
 		"after_insert": "campaign_plus.stats.responses.record_reply",
@@ -73,7 +79,10 @@ campaign_plus_recipient_sources = [
 ]
 # Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
-campaign_plus_address_exclusions = []
+campaign_plus_address_exclusions = ["campaign_plus.consent.rule.no_consent"]
+
+# Consent records are kept, as proof, when their Lead, Contact or campaign is deleted.
+ignore_links_on_delete = ["Campaign Consent"]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True

@@ -33,20 +33,25 @@ def get_data(data=None):
 
 
 def get_lead_data(data=None):
-	return _add_send_log(data, "Lead")
+	return _add_party_connections(data, "Lead")
 
 
 def get_contact_data(data=None):
-	return _add_send_log(data, "Contact")
+	return _add_party_connections(data, "Contact")
 
 
-def _add_send_log(data, doctype: str):
-	"""A Lead's / Contact's connections show the campaign emails planned and sent to it."""
+def _add_party_connections(data, doctype: str):
+	"""A Lead's / Contact's connections show the campaign emails planned and sent to it, and its
+	marketing consent history."""
 	data = frappe._dict(data or {})
 	data.fieldname = data.get("fieldname") or frappe.scrub(doctype)
-	data.setdefault("non_standard_fieldnames", {})["Campaign Send Log"] = "party"
 	data.setdefault("dynamic_links", {})["party"] = [doctype, "party_type"]
 	transactions = data.setdefault("transactions", [])
-	if not any("Campaign Send Log" in group.get("items", []) for group in transactions):
-		transactions.append({"label": _("Campaigns"), "items": ["Campaign Send Log"]})
+	for linked, label in (
+		("Campaign Send Log", _("Campaigns")),
+		("Campaign Consent", _("Marketing Consent")),
+	):
+		data.setdefault("non_standard_fieldnames", {})[linked] = "party"
+		if not any(linked in group.get("items", []) for group in transactions):
+			transactions.append({"label": label, "items": [linked]})
 	return data

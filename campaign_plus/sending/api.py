@@ -6,29 +6,21 @@ from dataclasses import asdict
 
 import frappe
 from frappe import _
-from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import cint
 
 from campaign_plus.sending import planner
 from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.sender import CompiledTemplate, compile_templates, party_documents
+from campaign_plus.utils.email import ensure_outgoing_account
 
 MAX_PREVIEW_DAYS = 366
-
-
-def _ensure_outgoing_account() -> None:
-	if not EmailAccount.find_outgoing():
-		frappe.throw(
-			_("Set up a default outgoing Email Account (or choose one in Campaign Plus Settings) first."),
-			title=_("No Outgoing Email Account"),
-		)
 
 
 @frappe.whitelist(methods=["POST"])
 def send_due_emails_now(campaign: str) -> dict:
 	"""Run the planner for this campaign now; sending follows in background batches."""
 	frappe.get_doc("Campaign", campaign).check_permission("write")
-	_ensure_outgoing_account()
+	ensure_outgoing_account()
 	result = planner.plan_campaign(campaign)
 	if not result.running:
 		frappe.throw(result.why_not, title=_("Campaign Not Running"))
@@ -54,7 +46,7 @@ def send_test_email(campaign: str, schedule_row: str) -> str:
 	email = frappe.db.get_value("User", frappe.session.user, "email")
 	if not email:
 		frappe.throw(_("Your user has no email address."), title=_("No Email Address"))
-	_ensure_outgoing_account()
+	ensure_outgoing_account()
 
 	template = compile_templates({step.email_template}).get(step.email_template)
 	if not isinstance(template, CompiledTemplate):

@@ -132,6 +132,32 @@ _EXCLUDE = {
 CUSTOM_FIELDS["Lead"] = [dict(_EXCLUDE)]
 CUSTOM_FIELDS["Contact"] = [dict(_EXCLUDE)]
 
+# Marketing consent: the current consent of the primary address (kept in step by the consent
+# service), and the campaign's opt-in rule.
+_MARKETING_CONSENT = {
+	"fieldname": "cp_marketing_consent",
+	"label": "Marketing Consent",
+	"fieldtype": "Select",
+	"options": "\nGranted\nRefused\nWithdrawn\nPending Confirmation",
+	"insert_after": "cp_exclude_from_segments",
+	"read_only": 1,
+	"no_copy": 1,
+	"in_standard_filter": 1,
+	"description": "The current consent of this email address to campaign emails (its history: Campaign Consent).",
+}
+CUSTOM_FIELDS["Lead"].append(dict(_MARKETING_CONSENT))
+CUSTOM_FIELDS["Contact"].append(dict(_MARKETING_CONSENT))
+CUSTOM_FIELDS["Campaign"].append(
+	{
+		"fieldname": "cp_opt_in_rule",
+		"label": "Opt-in Required For",
+		"fieldtype": "Select",
+		"options": "\nPrivate Persons\nAll Recipients\nNot Required",
+		"insert_after": "campaign_schedules_section",
+		"description": "Whose granted marketing consent this campaign's emails need; the others are skipped (No Consent). Private Persons: Leads and Contacts without a company, individual customers and Email Group members. New campaigns take the default of Campaign Plus Settings; campaigns made before this setting existed need none.",
+	}
+)
+
 # To-dos and events made by campaign activities carry their campaign and assignment.
 _TASK_LINKS = [
 	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1, "search_index": 1},

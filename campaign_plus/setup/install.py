@@ -7,6 +7,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 from frappe.query_builder.functions import IfNull
 
+from campaign_plus.consent.rule import keep_existing_campaigns_sending
 from campaign_plus.pricing.transactions import ensure_pricing_fields
 from campaign_plus.sending.stock import restore_stock_sending, stop_stock_sending
 from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, PROPERTY_SETTERS
@@ -24,6 +25,7 @@ def after_migrate():
 
 def setup(install: bool = False):
 	make_custom_fields()
+	keep_existing_campaigns_sending()
 	ensure_pricing_fields()
 	ensure_campaign_indexes()
 	make_property_setters()

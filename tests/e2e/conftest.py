@@ -13,12 +13,11 @@ created for the run and deleted afterwards; a failing test leaves a screenshot i
 import json
 import os
 import pathlib
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pytest
+
+from tests.served import checkout_env, served_site
 
 HERE = pathlib.Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
@@ -55,12 +54,6 @@ def pytest_terminal_summary(terminalreporter):
 		terminalreporter.write_line(f"!!! BROWSER TIER SKIPPED: {REASON}", red=True, bold=True)
 
 
-def _checkout_env() -> dict:
-	"""The bench's Python imports campaign_plus (and tests/) from this checkout, as pytest does."""
-	path = os.environ.get("PYTHONPATH")
-	return {**os.environ, "PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT)}
-
-
 def _bench_python(*args) -> str:
 	return subprocess.run(
 		[str(BENCH / "env" / "bin" / "python"), *args],
@@ -68,40 +61,14 @@ def _bench_python(*args) -> str:
 		capture_output=True,
 		text=True,
 		check=True,
-		env=_checkout_env(),
+		env=checkout_env(),
 	).stdout
-
-
-def _free_port() -> int:
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def base_url():
-	port = _free_port()
-	server = subprocess.Popen(
-		[str(BENCH / "env" / "bin" / "python"), str(HERE / "serve.py"), SITE, str(port)],
-		cwd=BENCH / "sites",
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		env=_checkout_env(),
-	)
-	url = f"http://127.0.0.1:{port}"
-	try:
-		for _ in range(120):
-			try:
-				urllib.request.urlopen(url + "/login", timeout=2)
-				break
-			except OSError:
-				time.sleep(0.5)
-		else:
-			pytest.fail("the site did not come up")
+	with served_site(BENCH, SITE) as url:
 		yield url
-	finally:
-		server.terminate()
-		server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

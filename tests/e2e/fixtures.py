@@ -46,6 +46,7 @@ def create(tag: str) -> dict:
 			"cp_start_date": frappe.utils.add_days(frappe.utils.today(), -1),
 			"cp_end_date": frappe.utils.add_days(frappe.utils.today(), 30),
 			"cp_budget": 1000,
+			"cp_opt_in_rule": "Not Required",
 			"campaign_schedules": [
 				{"email_template": template.name, "send_after_days": 0, "cp_step_label": "Welcome"}
 			],
@@ -126,6 +127,7 @@ def delete(tag: str) -> None:
 	):
 		for name in frappe.get_all(doctype, filters=filters, pluck="name"):
 			frappe.delete_doc(doctype, name, force=True)
+	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
 	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
 		frappe.delete_doc("Lead", name, force=True)
 	for doctype, name in (

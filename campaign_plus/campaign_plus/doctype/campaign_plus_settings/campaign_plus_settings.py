@@ -13,9 +13,14 @@ class CampaignPlusSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		confirmation_interval_hours: DF.Int
+		confirmation_link_valid_days: DF.Int
+		confirmation_template: DF.Link | None
 		email_account: DF.Link | None
 		max_catch_up_days: DF.Int
+		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 	# end: auto-generated types
 
 	pass
