@@ -7,11 +7,15 @@ again returns the existing assignment and creates nothing. Tasks are bulk-insert
 (events for meetings) carrying the campaign and the assignment; above a threshold they are
 created by a background job on the long queue, with progress. Canceling closes the open tasks.
 As with Frappe's "Assign To", each referenced document's ``_assign`` lists the users of its open
-to-dos (the list view's "Assigned To" column and filter read it): updated once per doctype.
+to-dos (the list view's "Assigned To" column and filter read it): new to-dos add their users
+(:func:`show_assignees`), canceling recomputes it from the open to-dos left (:func:`update_assigned_to`).
 """
 
 import functools
 import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
 
 import frappe
 from frappe import _
@@ -19,7 +23,7 @@ from frappe.utils import add_to_date, create_batch, escape_html, get_datetime, g
 
 from campaign_plus.activities.people import resolve_users
 from campaign_plus.campaign_plus.doctype.campaign_activity.campaign_activity import as_steps
-from campaign_plus.engine.activities import plan_tasks
+from campaign_plus.engine.activities import merge_assignees, plan_tasks
 from campaign_plus.links import get_campaign_link
 from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
@@ -156,7 +160,7 @@ def create_tasks(assignment: str) -> int:
 			docname=assignment,
 			description=_("{0} of {1} tasks").format(min(number * CHUNK, len(tasks)), len(tasks)),
 		)
-	update_assigned_to(assignment)
+	show_assignees(tasks)
 	frappe.db.set_value(ASSIGNMENT, assignment, {"status": "Open", "task_count": len(tasks)})
 	if not in_test():
 		frappe.db.commit()
@@ -183,11 +187,23 @@ def _describer(activity, campaign):
 	return describe
 
 
+COST_COLUMNS = ("cp_cost", "cp_duration")
+
+
+def _costs(tasks) -> tuple[list[str], Callable]:
+	"""The cost columns and each task's values for them: none when no step has a cost or a
+	duration (the columns default to 0, and every column costs time in a bulk insert)."""
+	if any(t.step.cost or t.step.duration for t in tasks):
+		return list(COST_COLUMNS), lambda t: (t.step.cost, t.step.duration)
+	return [], lambda t: ()
+
+
 def _insert_todos(doc, describe, tasks, now, user) -> None:
 	if not tasks:
 		return
+	cost_fields, costs = _costs(tasks)
 	fields = [*STANDARD_COLUMNS, "status", "priority", "date", "description", "reference_type", "reference_name",
-		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment", "cp_cost", "cp_duration"]  # fmt: skip
+		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment", *cost_fields]  # fmt: skip
 	frappe.db.bulk_insert(
 		"ToDo",
 		fields,
@@ -209,8 +225,7 @@ def _insert_todos(doc, describe, tasks, now, user) -> None:
 				user,
 				doc.campaign,
 				doc.name,
-				t.step.cost,
-				t.step.duration,
+				*costs(t),
 			)
 			for t in tasks
 		],
@@ -221,15 +236,15 @@ def _insert_events(doc, describe, tasks, now) -> None:
 	if not tasks:
 		return
 	names = [frappe.generate_hash(length=12) for _t in tasks]
+	cost_fields, costs = _costs(tasks)
 	fields = [*STANDARD_COLUMNS, "subject", "event_category", "event_type", "starts_on", "ends_on", "status",
-		"description", "cp_campaign", "cp_activity_assignment", "cp_cost", "cp_duration"]  # fmt: skip
+		"description", "cp_campaign", "cp_activity_assignment", *cost_fields]  # fmt: skip
 	rows = []
 	for name, t in zip(names, tasks, strict=True):
 		starts = get_datetime(f"{t.date} 09:00:00")
 		rows.append(
 			(name, now, now, t.user, t.user, 0, t.step.description[:140], "Meeting", "Private", starts,
-			 add_to_date(starts, hours=1), "Open", describe(t), doc.campaign, doc.name,
-			 t.step.cost, t.step.duration)
+			 add_to_date(starts, hours=1), "Open", describe(t), doc.campaign, doc.name, *costs(t))
 		)  # fmt: skip
 	frappe.db.bulk_insert("Event", fields, rows)
 	frappe.db.bulk_insert(
@@ -282,6 +297,47 @@ def cancel(assignment: str) -> dict:
 	update_assigned_to(assignment)
 	frappe.db.set_value(ASSIGNMENT, assignment, "status", "Canceled")
 	return {"assignment": assignment, "closed": closed}
+
+
+def show_assignees(tasks) -> None:
+	"""Add the users of new to-dos to the ``_assign`` of the documents they are about. Documents
+	nobody was assigned to get one UPDATE per doctype; those already assigned are read once and
+	updated grouped by their new value."""
+	added: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+	for task in tasks:
+		if not task.step.is_event:  # meetings are events, which Frappe's Assign To does not list
+			added[task.target[0]][task.target[1]].add(task.user)
+	for doctype, documents in added.items():
+		if frappe.get_meta(doctype).issingle:
+			continue
+		table = f"`tab{doctype}`"
+		names = list(documents)
+		assigned = {}
+		for batch in create_batch(names, CHUNK):
+			assigned.update(
+				frappe.db.sql(
+					f"""SELECT `name`, `_assign` FROM {table}
+					WHERE `name` IN %(names)s AND IFNULL(`_assign`, '') NOT IN ('', '[]')""",
+					{"names": batch},
+				)
+			)
+		groups = defaultdict(list)
+		for name, users in documents.items():
+			groups[json.dumps(merge_assignees(_assignees(assigned.get(name)), users))].append(name)
+		for value, group in groups.items():
+			for batch in create_batch(group, CHUNK):
+				frappe.db.sql(
+					f"UPDATE {table} SET `_assign` = %(value)s WHERE `name` IN %(names)s",
+					{"value": value, "names": batch},
+				)
+
+
+def _assignees(value: str | None) -> list[str]:
+	try:
+		users = json.loads(value or "[]")
+	except ValueError:
+		return []
+	return [user for user in users if isinstance(user, str)] if isinstance(users, list) else []
 
 
 def update_assigned_to(assignment: str) -> None:

@@ -98,3 +98,11 @@ def plan_tasks(
 		for user in users
 		for step, date in dates
 	]
+
+
+def merge_assignees(current: Iterable[str], added: Iterable[str]) -> list[str]:
+	"""A document's assignees (its ``_assign``) once ``added`` users got open to-dos on it: the
+	current ones first, in their order, then the new ones sorted; each user once."""
+	merged = list(dict.fromkeys(user for user in current if user))
+	merged += sorted(set(added) - set(merged) - {""})
+	return merged

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign_plus.engine import RuleError
-from campaign_plus.engine.activities import ActivityStep, check_steps, plan_tasks
+from campaign_plus.engine.activities import ActivityStep, check_steps, merge_assignees, plan_tasks
 
 START = dt.date(2026, 11, 23)  # a Monday
 STEPS = [
@@ -80,3 +80,21 @@ def test_task_count_and_dates(offsets, n_targets, n_users):
 	assert len(tasks) == len(offsets) * n_targets * n_users
 	for task in tasks:
 		assert task.date == START + dt.timedelta(days=offsets[task.step.idx])
+
+
+def test_merge_assignees_keeps_the_current_ones_first():
+	assert merge_assignees([], ["b", "a", "b"]) == ["a", "b"]
+	assert merge_assignees(["z", "a"], ["b", "a"]) == ["z", "a", "b"]
+	assert merge_assignees(["z", "z"], []) == ["z"]  # Frappe may list a user twice
+
+
+users = st.lists(st.sampled_from(["a@x", "b@x", "c@x", "d@x"]), max_size=6)
+
+
+@given(users, users)
+def test_merge_assignees_is_a_union_without_duplicates(current, added):
+	merged = merge_assignees(current, added)
+	assert set(merged) == set(current) | set(added)
+	assert len(merged) == len(set(merged))
+	assert merged[: len(dict.fromkeys(current))] == list(dict.fromkeys(current))
+	assert merge_assignees(merged, added) == merged  # idempotent
