@@ -60,7 +60,10 @@ doc_events = {
 	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
-		"after_insert": "campaign_plus.stats.responses.record_reply",
+		"after_insert": [
+			"campaign_plus.tracking.bounces.on_received_email",
+			"campaign_plus.stats.responses.record_reply",
+		],
 	},
 }
 
@@ -79,7 +82,10 @@ campaign_plus_recipient_sources = [
 ]
 # Addresses a capability excludes from sends: each function takes (campaign, recipients) and
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
-campaign_plus_address_exclusions = ["campaign_plus.consent.rule.no_consent"]
+campaign_plus_address_exclusions = [
+	"campaign_plus.consent.rule.no_consent",
+	"campaign_plus.tracking.bounces.bounced_addresses",
+]
 
 # Consent records are kept, as proof, when their Lead, Contact or campaign is deleted.
 ignore_links_on_delete = ["Campaign Consent"]

@@ -8,7 +8,9 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Frappe's email sender delivers them (and fills in the per-recipient
+after their ledger row. Before either path, each rendered body gets its open pixel and tracked
+links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
+skeleton's check against Frappe's builder compares like with like. Frappe's email sender delivers them (and fills in the per-recipient
 unsubscribe URL).
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.
@@ -42,6 +44,7 @@ from campaign_plus.engine.schedule import (
 from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
+from campaign_plus.tracking.messages import BatchTracker
 from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
 
@@ -82,6 +85,7 @@ def locked_planned_rows(names: list[str]) -> list[dict]:
 			log.email_campaign,
 			log.step_idx,
 			log.step_label,
+			log.schedule_row,
 		)
 		.where(log.name.isin(list(names)))
 		.where(log.status == PLANNED)
@@ -217,15 +221,23 @@ class CampaignQueueBuilder(QueueBuilder):
 
 
 def build_queue_row(
-	campaign: str, email: str, subject: str, message: str, sender, layout: CampaignLayout
+	campaign: str,
+	email: str,
+	subject: str,
+	message: str,
+	sender,
+	layout: CampaignLayout,
+	text: str | None = None,
 ) -> dict | None:
-	"""One Email Queue row built by Frappe (MIME and all): about 3 ms."""
+	"""One Email Queue row built by Frappe (MIME and all): about 3 ms. ``text``: the plain-text
+	part when the caller made it (tracking), else Frappe makes it from the message."""
 	builder = CampaignQueueBuilder(
 		layout,
 		recipients=[email],
 		sender=sender,
 		subject=subject,
 		message=message,
+		text_content=text,
 		reference_doctype="Campaign",
 		reference_name=campaign,
 		unsubscribe_message=_("Unsubscribe from this campaign"),
@@ -261,7 +273,8 @@ class MessageSkeleton:
 	HTML as Frappe's own path; bodies with embedded images or anything unusual take Frappe's path.
 	"""
 
-	def __init__(self, campaign: str, sender, layout: CampaignLayout, sample: tuple[str, str, str]):
+	def __init__(self, campaign: str, sender, layout: CampaignLayout, sample: tuple):
+		"""``sample``: the batch's first (address, subject, body[, text]), checked against Frappe."""
 		self.campaign, self.sender, self.layout = campaign, sender, layout
 		self.data = None
 		if layout.html is None:
@@ -281,7 +294,8 @@ class MessageSkeleton:
 		# html2text adds around the body what it added around the token: strip it from bodies.
 		self.text_prefix, self.text_suffix = html2text(BODY_TOKEN).split(BODY_TOKEN)
 		self.data = data
-		expected = build_queue_row(campaign, sample[0], sample[1], sample[2], sender, layout)
+		text = sample[3] if len(sample) > 3 else None
+		expected = build_queue_row(campaign, *sample[:3], sender, layout, text=text)
 		filled = self.fill(*sample)
 		if not expected or not filled or _parts(filled["message"]) != _parts(expected["message"]):
 			self.data = None
@@ -289,15 +303,15 @@ class MessageSkeleton:
 	def usable(self, body: str) -> bool:
 		return self.data is not None and not EMBED_PATTERN.search(body) and BODY_TOKEN not in body
 
-	def _text(self, body: str) -> str | None:
-		text = expand_relative_urls(html2text(body))
+	def _text(self, body: str, text: str | None = None) -> str | None:
+		text = expand_relative_urls(html2text(body) if text is None else text)
 		if not (text.startswith(self.text_prefix) and text.endswith(self.text_suffix)):
 			return None
 		return text[len(self.text_prefix) : len(text) - len(self.text_suffix)]
 
-	def fill(self, address: str, subject: str, body: str) -> dict | None:
+	def fill(self, address: str, subject: str, body: str, text: str | None = None) -> dict | None:
 		"""The Email Queue row for one recipient, or None when only Frappe's path can build it."""
-		text = self._text(body)
+		text = self._text(body, text)
 		if text is None:
 			return None
 		subject = " ".join(subject.splitlines())
@@ -414,14 +428,16 @@ def _send(campaign: str, names: list[str]) -> dict:
 	campaign_doc = frappe.get_doc("Campaign", campaign).as_dict()
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
+	tracker = BatchTracker(campaign, campaign_doc)
 	for row in rows:
 		template = templates.get(row.email_template)
 		if not isinstance(template, CompiledTemplate):
 			error = template or _("Email Template {0} not found.").format(row.email_template)
 			failures[(TEMPLATE_ERROR, str(error))].append(row.name)
 			continue
+		party = documents.get((row.party_type, row.party))
 		context = {
-			"doc": documents.get((row.party_type, row.party)) or frappe._dict(),
+			"doc": party or frappe._dict(),
 			"campaign": campaign_doc,
 			"recipient": row.email,
 		}
@@ -430,15 +446,16 @@ def _send(campaign: str, names: list[str]) -> dict:
 		except Exception as error:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
+		message, text = tracker.track(row, party, message)
 		sender, account = sender_of[row.email_campaign]
 		key = f"{account.name}\x00{sender}"
 		if key not in skeletons:
 			layout = layouts.setdefault(account.name, CampaignLayout(account))
-			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message))
+			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message, text))
 		skeleton = skeletons[key]
-		data = skeleton.fill(row.email, subject, message) if skeleton.usable(message) else None
+		data = skeleton.fill(row.email, subject, message, text) if skeleton.usable(message) else None
 		if data is None:
-			data = build_queue_row(campaign, row.email, subject, message, sender, skeleton.layout)
+			data = build_queue_row(campaign, row.email, subject, message, sender, skeleton.layout, text)
 		if not data:
 			failures[(INVALID_EMAIL, _("Frappe refused the address {0}.").format(row.email))].append(row.name)
 			continue
@@ -447,6 +464,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 	now = now_datetime()
 	insert_queue_rows(items, now)
 	mark_queued([row.name for row, _data in items], now)
+	tracker.save([row.name for row, _data in items], now)
 	for (reason, error), failed in failures.items():
 		ledger.set_status(failed, FAILED, reason=reason, error=error[:1000])
 	record_entries(campaign, [row for row, _data in items])

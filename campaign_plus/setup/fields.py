@@ -231,16 +231,57 @@ _STATS = [
 	("cp_revenue", "Revenue", "Currency"),
 	("cp_roi", "ROI %", "Percent"),
 	("cp_budget_used", "Budget Used %", "Percent"),
+	# Email engagement (campaign_plus.tracking.statistics).
+	("cp_engagement_section", "Email Engagement", "Section Break"),
+	("cp_emails_delivered", "Emails Delivered", "Int"),
+	("cp_unique_opens", "Unique Opens", "Int"),
+	("cp_open_rate", "Open Rate %", "Percent"),
+	("cp_unique_clicks", "Unique Clicks", "Int"),
+	("cp_click_rate", "Click Rate %", "Percent"),
+	("cp_engagement_column_break", None, "Column Break"),
+	("cp_hard_bounces", "Hard Bounces", "Int"),
+	("cp_soft_bounces", "Soft Bounces", "Int"),
+	("cp_bounce_rate", "Bounce Rate %", "Percent"),
+	("cp_email_unsubscribes", "Unsubscribes", "Int"),
+	("cp_email_replies", "Replies", "Int"),
+	("cp_reply_rate", "Reply Rate %", "Percent"),
 ]
 _after = "cp_statistics_updated_on"
 for _fieldname, _label, _fieldtype in _STATS:
 	_field = {"fieldname": _fieldname, "fieldtype": _fieldtype, "insert_after": _after}
-	if _label:
+	if _fieldtype == "Section Break":
+		_field.update({"label": _label, "collapsible": 1})
+	elif _label:
 		_field.update({"label": _label, "read_only": 1, "no_copy": 1})
 	if _fieldtype == "Currency":
 		_field["options"] = "cp_currency"
 	CUSTOM_FIELDS["Campaign"].append(_field)
 	_after = _fieldname
+
+# Engagement tracking: per campaign switches, the recipients' tracking consent, the card's figures.
+CUSTOM_FIELDS["Campaign"] += [
+	{"fieldname": "cp_tracking_section", "label": "Email Tracking", "fieldtype": "Section Break",
+	 "insert_after": "cp_prices_deactivated_on", "collapsible": 1},
+	{"fieldname": "cp_track_opens", "label": "Track Opens", "fieldtype": "Check", "default": "1",
+	 "insert_after": "cp_tracking_section",
+	 "description": "Campaign emails carry an invisible image that tells when they are opened."},
+	{"fieldname": "cp_track_clicks", "label": "Track Clicks", "fieldtype": "Check", "default": "1",
+	 "insert_after": "cp_track_opens",
+	 "description": "Links of campaign emails go through this site, which records the click and forwards."},
+]  # fmt: skip
+_TRACKING_CONSENT = [
+	{"fieldname": "cp_tracking_consent", "label": "Email Tracking Consent", "fieldtype": "Select",
+	 "options": "Unknown\nGranted\nRefused", "default": "Unknown", "insert_after": "cp_marketing_consent",
+	 "description": "Whether opens and clicks of campaign emails may be recorded for this person (needed when "
+	 "Campaign Plus Settings require consent; without it they only count in each step's totals)."},
+	{"fieldname": "cp_tracking_consent_date", "label": "Tracking Consent Date", "fieldtype": "Date",
+	 "insert_after": "cp_tracking_consent", "depends_on": "eval:doc.cp_tracking_consent != 'Unknown'"},
+	{"fieldname": "cp_tracking_consent_source", "label": "Tracking Consent Source", "fieldtype": "Data",
+	 "insert_after": "cp_tracking_consent_date", "depends_on": "eval:doc.cp_tracking_consent != 'Unknown'",
+	 "description": "Where the answer was given: a web form, a signed document, a call…"},
+]  # fmt: skip
+CUSTOM_FIELDS["Lead"] += [dict(field) for field in _TRACKING_CONSENT]
+CUSTOM_FIELDS["Contact"] += [dict(field) for field in _TRACKING_CONSENT]
 
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.

@@ -13,6 +13,7 @@ from frappe.utils import flt, now_datetime
 
 from campaign_plus.engine.stats import Figures, compute
 from campaign_plus.links import campaign_link_value, get_campaign_links
+from campaign_plus.tracking import statistics as engagement
 
 STAT_FIELDS = {
 	"cp_targets_contacted": lambda s: s.figures.contacted,
@@ -135,6 +136,7 @@ def refresh(campaign: str) -> dict:
 	stats = compute(figures(campaign))
 	# None (no denominator) is stored as 0: the columns are not nullable.
 	values = {field: getter(stats) or 0 for field, getter in STAT_FIELDS.items()}
+	values.update(engagement.card_values(campaign))
 	frappe.db.set_value(
 		"Campaign", campaign, {**values, "cp_statistics_updated_on": now_datetime()}, update_modified=False
 	)
@@ -154,7 +156,23 @@ def charts(campaign: str, days: int) -> dict:
 	dates = sorted({str(row.day) for row in rows})
 	statuses = sorted({row.status for row in rows})
 	counts = {(str(row.day), row.status): row.n for row in rows}
+	per_step = engagement.steps(campaign)
 	return {
+		"engagement": engagement.chart(per_step),
+		"steps": [
+			{
+				"label": step["label"],
+				"step_idx": step["step_idx"],
+				"delivered": step["engagement"].delivered,
+				"open_rate": step["engagement"].open_rate,
+				"click_rate": step["engagement"].click_rate,
+				"bounce_rate": step["engagement"].bounce_rate,
+				"unsubscribes": step["figures"].unsubscribes,
+				"replies": step["figures"].replies,
+				"links": sorted(step["links"].items(), key=lambda item: -item[1])[:10],
+			}
+			for step in per_step
+		],
 		"funnel": {
 			"labels": ["Leads", "Opportunities", "Quotations", "Sales Orders"],
 			"values": [f.leads, f.opportunities, f.quotations, f.sales_orders],

@@ -14,16 +14,24 @@ def record_reply(doc, method=None):
 	"""Communication.after_insert: a received email on a campaign → a Response interaction."""
 	if doc.sent_or_received != "Received" or doc.reference_doctype != "Campaign" or not doc.sender:
 		return
+	if doc.flags.cp_bounce:  # a delivery failure report, not an answer
+		return
 	sender = frappe.utils.parse_addr(doc.sender)[1].strip().lower()
 	party = frappe.db.sql(
-		"""SELECT `party_type`, `party` FROM `tabCampaign Send Log`
+		"""SELECT `name`, `party_type`, `party` FROM `tabCampaign Send Log`
 		WHERE `campaign` = %(campaign)s AND LOWER(`email`) = %(email)s
-		ORDER BY `creation` DESC LIMIT 1""",
+			AND `status` IN ('Queued', 'Sent', 'Bounced')
+		ORDER BY `queued_on` DESC, `creation` DESC LIMIT 1""",
 		{"campaign": doc.reference_name, "email": sender},
 		as_dict=True,
 	)
 	if not party:
 		return
+	# The ledger row answered (the latest campaign email to that address) carries the reply.
+	frappe.db.sql(
+		"UPDATE `tabCampaign Send Log` SET `replied_on` = IFNULL(`replied_on`, %(on)s) WHERE `name` = %(name)s",
+		{"on": doc.communication_date or now_datetime(), "name": party[0].name},
+	)
 	frappe.get_doc(
 		{
 			"doctype": "Campaign Interaction",

@@ -13,6 +13,32 @@ const CAMPAIGN_PLUS_VIEWS = [
 	["Sales Invoice", () => __("Sales Invoices")],
 ];
 
+// Each step's rates, and its most clicked links.
+function campaign_plus_steps_table(steps) {
+	const percent = (value) => (value === null || value === undefined ? "–" : `${format_number(value, null, 1)} %`);
+	const rows = steps
+		.map((step) => {
+			const links = step.links
+				.map(([url, clicks]) => `<div class="small text-muted text-truncate" title="${frappe.utils.escape_html(url)}">${clicks} × ${frappe.utils.escape_html(url)}</div>`)
+				.join("");
+			return `<tr>
+				<td>${frappe.utils.escape_html(`${step.step_idx}. ${step.label || ""}`)}${links}</td>
+				<td class="text-right">${step.delivered}</td>
+				<td class="text-right">${percent(step.open_rate)}</td>
+				<td class="text-right">${percent(step.click_rate)}</td>
+				<td class="text-right">${percent(step.bounce_rate)}</td>
+				<td class="text-right">${step.unsubscribes}</td>
+				<td class="text-right">${step.replies}</td>
+			</tr>`;
+		})
+		.join("");
+	return `<table class="table table-sm small">
+		<thead><tr><th>${__("Step")}</th><th class="text-right">${__("Delivered")}</th><th class="text-right">${__("Open Rate %")}</th>
+		<th class="text-right">${__("Click Rate %")}</th><th class="text-right">${__("Bounce Rate %")}</th>
+		<th class="text-right">${__("Unsubscribes")}</th><th class="text-right">${__("Replies")}</th></tr></thead>
+		<tbody>${rows}</tbody></table>`;
+}
+
 frappe.ui.form.on("Campaign", {
 	refresh(frm) {
 		frm.trigger("set_status_indicator");
@@ -38,12 +64,17 @@ frappe.ui.form.on("Campaign", {
 	},
 
 	render_charts(frm) {
-		frappe.xcall("campaign_plus.stats.api.get_charts", { campaign: frm.doc.name }).then(({ funnel, emails }) => {
+		frappe.xcall("campaign_plus.stats.api.get_charts", { campaign: frm.doc.name }).then((charts) => {
+			const { funnel, emails, engagement, steps } = charts;
 			const id = `campaign-plus-charts-${frappe.utils.get_random(6)}`;
 			frm.dashboard.add_section(
 				`<div class="row">
 					<div class="col-sm-6"><div class="text-muted small">${__("Pipeline")}</div><div id="${id}-funnel"></div></div>
 					<div class="col-sm-6"><div class="text-muted small">${__("Emails per Day")}</div><div id="${id}-emails"></div></div>
+				</div>
+				<div class="row">
+					<div class="col-sm-6"><div class="text-muted small">${__("Engagement per Step")}</div><div id="${id}-engagement"></div></div>
+					<div class="col-sm-6" id="${id}-steps"></div>
 				</div>`,
 				__("Campaign Statistics")
 			);
@@ -64,6 +95,19 @@ frappe.ui.form.on("Campaign", {
 				});
 			} else {
 				$(`#${id}-emails`).html(`<p class="text-muted small">${__("No campaign email yet.")}</p>`);
+			}
+			if (engagement.labels.length) {
+				new frappe.Chart(`#${id}-engagement`, {
+					type: "bar",
+					height: 200,
+					data: {
+						labels: engagement.labels,
+						datasets: engagement.datasets.map((d) => ({ name: __(d.name), values: d.values })),
+					},
+				});
+				$(`#${id}-steps`).html(campaign_plus_steps_table(steps));
+			} else {
+				$(`#${id}-engagement`).html(`<p class="text-muted small">${__("No campaign email sent yet.")}</p>`);
 			}
 		});
 	},

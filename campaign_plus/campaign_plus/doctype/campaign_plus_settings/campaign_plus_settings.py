@@ -19,8 +19,10 @@ class CampaignPlusSettings(Document):
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
 		email_account: DF.Link | None
+		enable_tracking: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
+		require_tracking_consent: DF.Check
 	# end: auto-generated types
 
 	pass

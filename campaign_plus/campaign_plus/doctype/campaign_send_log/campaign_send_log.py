@@ -18,15 +18,21 @@ class CampaignSendLog(Document):
 		from frappe.types import DF
 
 		campaign: DF.Link
+		bounced_on: DF.Datetime | None
+		clicks: DF.Int
 		due_date: DF.Date | None
 		email: DF.Data | None
 		email_campaign: DF.Link | None
 		email_queue: DF.Link | None
 		email_template: DF.Link | None
 		error: DF.SmallText | None
+		first_clicked_on: DF.Datetime | None
+		first_opened_on: DF.Datetime | None
+		opens: DF.Int
 		party: DF.DynamicLink
 		party_type: DF.Link
 		queued_on: DF.Datetime | None
+		replied_on: DF.Datetime | None
 		reason: DF.Literal[
 			"",
 			"Unsubscribed",
@@ -48,9 +54,11 @@ class CampaignSendLog(Document):
 		]
 		schedule_row: DF.Data | None
 		sent_on: DF.Datetime | None
+		soft_bounces: DF.Int
 		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced"]
 		step_idx: DF.Int
 		step_label: DF.Data | None
+		tracking: DF.Literal["", "Individual", "Aggregate"]
 	# end: auto-generated types
 
 	pass
@@ -61,3 +69,4 @@ def on_doctype_update():
 	frappe.db.add_index("Campaign Send Log", ["campaign", "status"])
 	frappe.db.add_index("Campaign Send Log", ["status", "email_queue"])
 	frappe.db.add_index("Campaign Send Log", ["party_type", "party"])
+	frappe.db.add_index("Campaign Send Log", ["email", "status"])  # bounces matched by recipient

@@ -12,6 +12,7 @@ from frappe import _
 
 from campaign_plus.engine.stats import compute
 from campaign_plus.stats.aggregate import figures
+from campaign_plus.tracking.statistics import campaign_engagement
 
 
 def execute(filters=None):
@@ -43,6 +44,14 @@ def columns() -> list[dict]:
 		column("opportunity_value", _("Opportunity Value"), "Currency"),
 		column("sales_orders", _("Sales Orders"), "Int"),
 		column("sales_invoices", _("Sales Invoices"), "Int"),
+		column("emails_delivered", _("Emails Delivered"), "Int"),
+		column("open_rate", _("Open Rate %"), "Percent", 90),
+		column("click_rate", _("Click Rate %"), "Percent", 90),
+		column("hard_bounces", _("Hard Bounces"), "Int"),
+		column("soft_bounces", _("Soft Bounces"), "Int"),
+		column("unsubscribes", _("Unsubscribes"), "Int"),
+		column("replies", _("Replies"), "Int"),
+		column("reply_rate", _("Reply Rate %"), "Percent", 90),
 	]
 
 
@@ -67,6 +76,7 @@ def data(filters) -> list[dict]:
 			continue
 		stats = compute(figures(campaign.name))
 		f = stats.figures
+		mail = campaign_engagement(campaign.name)
 		rows.append(
 			{
 				"campaign": campaign.name,
@@ -85,6 +95,14 @@ def data(filters) -> list[dict]:
 				"opportunity_value": f.opportunity_value,
 				"sales_orders": f.sales_orders,
 				"sales_invoices": f.sales_invoices,
+				"emails_delivered": mail.delivered,
+				"open_rate": mail.open_rate,
+				"click_rate": mail.click_rate,
+				"hard_bounces": mail.figures.hard_bounces,
+				"soft_bounces": mail.figures.soft_bounces,
+				"unsubscribes": mail.figures.unsubscribes,
+				"replies": mail.figures.replies,
+				"reply_rate": mail.reply_rate,
 			}
 		)
 	return rows

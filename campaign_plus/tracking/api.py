@@ -1,0 +1,67 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Whitelisted methods: the guest endpoints a campaign email calls (open pixel, click), and
+Clear Bounce.
+
+The guest endpoints answer a werkzeug Response themselves (Frappe passes a returned Response on
+as it is, on Frappe 15 and 16): a 1x1 GIF, a 302 to the message's own link, or a plain 404 —
+never a page with a trace, never a redirect to an address taken from the request. A GET does not
+commit in Frappe: ``flags.commit`` asks it to, once the hit is recorded.
+"""
+
+import frappe
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from campaign_plus.tracking import bounces, hits
+from campaign_plus.tracking.messages import CLICK_PURPOSE, OPEN_PURPOSE
+from campaign_plus.utils.signing import read_token
+
+# The smallest transparent GIF (1x1, 43 bytes).
+PIXEL = (
+	b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+	b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+NO_CACHE = {
+	"Cache-Control": "no-store, no-cache, must-revalidate, max-age=0, private",
+	"Pragma": "no-cache",
+	"Expires": "0",
+	"Referrer-Policy": "no-referrer",
+	"X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def _not_found() -> Response:
+	return Response("Not Found\n", status=404, mimetype="text/plain", headers=NO_CACHE)
+
+
+def _user_agent() -> str:
+	request = getattr(frappe.local, "request", None)
+	return ((request.headers.get("User-Agent") if request else "") or "")[:500]
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def open(t: str | None = None) -> Response:
+	# A guest's only permission: a token this site signed for this purpose.
+	if not hits.record_open(read_token(OPEN_PURPOSE, t), _user_agent()):
+		return _not_found()
+	frappe.local.flags.commit = True
+	return Response(PIXEL, status=200, mimetype="image/gif", headers=NO_CACHE)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def click(t: str | None = None) -> Response:
+	url = hits.record_click(read_token(CLICK_PURPOSE, t), _user_agent())
+	if not url:
+		return _not_found()
+	frappe.local.flags.commit = True
+	response = redirect(url, code=302)
+	response.headers.update(NO_CACHE)
+	return response
+
+
+@frappe.whitelist(methods=["POST"])
+def clear_bounce(email: str) -> int:
+	"""Clear the hard bounces of an address: later campaign sends include it again."""
+	frappe.has_permission("Campaign Bounce", "write", throw=True)
+	return bounces.clear(email)

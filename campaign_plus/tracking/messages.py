@@ -1,0 +1,119 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Send time: the open pixel and tracked links of each campaign email (the engine decides which).
+
+One :class:`BatchTracker` per send batch reads the switches once (Campaign Plus Settings, the
+campaign's "Track Opens" / "Track Clicks") and the recipients' tracking consent from the party
+documents the sender loaded already. Each message gets signed tokens (the site's secret,
+:mod:`campaign_plus.utils.signing`): for a recipient tracked individually they name the ledger
+row; for one tracked only in aggregate (consent required and not granted) they name the step
+alone. A click token names the message's link set — the URLs of its links, stored once per
+distinct set in **Campaign Link Set** — and the link's number, never the URL itself.
+"""
+
+import hashlib
+import json
+from urllib.parse import quote
+
+import frappe
+from frappe.core.utils import html2text
+from frappe.query_builder import DocType
+from frappe.utils import cint, create_batch, get_url
+
+from campaign_plus.engine import tracking
+from campaign_plus.utils.db import STANDARD_COLUMNS, standard_values
+from campaign_plus.utils.signing import signer
+
+LEDGER = "Campaign Send Log"
+LINK_SET = "Campaign Link Set"
+OPEN_PURPOSE = "campaign_plus:open"
+CLICK_PURPOSE = "campaign_plus:click"
+OPEN_METHOD = "/api/method/campaign_plus.tracking.api.open"
+CLICK_METHOD = "/api/method/campaign_plus.tracking.api.click"
+# Token kinds: the first field says what the rest name.
+ROW, STEP = "r", "s"
+
+
+def tracking_settings() -> tuple[bool, bool]:
+	"""(tracking enabled site-wide, consent required for individual tracking)."""
+	values = frappe.db.get_singles_dict("Campaign Plus Settings")
+	enabled = values.get("enable_tracking")
+	return (True if enabled in (None, "") else bool(cint(enabled))), bool(
+		cint(values.get("require_tracking_consent"))
+	)
+
+
+def link_set_name(campaign: str, urls: list[str]) -> str:
+	return hashlib.sha256(json.dumps([campaign, urls]).encode()).hexdigest()[:20]
+
+
+class BatchTracker:
+	def __init__(self, campaign: str, campaign_doc: dict):
+		enabled, self.consent_required = tracking_settings()
+		self.campaign = campaign
+		self.opens = enabled and bool(cint(campaign_doc.get("cp_track_opens", 1)))
+		self.clicks = enabled and bool(cint(campaign_doc.get("cp_track_clicks", 1)))
+		self.enabled = self.opens or self.clicks
+		self.modes: dict[str, str] = {}
+		self.link_sets: dict[str, list[str]] = {}
+		if self.enabled:
+			base = get_url()
+			self.open_base = f"{base}{OPEN_METHOD}?t="
+			self.click_base = f"{base}{CLICK_METHOD}?t="
+			self.sign_open = signer(OPEN_PURPOSE)
+			self.sign_click = signer(CLICK_PURPOSE)
+
+	def track(self, row, party: dict | None, body: str) -> tuple[str, str | None]:
+		"""The body to send to ``row``'s recipient (links rewritten, pixel added) and its plain text.
+
+		The text is made from the original body, as Frappe would (``html2text``), with its links
+		replaced by the same click URLs: no pixel in it, and no second conversion of the longer
+		tracked body. Untracked: the body as it is and None (Frappe makes the text).
+		"""
+		if not self.enabled:
+			return body, None
+		consent = (party or {}).get("cp_tracking_consent")
+		mode = tracking.tracking_mode(True, self.consent_required, consent)
+		if mode == tracking.INDIVIDUAL:
+			subject = (ROW, row.name)
+		else:
+			subject = (STEP, self.campaign, row.schedule_row or "", str(row.step_idx or 0))
+		links = tracking.tracked_links(body) if self.clicks else []
+		urls = [link.url for link in links]
+		link_set = link_set_name(self.campaign, urls) if urls else ""
+
+		def click_url(index: int) -> str:
+			return self.click_base + quote(self.sign_click(*subject, link_set, str(index)))
+
+		pixel = self.open_base + quote(self.sign_open(*subject)) if self.opens else None
+		text = html2text(body)
+		clicks = [click_url(index) for index in range(len(urls))]
+		tracked, urls = tracking.rewrite(body, (lambda index: clicks[index]) if urls else None, pixel, links)
+		if urls:
+			self.link_sets.setdefault(link_set, urls)
+			text = tracking.rewrite_text(text, urls, clicks)
+		self.modes[row.name] = mode
+		return tracked, text
+
+	def save(self, queued: list[str], now) -> None:
+		"""After the batch's Email Queue rows: its link sets (once each) and each row's tracking mode."""
+		if not self.enabled:
+			return
+		if self.link_sets:
+			frappe.db.bulk_insert(
+				LINK_SET,
+				[*STANDARD_COLUMNS, "campaign", "link_count", "links"],
+				[
+					(*standard_values(name, now), self.campaign, len(urls), json.dumps(urls))
+					for name, urls in self.link_sets.items()
+				],
+				ignore_duplicates=True,
+			)
+		by_mode: dict[str, list[str]] = {}
+		for name in queued:
+			if self.modes.get(name):
+				by_mode.setdefault(self.modes[name], []).append(name)
+		log = DocType(LEDGER)
+		for mode, names in by_mode.items():
+			for chunk in create_batch(names, 1000):
+				frappe.qb.update(log).set(log.tracking, mode).where(log.name.isin(list(chunk))).run()
