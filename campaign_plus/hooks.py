@@ -19,8 +19,8 @@ required_apps = ["frappe/erpnext"]
 doctype_js = {
 	"Campaign": ["public/js/campaign.js", "public/js/activity.js"],
 	"Campaign Segment": ["public/js/activity.js", "public/js/consent.js"],
-	"Lead": ["public/js/activity.js", "public/js/consent.js"],
-	"Contact": ["public/js/activity.js", "public/js/consent.js"],
+	"Lead": ["public/js/activity.js", "public/js/consent.js", "public/js/time_zone.js"],
+	"Contact": ["public/js/activity.js", "public/js/consent.js", "public/js/time_zone.js"],
 	"Opportunity": "public/js/activity.js",
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
@@ -53,7 +53,10 @@ doc_events = {
 		"process_item_selection": "campaign_plus.pricing.transactions.price_selected_item",
 	},
 	("Lead", "Contact"): {
-		"validate": "campaign_plus.consent.records.set_marketing_consent",
+		"validate": [
+			"campaign_plus.consent.records.set_marketing_consent",
+			"campaign_plus.windows.zones.validate_time_zone",
+		],
 		"on_update": "campaign_plus.consent.unsubscribe.on_party_update",
 	},
 	"Email Unsubscribe": {"after_insert": "campaign_plus.consent.unsubscribe.on_email_unsubscribe"},
@@ -69,10 +72,13 @@ doc_events = {
 
 # Scheduled campaign email
 # ------------------------
+# The planner runs every 15 minutes: a step goes out when its local send moment has come.
 scheduler_events = {
-	"hourly": ["campaign_plus.sending.planner.plan_all"],
 	"daily": ["campaign_plus.stats.aggregate.refresh_all"],
-	"cron": {"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"]},
+	"cron": {
+		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
+		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
+	},
 }
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.
@@ -86,6 +92,9 @@ campaign_plus_address_exclusions = [
 	"campaign_plus.consent.rule.no_consent",
 	"campaign_plus.tracking.bounces.bounced_addresses",
 ]
+# Rules on the planner's new rows: each function takes (campaign, rows) and returns the rows, some
+# maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).
+campaign_plus_plan_rules = []
 
 # Consent records are kept, as proof, when their Lead, Contact or campaign is deleted.
 ignore_links_on_delete = ["Campaign Consent"]

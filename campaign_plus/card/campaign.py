@@ -3,6 +3,7 @@
 """The campaign card on ERPNext's Campaign (doc_events). Rules live in campaign_plus.engine."""
 
 import frappe
+from frappe import _
 from frappe.utils import getdate
 
 from campaign_plus.card.statuses import load_statuses
@@ -10,6 +11,7 @@ from campaign_plus.engine.date_formula import format_terms, parse
 from campaign_plus.engine.dates import check_date_range
 from campaign_plus.engine.schedule import check_step
 from campaign_plus.engine.status import check_move, default_status
+from campaign_plus.engine.windows import CUSTOM_QUIET, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
 
 
@@ -19,6 +21,7 @@ def validate(doc, method=None):
 	validate_dates(doc)
 	validate_status_move(doc)
 	validate_email_schedule(doc)
+	validate_send_window(doc)
 
 
 def set_default_status(doc):
@@ -61,3 +64,14 @@ def validate_email_schedule(doc):
 			formula = (row.get("cp_date_formula") or "").strip()
 			check_step(row.get("cp_step_label") or str(row.idx), row.send_after_days, formula or None)
 			row.cp_date_formula = format_terms(parse(formula)) if formula else None
+
+
+def validate_send_window(doc):
+	"""Custom quiet hours: both times, leaving time to send; other choices clear them."""
+	if doc.get("cp_quiet_hours") != CUSTOM_QUIET:
+		doc.cp_quiet_hours_start = doc.cp_quiet_hours_end = None
+		return
+	with translated_rule_errors():
+		check_quiet_hours(
+			clock(doc.get("cp_quiet_hours_start")), clock(doc.get("cp_quiet_hours_end")), _("Quiet Hours")
+		)

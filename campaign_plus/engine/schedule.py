@@ -110,6 +110,8 @@ class Step:
 	days: int = 0
 	formula: str | None = None
 	label: str | None = None
+	send_time: dt.time | None = None  # the local time it goes out (None: any time of its day)
+	in_recipient_zone: bool = True  # the send time is the recipient's local time (else the site's)
 	terms: tuple[Term, ...] | None = field(default=None, compare=False, repr=False)
 
 	def __post_init__(self):
@@ -152,8 +154,10 @@ class PlanRow:
 	recipient: Recipient
 	due_date: dt.date
 	send_on: dt.date
-	status: str  # PLANNED or SKIPPED
+	status: str  # PLANNED, SKIPPED or DEFERRED
 	reason: str | None = None
+	send_at: dt.datetime | None = None  # the planned moment (UTC); deferred: when it becomes allowed
+	time_zone: str | None = None  # the recipient's zone, for the planned local time
 
 	@property
 	def key(self) -> tuple[str, str, str]:
@@ -181,6 +185,28 @@ def exclusion(
 		if email in emails:
 			return reason
 	return None
+
+
+def recheck(
+	recipient: Recipient | None,
+	email: str | None,
+	due: dt.date,
+	today: dt.date,
+	*,
+	blocked_emails: Set[str] = frozenset(),
+	address_exclusions: Mapping[str, Set[str]] | None = None,
+	max_catch_up_days: int | None = None,
+) -> str | None:
+	"""Why a deferred row whose moment has come is skipped after all, or None to send it.
+
+	Catch-up expiry applies as to any late row (``today - due`` beyond ``max_catch_up_days``),
+	then the exclusions, which may have changed while it waited (an unsubscribe, a bounce).
+	"""
+	if max_catch_up_days is not None and (today - due).days > max_catch_up_days:
+		return EXPIRED
+	if recipient is None:
+		recipient = Recipient("", "", email, due)
+	return exclusion(recipient, normalize_email(email), blocked_emails, address_exclusions)
 
 
 def plan(

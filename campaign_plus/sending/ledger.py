@@ -2,13 +2,16 @@
 # For license information, please see license.txt
 """The send ledger (Campaign Send Log): read in one query, written in bulk, synced from Email Queue."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 import frappe
-from frappe.query_builder import DocType
+from frappe.query_builder import Case, DocType
 from frappe.utils import create_batch, now_datetime
 
 from campaign_plus.engine.schedule import (
+	CLOSED,
+	DEFERRED,
 	FAILED,
 	PLANNED,
 	QUEUED,
@@ -18,7 +21,8 @@ from campaign_plus.engine.schedule import (
 	PlanRow,
 	normalize_email,
 )
-from campaign_plus.utils.db import STANDARD_COLUMNS
+from campaign_plus.engine.windows import UTC, local_label
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many
 
 LEDGER = "Campaign Send Log"
 CHUNK = 1000
@@ -36,18 +40,25 @@ FIELDS = (
 	"due_date",
 	"status",
 	"reason",
+	"send_at",
+	"local_send_time",
+	"time_zone",
 )
 
 
 def existing(campaign: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, str]]]:
 	"""The identities already in the ledger, and the (step, email) pairs planned or sent."""
-	rows = frappe.get_all(
-		LEDGER,
-		filters={"campaign": campaign},
-		fields=["schedule_row", "party_type", "party", "email", "status"],
+	log = DocType(LEDGER)
+	rows = (
+		frappe.qb.from_(log)
+		.select(log.schedule_row, log.party_type, log.party, log.email, log.status)
+		.where(log.campaign == campaign)
+		.run()
 	)
-	done = {(row.schedule_row, row.party_type, row.party) for row in rows}
-	done_emails = {(row.schedule_row, normalize_email(row.email)) for row in rows if row.status != SKIPPED}
+	done = {(step, party_type, party) for step, party_type, party, _email, _status in rows}
+	done_emails = {
+		(step, normalize_email(email)) for step, _type, _party, email, status in rows if status != SKIPPED
+	}
 	return done, done_emails
 
 
@@ -75,12 +86,150 @@ def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
 			row.due_date,
 			row.status,
 			row.reason,
+			db_moment(row.send_at),
+			local_label(row.send_at, row.time_zone),
+			row.time_zone,
 		)
 		for row in rows
 	]
-	if values:
-		frappe.db.bulk_insert(LEDGER, FIELDS, values, ignore_duplicates=True)
+	insert_many(LEDGER, FIELDS, values, ignore_duplicates=True)
 	return len(values)
+
+
+def db_moment(moment):
+	"""A UTC moment as the ledger stores it (naive UTC); None stays None."""
+	return moment.astimezone(UTC).replace(tzinfo=None) if moment is not None else None
+
+
+def from_db_moment(value):
+	return value.replace(tzinfo=UTC) if value is not None else None
+
+
+# --- deferred rows: held until a moment (or an event), promoted by the planner ------------------
+
+
+def due_deferred(campaign: str, now) -> list[dict]:
+	"""The campaign's Deferred rows whose moment has come (``send_at`` ≤ ``now``, UTC).
+
+	Rows deferred with no moment (``send_at`` empty) wait for an event: see :func:`release`.
+	"""
+	log = DocType(LEDGER)
+	rows = (
+		frappe.qb.from_(log)
+		.select(
+			log.name,
+			log.schedule_row,
+			log.step_idx,
+			log.party_type,
+			log.party,
+			log.email,
+			log.due_date,
+			log.reason,
+			log.send_at,
+			log.time_zone,
+		)
+		.where(log.campaign == campaign)
+		.where(log.status == DEFERRED)
+		.where(log.send_at <= db_moment(now))
+		.orderby(log.send_at)
+		.orderby(log.name)
+		.run(as_dict=True)
+	)
+	for row in rows:
+		row.send_at = from_db_moment(row.send_at)
+	return rows
+
+
+def deferred_rows(campaign: str) -> list[dict]:
+	"""Every Deferred row of the campaign (for the dry run)."""
+	rows = frappe.get_all(
+		LEDGER,
+		filters={"campaign": campaign, "status": DEFERRED},
+		fields=["name", "schedule_row", "step_idx", "email", "due_date", "reason", "send_at", "time_zone"],
+	)
+	for row in rows:
+		row.send_at = from_db_moment(row.send_at)
+	return rows
+
+
+def defer(names: list[str], reason: str, until=None) -> None:
+	"""Hold rows (Planned or Deferred) with ``reason`` until the UTC moment ``until`` (None: until
+	an event calls :func:`release`). The planner promotes them when the moment comes."""
+	log = DocType(LEDGER)
+	for chunk in create_batch(names, CHUNK):
+		(
+			frappe.qb.update(log)
+			.set(log.status, DEFERRED)
+			.set(log.reason, reason)
+			.set(log.send_at, db_moment(until))
+			.set(log.modified, now_datetime())
+			.where(log.name.isin(list(chunk)))
+			.where(log.status.isin([PLANNED, DEFERRED]))
+			.run()
+		)
+
+
+def release(names: list[str], at=None) -> None:
+	"""Let Deferred rows go from the UTC moment ``at`` (default: now): the next planner run
+	promotes them — checking expiry, exclusions, send windows and the frequency cap again."""
+	log = DocType(LEDGER)
+	moment = db_moment(at or dt.datetime.now(UTC))
+	for chunk in create_batch(names, CHUNK):
+		(
+			frappe.qb.update(log)
+			.set(log.send_at, moment)
+			.set(log.modified, now_datetime())
+			.where(log.name.isin(list(chunk)))
+			.where(log.status == DEFERRED)
+			.run()
+		)
+
+
+def update_rows(changes: list[tuple[str, dict]]) -> None:
+	"""Set per-row values (status, reason, send_at, …): one UPDATE with CASE per chunk of rows
+	(aware datetimes are stored as naive UTC).
+
+	Only rows still Deferred change: a row another run promoted meanwhile is left alone.
+	"""
+	if not changes:
+		return
+	log = DocType(LEDGER)
+	fields = sorted({field for _name, values in changes for field in values})
+	now = now_datetime()
+	for chunk in create_batch(changes, CHUNK):
+		query = frappe.qb.update(log).set(log.modified, now)
+		for fieldname in fields:
+			case = Case()
+			for name, values in chunk:
+				value = values.get(fieldname, log[fieldname])
+				if isinstance(value, dt.datetime) and value.tzinfo is not None:
+					value = db_moment(value)
+				case = case.when(log.name == name, value)
+			query = query.set(log[fieldname], case.else_(log[fieldname]))
+		query.where(log.name.isin([name for name, _values in chunk])).where(log.status == DEFERRED).run()
+
+
+def skip_deferred_of_closed_campaigns() -> None:
+	"""Deferred rows of a campaign now in a closed status will never go: Skipped (Campaign Closed)."""
+	log = DocType(LEDGER)
+	campaign = DocType("Campaign")
+	status = DocType("Campaign Status")
+	closed = (
+		frappe.qb.from_(campaign)
+		.join(status)
+		.on(status.name == campaign.cp_status)
+		.select(campaign.name)
+		.where(status.is_closed == 1)
+	)
+	(
+		frappe.qb.update(log)
+		.set(log.status, SKIPPED)
+		.set(log.reason, CLOSED)
+		.set(log.modified, now_datetime())
+		.where(log.status == DEFERRED)
+		.where(log.campaign.isin(closed))
+		.run()
+	)
 
 
 def planned_names(campaign: str) -> list[str]:

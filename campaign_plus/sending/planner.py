@@ -2,11 +2,20 @@
 # For license information, please see license.txt
 """The planner: which emails are due, recorded once in the ledger, then sent in batches on RQ.
 
-The scheduler job (hourly) only plans and enqueues: the engine computes the due (step,
-recipient) pairs not yet in the ledger, they are inserted in one bulk statement (a unique key
-makes a second row impossible), and sending is enqueued in batches on the long queue.
+The scheduler job (every 15 minutes) only plans and enqueues: the engine computes the due
+(step, recipient) pairs not yet in the ledger; those whose local send moment has come are
+decided together with the Deferred rows whose moment has come (send windows and frequency cap,
+across campaigns: :mod:`campaign_plus.windows.timing`); new rows are inserted in one bulk
+statement (a unique key makes a second row impossible), promoted rows updated in place, and
+sending is enqueued in batches on the long queue.
+
+Deferral, for any capability: a row recorded *Deferred* carries its reason and the UTC moment
+it becomes allowed (``send_at``; empty = until an event, see :func:`ledger.release`). Each run
+promotes the Deferred rows whose moment has come — after checking catch-up expiry and the
+exclusions again, then the send windows and the cap — to *Planned*, and sends them.
 """
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,23 +26,38 @@ from frappe.utils import create_batch, getdate
 
 from campaign_plus.engine import RuleError
 from campaign_plus.engine.dates import is_running_on
-from campaign_plus.engine.schedule import NOT_RUNNING, PLANNED, Step, calendar, plan
+from campaign_plus.engine.schedule import (
+	DEFERRED,
+	NOT_RUNNING,
+	PLANNED,
+	SKIPPED,
+	Step,
+	plan,
+	recheck,
+)
+from campaign_plus.engine.windows import clock, local
 from campaign_plus.sending import ledger
 from campaign_plus.sending.exclusions import address_exclusions
 from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.unsubscribe import blocked_emails
 from campaign_plus.utils.runtime import in_test
+from campaign_plus.windows.timing import CampaignRows, forecast_days, schedule
+from campaign_plus.windows.zones import now_utc, site_zone
+
+# A recipient's local date may be up to two days ahead of the site's (UTC+14 against UTC-12).
+HORIZON = dt.timedelta(days=2)
 
 
 @dataclass
 class PlanResult:
-	planned: int = 0
+	planned: int = 0  # new rows planned now, and deferred rows promoted
 	skipped: int = 0
-	reasons: dict[str, int] = field(default_factory=dict)
+	reasons: dict[str, int] = field(default_factory=dict)  # skipped and deferred rows, by reason
 	batches: int = 0
 	running: bool = True
 	why_not: str | None = None
+	deferred: int = 0  # new rows deferred, and deferred rows that wait again
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,16 @@ def load_steps(campaign: str) -> list[Step]:
 	rows = frappe.get_all(
 		"Campaign Email Schedule",
 		filters={"parent": campaign, "parenttype": "Campaign"},
-		fields=["name", "idx", "email_template", "send_after_days", "cp_date_formula", "cp_step_label"],
+		fields=[
+			"name",
+			"idx",
+			"email_template",
+			"send_after_days",
+			"cp_date_formula",
+			"cp_step_label",
+			"cp_send_time",
+			"cp_in_recipient_time_zone",
+		],
 		order_by="idx asc",
 	)
 	steps = []
@@ -82,6 +115,8 @@ def load_steps(campaign: str) -> list[Step]:
 					row.send_after_days or 0,
 					(row.cp_date_formula or "").strip() or None,
 					row.cp_step_label,
+					clock(row.cp_send_time),
+					bool(row.cp_in_recipient_time_zone),
 				)
 			)
 		except RuleError as error:  # saved before validation existed: skip the step, say why
@@ -118,35 +153,130 @@ def compute_plan(campaign: str, today, *, horizon=None):
 	steps = load_steps(campaign)
 	recipients = load_recipients(campaign) if steps else []
 	done, done_emails = ledger.existing(campaign)
-	sources = sorted({r.email_campaign for r in recipients if r.email_campaign})
 	options = {
 		"done": done,
 		"done_emails": done_emails,
-		"blocked_emails": blocked_emails(campaign, sources),
+		"blocked_emails": blocked_emails(campaign),
 		"address_exclusions": address_exclusions(campaign, recipients),
 		"max_catch_up_days": settings.max_catch_up_days,
 	}
 	return steps, recipients, options, settings
 
 
-def plan_campaign(campaign: str, today=None, *, enqueue: bool = True) -> PlanResult:
-	"""Record every due step of ``campaign`` in the ledger and enqueue sending. Idempotent."""
-	today = getdate(today)
-	state = campaign_state(campaign)
-	if not state.running_on(today):
-		return PlanResult(running=False, why_not=_why_not_running(state, today))
+def plan_campaign(campaign: str, now=None, *, enqueue: bool = True) -> PlanResult:
+	"""Record every due step of ``campaign`` in the ledger and enqueue sending. Idempotent.
+
+	``now``: the moment of the run (aware, default: the current moment).
+	"""
+	return plan_campaigns([campaign], now, enqueue=enqueue)[campaign]
+
+
+def plan_campaigns(
+	campaigns: list[str], now=None, *, enqueue: bool = True, commit: bool = False
+) -> dict[str, PlanResult]:
+	"""One planner run over ``campaigns``: their due rows compete for the frequency cap together.
+
+	``commit``: one transaction per campaign's writes (the scheduler); a campaign that fails to
+	load or write is logged and left for the next run.
+	"""
+	now = now or now_utc()
+	today = site_today(now)
+	results: dict[str, PlanResult] = {}
+	batches: list[CampaignRows] = []
+	settings = {}
+	for campaign in campaigns:
+		state = campaign_state(campaign)
+		if not state.running_on(today):
+			results[campaign] = PlanResult(running=False, why_not=_why_not_running(state, today))
+			continue
+		try:
+			batch, settings[campaign], skipped = _load(campaign, today, now)
+		except Exception:
+			if not commit:
+				raise
+			frappe.log_error(title=f"Campaign Plus: planning {campaign} failed")
+			continue
+		batch.updates.extend(skipped)
+		batches.append(batch)
+	try:
+		schedule(batches, now)
+	except Exception:
+		if not commit:
+			raise
+		frappe.log_error(title="Campaign Plus: timing the planner's rows failed")
+		return results
+	for batch in batches:
+		try:
+			results[batch.campaign] = _write(batch, today, settings[batch.campaign], enqueue)
+			if commit:
+				frappe.db.commit()
+		except Exception:
+			if not commit:
+				raise
+			frappe.db.rollback()
+			frappe.log_error(title=f"Campaign Plus: planning {batch.campaign} failed")
+	return results
+
+
+def site_today(now) -> dt.date:
+	return local(now, site_zone()).date()
+
+
+def _load(campaign: str, today, now) -> tuple[CampaignRows, object, list[tuple[str, dict]]]:
+	"""The campaign's new rows, its Deferred rows whose moment has come, and those of them skipped
+	after all (expired, or excluded meanwhile)."""
 	steps, recipients, options, settings = compute_plan(campaign, today)
-	rows = plan(steps, recipients, today, **options)
-	ledger.insert(campaign, rows)
-	update_email_campaign_statuses(campaign, today)
-	reasons = Counter(row.reason for row in rows if row.reason)
+	rows = apply_plan_rules(campaign, plan(steps, recipients, today, horizon=today + HORIZON, **options))
+	by_party = {(r.party_type, r.party): r for r in recipients}
+	deferred, skipped = [], []
+	for row in ledger.due_deferred(campaign, now):
+		reason = recheck(
+			by_party.get((row.party_type, row.party)),
+			row.email,
+			getdate(row.due_date),
+			today,
+			blocked_emails=options["blocked_emails"],
+			address_exclusions=options["address_exclusions"],
+			max_catch_up_days=settings.max_catch_up_days,
+		)
+		if reason:
+			skipped.append((row.name, {"status": SKIPPED, "reason": reason}))
+		else:
+			deferred.append(row)
+	return CampaignRows(campaign, rows, deferred), settings, skipped
+
+
+PLAN_RULES_HOOK = "campaign_plus_plan_rules"
+
+
+def apply_plan_rules(campaign: str, rows: list) -> list:
+	"""Let capabilities change the engine's new rows before they are timed and recorded.
+
+	Each function named in the ``campaign_plus_plan_rules`` hook takes (campaign, rows) and
+	returns the rows — e.g. Skipped with a reason, or Deferred with a reason and a UTC moment
+	(``send_at``; None: until an event calls :func:`campaign_plus.sending.ledger.release`).
+	Rows still Planned go through the send windows and the frequency cap.
+	"""
+	for path in frappe.get_hooks(PLAN_RULES_HOOK):
+		rows = list(frappe.get_attr(path)(campaign, rows))
+	return rows
+
+
+def _write(batch: CampaignRows, today, settings, enqueue: bool) -> PlanResult:
+	ledger.insert(batch.campaign, batch.insert)
+	ledger.update_rows(batch.updates)
+	update_email_campaign_statuses(batch.campaign, today)
+	statuses = [row.status for row in batch.insert] + [values["status"] for _n, values in batch.updates]
+	reasons = Counter(row.reason for row in batch.insert if row.reason)
+	reasons.update(values["reason"] for _n, values in batch.updates if values.get("reason"))
 	result = PlanResult(
-		planned=sum(row.status == PLANNED for row in rows),
-		skipped=sum(row.status != PLANNED for row in rows),
+		planned=statuses.count(PLANNED),
+		skipped=statuses.count(SKIPPED),
+		deferred=statuses.count(DEFERRED),
 		reasons=dict(reasons),
 	)
 	if enqueue:
-		result.batches = enqueue_batches(campaign, settings.batch_size)
+		result.batches = enqueue_batches(batch.campaign, settings.batch_size)
 	return result
 
 
@@ -199,15 +329,14 @@ def update_email_campaign_statuses(campaign: str, today) -> None:
 
 
 def plan_all() -> None:
-	"""Scheduler entry point: plan every running campaign, one transaction each."""
-	today = getdate()
-	for campaign in runnable_campaigns(today):
-		try:
-			plan_campaign(campaign, today)
-			frappe.db.commit()
-		except Exception:
-			frappe.db.rollback()
-			frappe.log_error(title=f"Campaign Plus: planning {campaign} failed")
+	"""Scheduler entry point (every 15 minutes): plan every running campaign together (the
+	frequency cap weighs them by priority), writing one transaction per campaign."""
+	now = now_utc()
+	ledger.skip_deferred_of_closed_campaigns()
+	if not in_test():
+		frappe.db.commit()
+	campaigns = runnable_campaigns(site_today(now))
+	plan_campaigns(campaigns, now, commit=not in_test())
 	sync_ledger()
 
 
@@ -218,28 +347,42 @@ def sync_ledger() -> None:
 		frappe.db.commit()
 
 
-def preview(campaign: str, today=None, days: int = 30) -> list[dict]:
-	"""Dry run: per date and step, how many emails will go out and how many are excluded, and why."""
-	today = getdate(today)
+def preview(campaign: str, now=None, days: int = 30) -> list[dict]:
+	"""Dry run: per date and step, how many emails will go out (and at which local times), how
+	many are excluded and how many wait for a later day, and why. Nothing is written."""
+	now = now or now_utc()
+	today = site_today(now)
 	state = campaign_state(campaign)
 	steps, recipients, options, _settings = compute_plan(campaign, today)
+	last = today + dt.timedelta(days=max(days, 1) - 1)
+	rows = [] if state.closed else plan(steps, recipients, today, horizon=last + HORIZON, **options)
+	calendar = forecast_days(campaign, rows, ledger.deferred_rows(campaign), now)
+	by_key = {step.key: step for step in steps}
 	result = []
-	for day in calendar(steps, recipients, today, days, closed=state.closed, **options):
-		if not is_running_on(state.start, state.end, day.date):
-			excluded = {**day.excluded}
-			if day.to_send:
-				excluded[NOT_RUNNING] = day.to_send
-			day_to_send = 0
-		else:
-			excluded, day_to_send = day.excluded, day.to_send
+	for (day, step_key), figures in sorted(
+		calendar.items(), key=lambda item: (item[0][0], _idx(by_key, item[0][1]))
+	):
+		if not today <= day <= last:
+			continue
+		step = by_key.get(step_key)
+		excluded, to_send = dict(figures.excluded), figures.to_send
+		if to_send and not is_running_on(state.start, state.end, day):
+			excluded[NOT_RUNNING] = excluded.get(NOT_RUNNING, 0) + to_send
+			to_send = 0
 		result.append(
 			{
-				"date": day.date,
-				"step": day.step.idx,
-				"step_label": day.step.label or "",
-				"email_template": day.step.template,
-				"to_send": day_to_send,
-				"excluded": excluded,
+				"date": day,
+				"step": step.idx if step else 0,
+				"step_label": (step.label if step else "") or "",
+				"email_template": step.template if step else None,
+				"to_send": to_send,
+				"excluded": dict(sorted(excluded.items())),
+				"deferred": dict(sorted(figures.deferred.items())),
+				"local_times": dict(sorted(figures.local_times.items())),
 			}
 		)
 	return result
+
+
+def _idx(steps: dict, key) -> int:
+	return steps[key].idx if key in steps else 0

@@ -8,16 +8,22 @@ from frappe.query_builder import DocType
 from campaign_plus.engine.schedule import normalize_email
 
 
-def blocked_emails(campaign: str, email_campaigns: list[str]) -> set[str]:
+def blocked_emails(campaign: str) -> set[str]:
 	"""Unsubscribed globally, from this campaign, or from one of its Email Campaigns; or spam-blocked."""
 	unsubscribe = DocType("Email Unsubscribe")
-	condition = (unsubscribe.global_unsubscribe == 1) | (
-		(unsubscribe.reference_doctype == "Campaign") & (unsubscribe.reference_name == campaign)
-	)
-	if email_campaigns:
-		condition |= (unsubscribe.reference_doctype == "Email Campaign") & (
-			unsubscribe.reference_name.isin(email_campaigns)
+	email_campaign = DocType("Email Campaign")
+	condition = (
+		(unsubscribe.global_unsubscribe == 1)
+		| ((unsubscribe.reference_doctype == "Campaign") & (unsubscribe.reference_name == campaign))
+		| (
+			(unsubscribe.reference_doctype == "Email Campaign")
+			& unsubscribe.reference_name.isin(
+				frappe.qb.from_(email_campaign)
+				.select(email_campaign.name)
+				.where(email_campaign.campaign_name == campaign)
+			)
 		)
+	)
 	emails = (
 		frappe.qb.from_(unsubscribe).select(unsubscribe.email).where(condition).distinct().run(pluck=True)
 	)

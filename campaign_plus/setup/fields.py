@@ -6,6 +6,8 @@
 them on uninstall; the conformance tests check them without a site.
 """
 
+from campaign_plus.engine.windows import QUARTER_HOUR_OPTIONS
+
 MODULE = "Campaign Plus"
 
 CUSTOM_FIELDS: dict[str, list[dict]] = {
@@ -120,6 +122,25 @@ CUSTOM_FIELDS["Campaign Email Schedule"] = [
 		"in_list_view": 1,
 		"columns": 2,
 	},
+	{
+		"fieldname": "cp_send_time",
+		"label": "Send Time",
+		"fieldtype": "Select",
+		"options": QUARTER_HOUR_OPTIONS,
+		"insert_after": "cp_date_formula",
+		"in_list_view": 1,
+		"columns": 1,
+		"description": "The time of day the step goes out on its due day. Empty: from the start of the day, at the planner's next run.",
+	},
+	{
+		"fieldname": "cp_in_recipient_time_zone",
+		"label": "In the Recipient's Time Zone",
+		"fieldtype": "Check",
+		"default": "1",
+		"insert_after": "cp_send_time",
+		"depends_on": "cp_send_time",
+		"description": "The send time is each recipient's local time (their own time zone, else their country's, else the site's). Unticked: the site's time.",
+	},
 ]
 
 _EXCLUDE = {
@@ -158,6 +179,17 @@ CUSTOM_FIELDS["Campaign"].append(
 	}
 )
 
+# The recipient's own time zone for send windows (an IANA name, checked on save).
+_TIME_ZONE = {
+	"fieldname": "cp_time_zone",
+	"label": "Time Zone",
+	"fieldtype": "Autocomplete",
+	"insert_after": "cp_marketing_consent",
+	"description": "For campaign emails sent at a local time. Empty: the time zone of the country of the primary address, else the site's.",
+}
+CUSTOM_FIELDS["Lead"].append(dict(_TIME_ZONE))
+CUSTOM_FIELDS["Contact"].append(dict(_TIME_ZONE))
+
 # To-dos and events made by campaign activities carry their campaign and assignment.
 _TASK_LINKS = [
 	{"fieldname": "cp_campaign", "label": "Campaign", "fieldtype": "Link", "options": "Campaign", "read_only": 1, "in_standard_filter": 1, "search_index": 1},
@@ -185,10 +217,30 @@ CUSTOM_FIELDS["Event"] = [
 	*(dict(field) for field in _TASK_COSTS),
 ]
 
+# When a campaign's emails may go out: priority under the frequency cap, quiet hours, business days.
+CUSTOM_FIELDS["Campaign"] += [
+	{"fieldname": "cp_send_window_section", "label": "Send Window", "fieldtype": "Section Break",
+	 "insert_after": "campaign_schedules", "collapsible": 1},
+	{"fieldname": "cp_priority", "label": "Priority", "fieldtype": "Int", "insert_after": "cp_send_window_section",
+	 "default": "0", "description": "When the frequency cap of Campaign Plus Settings lets fewer emails reach an address than are due, campaigns with a higher priority go first; the others wait."},
+	{"fieldname": "cp_business_days_only", "label": "Business Days Only", "fieldtype": "Check",
+	 "insert_after": "cp_priority", "description": "Send only on the working days of the campaign's company (its default Holiday List, weekends as that list says; Saturday and Sunday off without one), on the recipient's local date."},
+	{"fieldname": "cp_send_window_column_break", "fieldtype": "Column Break", "insert_after": "cp_business_days_only"},
+	{"fieldname": "cp_quiet_hours", "label": "Quiet Hours", "fieldtype": "Select", "options": "Default\nCustom\nOff",
+	 "default": "Default", "insert_after": "cp_send_window_column_break",
+	 "description": "Nothing goes out during quiet hours, in the recipient's local time: it waits until they end. Default: the quiet hours of Campaign Plus Settings."},
+	{"fieldname": "cp_quiet_hours_start", "label": "Quiet From", "fieldtype": "Select", "options": QUARTER_HOUR_OPTIONS,
+	 "insert_after": "cp_quiet_hours", "depends_on": "eval:doc.cp_quiet_hours=='Custom'",
+	 "mandatory_depends_on": "eval:doc.cp_quiet_hours=='Custom'"},
+	{"fieldname": "cp_quiet_hours_end", "label": "Quiet Until", "fieldtype": "Select", "options": QUARTER_HOUR_OPTIONS,
+	 "insert_after": "cp_quiet_hours_start",
+	 "depends_on": "eval:doc.cp_quiet_hours=='Custom'", "mandatory_depends_on": "eval:doc.cp_quiet_hours=='Custom'"},
+]  # fmt: skip
+
 # Campaign prices and line discounts (ERPNext Pricing Rules generated on Activate).
 CUSTOM_FIELDS["Campaign"] += [
 	{"fieldname": "cp_prices_section", "label": "Campaign Prices", "fieldtype": "Section Break",
-	 "insert_after": "campaign_schedules", "collapsible": 1},
+	 "insert_after": "cp_quiet_hours_end", "collapsible": 1},
 	{"fieldname": "cp_item_prices", "label": "Item Prices", "fieldtype": "Table", "options": "Campaign Item Price",
 	 "insert_after": "cp_prices_section"},
 	{"fieldname": "cp_line_discounts", "label": "Line Discounts", "fieldtype": "Table",

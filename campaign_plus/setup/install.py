@@ -93,12 +93,13 @@ def make_default_statuses(only_if_none: bool = False):
 
 
 def ensure_campaign_indexes():
-	"""Index the campaign link of Lead, Opportunity, Quotation, Sales Order and Sales Invoice:
-	the statistics and the View buttons filter on it."""
+	"""Index the campaign link of Lead, Opportunity, Quotation, Sales Order and Sales Invoice
+	(the statistics and the View buttons filter on it) and of Email Campaign (the planner)."""
 	from campaign_plus.links import get_campaign_links
 
 	for doctype, link in get_campaign_links().items():
 		frappe.db.add_index(doctype, [link.fieldname])
+	frappe.db.add_index("Email Campaign", ["campaign_name"])
 
 
 def compile_translations():

@@ -62,6 +62,17 @@ def test_preview_schedule_shows_the_calendar(page, base_url, data):
 	page.wait_for_selector(".modal.show table", timeout=20000)
 	rows = page.locator(".modal.show table tbody tr").all_inner_texts()
 	assert rows and "Welcome" in rows[0] and "3" in rows[0]
+	header = page.locator(".modal.show table thead").inner_text()
+	assert "Local Send Times" in header and "Deferred to a Later Day" in header
+
+
+def test_a_lead_chooses_its_time_zone_from_the_iana_list(page, base_url, data):
+	open_form(page, base_url, "lead", data["leads"][0])
+	page.wait_for_function(
+		"() => (cur_frm.fields_dict.cp_time_zone?._data || []).length > 300", timeout=20000
+	)
+	zones = page.evaluate("() => cur_frm.fields_dict.cp_time_zone._data.map((item) => item.value)")
+	assert "Europe/Paris" in zones and "Pacific/Auckland" in zones
 
 
 def test_add_members_through_the_dialog(page, base_url, data):

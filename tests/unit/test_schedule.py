@@ -204,3 +204,16 @@ def test_an_excluded_address_is_never_planned(people, excluded):
 		assert (row.status == PLANNED) == (not excluded_row)
 		if excluded_row:
 			assert row.reason == "X"
+
+
+def test_a_deferred_row_is_rechecked_when_its_moment_comes():
+	from campaign_plus.engine.schedule import recheck
+
+	due = TODAY - dt.timedelta(days=3)
+	assert recheck(lead(1), "lead1@example.com", due, TODAY, max_catch_up_days=7) is None
+	assert recheck(lead(1), "lead1@example.com", due, TODAY, max_catch_up_days=2) == EXPIRED
+	assert recheck(lead(1, unsubscribed=True), "lead1@example.com", due, TODAY) == UNSUBSCRIBED
+	assert recheck(None, "x@example.com", due, TODAY, blocked_emails={"x@example.com"}) == UNSUBSCRIBED
+	assert recheck(
+		None, "x@example.com", due, TODAY, address_exclusions={"Bounced Address": {"x@example.com"}}
+	) == ("Bounced Address")

@@ -240,7 +240,11 @@ frappe.ui.form.on("Campaign", {
 						result.planned,
 						result.batches,
 						result.skipped,
-					]) + (reasons ? "<br>" + frappe.utils.escape_html(reasons) : ""),
+					]) +
+					(result.deferred
+						? " " + __("{0} deferred to a later moment (quiet hours, day off or frequency cap).", [result.deferred])
+						: "") +
+					(reasons ? "<br>" + frappe.utils.escape_html(reasons) : ""),
 			});
 		});
 	},
@@ -303,26 +307,37 @@ frappe.ui.form.on("Campaign", {
 			return `<p class="text-muted">${__("Nothing is due in this period.")}</p>`;
 		}
 		const esc = frappe.utils.escape_html;
+		const counts = (figures) =>
+			Object.entries(figures || {})
+				.map(([reason, count]) => `${esc(__(reason))}: ${count}`)
+				.join(", ") || "–";
+		const times = (figures) =>
+			Object.entries(figures || {})
+				.map(([label, count]) => `${esc(label)} (${count})`)
+				.join("<br>") || "–";
 		const rows = days
-			.map((day) => {
-				const excluded = Object.entries(day.excluded)
-					.map(([reason, count]) => `${esc(__(reason))}: ${count}`)
-					.join(", ");
-				return `<tr>
+			.map(
+				(day) => `<tr>
 					<td>${frappe.datetime.str_to_user(day.date)}</td>
 					<td>${day.step} ${esc(day.step_label || day.email_template || "")}</td>
 					<td class="text-right">${day.to_send}</td>
-					<td>${excluded || "–"}</td>
-				</tr>`;
-			})
+					<td class="small">${times(day.local_times)}</td>
+					<td>${counts(day.deferred)}</td>
+					<td>${counts(day.excluded)}</td>
+				</tr>`
+			)
 			.join("");
 		return `<table class="table table-bordered table-condensed">
 			<thead><tr>
 				<th>${__("Date")}</th><th>${__("Step")}</th>
-				<th class="text-right">${__("To Send")}</th><th>${__("Excluded")}</th>
+				<th class="text-right">${__("To Send")}</th><th>${__("Local Send Times")}</th>
+				<th>${__("Deferred to a Later Day")}</th><th>${__("Excluded")}</th>
 			</tr></thead>
 			<tbody>${rows}</tbody>
-		</table>`;
+		</table>
+		<p class="text-muted small">${__(
+			"Dates are the site's; local send times are each recipient's, with their time zone. Deferred: due that day, sent later because of quiet hours, a day off or the frequency cap."
+		)}</p>`;
 	},
 
 	set_status_query(frm) {

@@ -28,6 +28,7 @@ class CampaignSendLog(Document):
 		error: DF.SmallText | None
 		first_clicked_on: DF.Datetime | None
 		first_opened_on: DF.Datetime | None
+		local_send_time: DF.Data | None
 		opens: DF.Int
 		party: DF.DynamicLink
 		party_type: DF.Link
@@ -53,11 +54,13 @@ class CampaignSendLog(Document):
 			"Sequence Stopped",
 		]
 		schedule_row: DF.Data | None
+		send_at: DF.Datetime | None
 		sent_on: DF.Datetime | None
 		soft_bounces: DF.Int
 		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced"]
 		step_idx: DF.Int
 		step_label: DF.Data | None
+		time_zone: DF.Data | None
 		tracking: DF.Literal["", "Individual", "Aggregate"]
 	# end: auto-generated types
 
@@ -70,3 +73,5 @@ def on_doctype_update():
 	frappe.db.add_index("Campaign Send Log", ["status", "email_queue"])
 	frappe.db.add_index("Campaign Send Log", ["party_type", "party"])
 	frappe.db.add_index("Campaign Send Log", ["email", "status"])  # bounces matched by recipient
+	# deferred rows whose moment has come; every campaign's sends of the last days (frequency cap)
+	frappe.db.add_index("Campaign Send Log", ["status", "send_at"])
