@@ -10,7 +10,10 @@ from urllib.parse import quote
 
 def open_form(page, base_url, doctype_slug, name):
 	page.goto(f"{base_url}/app/{doctype_slug}/{quote(name)}")
-	page.wait_for_selector(".page-head .title-text", timeout=60000)
+	# the form's title, or Frappe's error page (whose hidden block holds the server's traceback)
+	error = page.locator(".error-content")
+	page.locator(".page-head .title-text:visible").or_(error).first.wait_for(state="attached", timeout=60000)
+	assert not error.count(), f"{page.url} answered an error page:\n{error.first.text_content()}"
 	page.wait_for_timeout(2500)
 
 
