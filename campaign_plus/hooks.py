@@ -44,7 +44,12 @@ before_uninstall = "campaign_plus.setup.install.before_uninstall"
 # -----------------------------------
 doc_events = {
 	"Campaign": {
-		"validate": ["campaign_plus.card.campaign.validate", "campaign_plus.consent.rule.set_default_rule"],
+		"validate": [
+			"campaign_plus.card.campaign.validate",
+			"campaign_plus.consent.rule.set_default_rule",
+			"campaign_plus.automation.conditions.validate_conditions",
+			"campaign_plus.automation.rules.validate_rules",
+		],
 		"on_update": "campaign_plus.pricing.activation.deactivate_when_closed",
 	},
 	("Quotation", "Sales Order", "Sales Invoice"): {
@@ -52,6 +57,7 @@ doc_events = {
 		# ERPNext 16 prices an added row on the server: again, with the campaign
 		"process_item_selection": "campaign_plus.pricing.transactions.price_selected_item",
 	},
+	"Sales Order": {"on_submit": "campaign_plus.automation.rules.on_order"},
 	("Lead", "Contact"): {
 		"validate": [
 			"campaign_plus.consent.records.set_marketing_consent",
@@ -92,9 +98,22 @@ campaign_plus_address_exclusions = [
 	"campaign_plus.consent.rule.no_consent",
 	"campaign_plus.tracking.bounces.bounced_addresses",
 ]
-# Rules on the planner's new rows: each function takes (campaign, rows) and returns the rows, some
+# Rules on the planner's new rows: each function takes (campaign, rows, preview=False) and returns the rows, some
 # maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).
-campaign_plus_plan_rules = []
+campaign_plus_plan_rules = [
+	"campaign_plus.automation.conditions.plan_rule",
+	"campaign_plus.experiments.split.plan_rule",
+]
+# Before each planner run: each function takes (campaigns, now).
+campaign_plus_before_planning = ["campaign_plus.experiments.decisions.decide_due_tests"]
+# A recipient engaged with a campaign email: each function takes (ledger row, "click" | "reply").
+campaign_plus_on_engagement = ["campaign_plus.automation.rules.on_engagement"]
+# What Preview Schedule says of each step: each function takes a campaign and returns
+# {schedule row: [sentence, …]}.
+campaign_plus_step_notes = [
+	"campaign_plus.automation.conditions.step_notes",
+	"campaign_plus.experiments.split.step_notes",
+]
 
 # Consent records are kept, as proof, when their Lead, Contact or campaign is deleted.
 ignore_links_on_delete = ["Campaign Consent"]

@@ -158,6 +158,7 @@ class PlanRow:
 	reason: str | None = None
 	send_at: dt.datetime | None = None  # the planned moment (UTC); deferred: when it becomes allowed
 	time_zone: str | None = None  # the recipient's zone, for the planned local time
+	variant: str | None = None  # the A/B test variant dealt to the recipient (A, B, …)
 
 	@property
 	def key(self) -> tuple[str, str, str]:

@@ -515,6 +515,7 @@ class DayForecast:
 	deferred: dict[str, int] = field(default_factory=dict)
 	local_times: dict[str, int] = field(default_factory=dict)  # "09:00 Europe/Paris" → count
 	excluded: dict[str, int] = field(default_factory=dict)  # filled by the caller (skipped rows)
+	variants: dict[str, int] = field(default_factory=dict)  # filled by the caller (A/B test split)
 
 
 def by_day(forecasts: Iterable[Forecast], site_zone: str, group=lambda f: None) -> dict[tuple, DayForecast]:

@@ -42,7 +42,7 @@ from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.unsubscribe import blocked_emails
 from campaign_plus.utils.runtime import in_test
-from campaign_plus.windows.timing import CampaignRows, forecast_days, schedule
+from campaign_plus.windows.timing import CampaignRows, forecast_days, keep_due, schedule
 from campaign_plus.windows.zones import now_utc, site_zone
 
 # A recipient's local date may be up to two days ahead of the site's (UTC+14 against UTC-12).
@@ -181,6 +181,7 @@ def plan_campaigns(
 	"""
 	now = now or now_utc()
 	today = site_today(now)
+	before_planning(campaigns, now, commit=commit)
 	results: dict[str, PlanResult] = {}
 	batches: list[CampaignRows] = []
 	settings = {}
@@ -198,6 +199,21 @@ def plan_campaigns(
 			continue
 		batch.updates.extend(skipped)
 		batches.append(batch)
+	try:
+		keep_due(batches, now)
+	except Exception:
+		if not commit:
+			raise
+		frappe.log_error(title="Campaign Plus: timing the planner's rows failed")
+		return results
+	for batch in list(batches):
+		try:
+			batch.rows = apply_plan_rules(batch.campaign, batch.rows)
+		except Exception:
+			if not commit:
+				raise
+			frappe.log_error(title=f"Campaign Plus: planning {batch.campaign} failed")
+			batches.remove(batch)
 	try:
 		schedule(batches, now)
 	except Exception:
@@ -226,7 +242,7 @@ def _load(campaign: str, today, now) -> tuple[CampaignRows, object, list[tuple[s
 	"""The campaign's new rows, its Deferred rows whose moment has come, and those of them skipped
 	after all (expired, or excluded meanwhile)."""
 	steps, recipients, options, settings = compute_plan(campaign, today)
-	rows = apply_plan_rules(campaign, plan(steps, recipients, today, horizon=today + HORIZON, **options))
+	rows = plan(steps, recipients, today, horizon=today + HORIZON, **options)
 	by_party = {(r.party_type, r.party): r for r in recipients}
 	deferred, skipped = [], []
 	for row in ledger.due_deferred(campaign, now):
@@ -247,19 +263,39 @@ def _load(campaign: str, today, now) -> tuple[CampaignRows, object, list[tuple[s
 
 
 PLAN_RULES_HOOK = "campaign_plus_plan_rules"
+BEFORE_PLANNING_HOOK = "campaign_plus_before_planning"
 
 
-def apply_plan_rules(campaign: str, rows: list) -> list:
-	"""Let capabilities change the engine's new rows before they are timed and recorded.
+def apply_plan_rules(campaign: str, rows: list, *, preview: bool = False) -> list:
+	"""Let capabilities change the new rows whose moment has come before they are timed and recorded.
 
-	Each function named in the ``campaign_plus_plan_rules`` hook takes (campaign, rows) and
-	returns the rows — e.g. Skipped with a reason, or Deferred with a reason and a UTC moment
-	(``send_at``; None: until an event calls :func:`campaign_plus.sending.ledger.release`).
-	Rows still Planned go through the send windows and the frequency cap.
+	Each function named in the ``campaign_plus_plan_rules`` hook takes (campaign, rows,
+	preview=False) and returns the rows — e.g. Skipped with a reason, or Deferred with a reason
+	and a UTC moment (``send_at``; None: until an event calls
+	:func:`campaign_plus.sending.ledger.release`). Rows still Planned go through the send windows
+	and the frequency cap. With ``preview`` (Preview Schedule, nothing is written) a rule says what
+	it would do with rows due in the coming days.
 	"""
 	for path in frappe.get_hooks(PLAN_RULES_HOOK):
-		rows = list(frappe.get_attr(path)(campaign, rows))
+		rows = list(frappe.get_attr(path)(campaign, rows, preview=preview))
 	return rows
+
+
+def before_planning(campaigns: list[str], now, *, commit: bool = False) -> None:
+	"""Let capabilities act before a planner run over ``campaigns`` (e.g. an A/B test whose wait is
+	over chooses its winner and releases the rows that waited for it): each function named in
+	the ``campaign_plus_before_planning`` hook takes (campaigns, now). ``commit``: each in its own
+	transaction, a failure logged and left for the next run (the scheduler)."""
+	for path in frappe.get_hooks(BEFORE_PLANNING_HOOK):
+		try:
+			frappe.get_attr(path)(campaigns, now)
+			if commit:
+				frappe.db.commit()
+		except Exception:
+			if not commit:
+				raise
+			frappe.db.rollback()
+			frappe.log_error(title=f"Campaign Plus: {path} before planning failed")
 
 
 def _write(batch: CampaignRows, today, settings, enqueue: bool) -> PlanResult:
@@ -356,7 +392,9 @@ def preview(campaign: str, now=None, days: int = 30) -> list[dict]:
 	steps, recipients, options, _settings = compute_plan(campaign, today)
 	last = today + dt.timedelta(days=max(days, 1) - 1)
 	rows = [] if state.closed else plan(steps, recipients, today, horizon=last + HORIZON, **options)
+	rows = apply_plan_rules(campaign, rows, preview=True)
 	calendar = forecast_days(campaign, rows, ledger.deferred_rows(campaign), now)
+	notes = step_notes(campaign)
 	by_key = {step.key: step for step in steps}
 	result = []
 	for (day, step_key), figures in sorted(
@@ -379,9 +417,25 @@ def preview(campaign: str, now=None, days: int = 30) -> list[dict]:
 				"excluded": dict(sorted(excluded.items())),
 				"deferred": dict(sorted(figures.deferred.items())),
 				"local_times": dict(sorted(figures.local_times.items())),
+				"variants": dict(sorted(figures.variants.items())),
+				"notes": notes.get(step_key, []),
 			}
 		)
 	return result
+
+
+STEP_NOTES_HOOK = "campaign_plus_step_notes"
+
+
+def step_notes(campaign: str) -> dict[str, list[str]]:
+	"""What capabilities say of a campaign's steps in Preview Schedule (translated sentences, per
+	schedule row): each function named in the ``campaign_plus_step_notes`` hook takes the campaign
+	and returns {schedule row: [sentence, …]} (e.g. an A/B test's state, a step's condition)."""
+	notes: dict[str, list[str]] = {}
+	for path in frappe.get_hooks(STEP_NOTES_HOOK):
+		for step_key, sentences in (frappe.get_attr(path)(campaign) or {}).items():
+			notes.setdefault(step_key, []).extend(sentences)
+	return notes
 
 
 def _idx(steps: dict, key) -> int:

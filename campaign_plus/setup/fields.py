@@ -237,10 +237,35 @@ CUSTOM_FIELDS["Campaign"] += [
 	 "depends_on": "eval:doc.cp_quiet_hours=='Custom'", "mandatory_depends_on": "eval:doc.cp_quiet_hours=='Custom'"},
 ]  # fmt: skip
 
+# Steps that react to what the recipient did with an earlier step.
+CUSTOM_FIELDS["Campaign Email Schedule"] += [
+	{"fieldname": "cp_condition", "label": "Condition", "fieldtype": "Select", "options": "\nOnly If\nUnless",
+	 "insert_after": "cp_in_recipient_time_zone",
+	 "description": "Send this step only if (or unless) the recipient did something with an earlier step's email, judged when this step falls due; the others are skipped (Condition Not Met)."},
+	{"fieldname": "cp_condition_event", "label": "The Recipient", "fieldtype": "Select",
+	 "options": "Opened\nClicked\nReplied", "insert_after": "cp_condition", "depends_on": "cp_condition",
+	 "mandatory_depends_on": "cp_condition"},
+	{"fieldname": "cp_condition_step", "label": "Step", "fieldtype": "Int", "insert_after": "cp_condition_event",
+	 "depends_on": "cp_condition", "mandatory_depends_on": "cp_condition",
+	 "description": "The number of an earlier step."},
+	{"fieldname": "cp_condition_days", "label": "Within (Days)", "fieldtype": "Int", "insert_after": "cp_condition_step",
+	 "depends_on": "cp_condition", "non_negative": 1,
+	 "description": "Counted from that step's send. Empty: any time before this step falls due."},
+]  # fmt: skip
+
+# What to do, once per recipient, when a recipient clicks, replies or orders.
+CUSTOM_FIELDS["Campaign"] += [
+	{"fieldname": "cp_automation_section", "label": "Automation", "fieldtype": "Section Break",
+	 "insert_after": "cp_quiet_hours_end", "collapsible": 1,
+	 "description": "Each rule acts once per recipient, logged as a campaign interaction."},
+	{"fieldname": "cp_event_rules", "label": "Event Rules", "fieldtype": "Table", "options": "Campaign Event Rule",
+	 "insert_after": "cp_automation_section"},
+]  # fmt: skip
+
 # Campaign prices and line discounts (ERPNext Pricing Rules generated on Activate).
 CUSTOM_FIELDS["Campaign"] += [
 	{"fieldname": "cp_prices_section", "label": "Campaign Prices", "fieldtype": "Section Break",
-	 "insert_after": "cp_quiet_hours_end", "collapsible": 1},
+	 "insert_after": "cp_event_rules", "collapsible": 1},
 	{"fieldname": "cp_item_prices", "label": "Item Prices", "fieldtype": "Table", "options": "Campaign Item Price",
 	 "insert_after": "cp_prices_section"},
 	{"fieldname": "cp_line_discounts", "label": "Line Discounts", "fieldtype": "Table",

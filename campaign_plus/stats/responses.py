@@ -9,6 +9,8 @@ Queue row's message id); the sender is matched to the party the campaign emailed
 import frappe
 from frappe.utils import getdate, now_datetime
 
+from campaign_plus.utils.engagement import notify_engagement
+
 
 def record_reply(doc, method=None):
 	"""Communication.after_insert: a received email on a campaign → a Response interaction."""
@@ -32,6 +34,7 @@ def record_reply(doc, method=None):
 		"UPDATE `tabCampaign Send Log` SET `replied_on` = IFNULL(`replied_on`, %(on)s) WHERE `name` = %(name)s",
 		{"on": doc.communication_date or now_datetime(), "name": party[0].name},
 	)
+	notify_engagement(party[0].name, "reply")
 	frappe.get_doc(
 		{
 			"doctype": "Campaign Interaction",

@@ -17,6 +17,7 @@ from frappe.utils import now_datetime
 
 from campaign_plus.engine import tracking
 from campaign_plus.tracking.messages import ROW, STEP
+from campaign_plus.utils.engagement import notify_engagement
 
 _SUMMARY = {
 	tracking.OPEN: "`opens` = `opens` + 1, `first_opened_on` = IFNULL(`first_opened_on`, %(now)s)",
@@ -117,6 +118,8 @@ def record_click(fields: tuple[str, ...] | None, user_agent: str | None) -> str 
 		_kind, row, link_set, index = fields
 		url = _link(link_set, index)
 		if url and _event(row, tracking.CLICK, agent, now, int(index), url):
+			if tracking.counts(agent):
+				notify_engagement(row, "click")
 			return url
 		return None
 	if fields[0] == STEP and len(fields) == 6:

@@ -44,28 +44,44 @@ class CampaignRows:
 	promoted: int = 0
 
 
-def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows]:
-	"""Fill each batch's ``insert`` and ``updates`` for a planner run at ``now`` (UTC)."""
-	settings = get_window_settings()
-	rules = campaign_rules([batch.campaign for batch in batches], settings)
+def keep_due(batches: list[CampaignRows], now: dt.datetime) -> None:
+	"""Keep, of each batch's new rows, those whose local send moment has come (a later run records
+	the others), each with its recipient's zone and that moment (``send_at``)."""
 	site = site_zone()
 	for batch in batches:  # rows due on a date whose moment cannot have come in any zone: not yet
 		batch.rows = [row for row in batch.rows if _earliest(row) <= now]
 	zones = recipient_zones(
 		{(row.recipient.party_type, row.recipient.party) for batch in batches for row in batch.rows}
 	)
+	for batch in batches:
+		kept = []
+		for row in batch.rows:
+			zone = zones.get((row.recipient.party_type, row.recipient.party), site)
+			step = row.step
+			moment = due_moment(row.due_date, step.send_time, step.in_recipient_zone, zone, site)
+			if moment <= now:
+				kept.append(dataclasses.replace(row, time_zone=zone, send_at=moment))
+		batch.rows = kept
+
+
+def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows]:
+	"""Fill each batch's ``insert`` and ``updates`` for a planner run at ``now`` (UTC).
+
+	``batch.rows`` are the new rows :func:`keep_due` kept (with their zone and due moment), as
+	the capabilities' plan rules left them: rows still Planned are timed here, the others are
+	recorded as they are.
+	"""
+	settings = get_window_settings()
+	rules = campaign_rules([batch.campaign for batch in batches], settings)
+	site = site_zone()
 	candidates: list[Candidate] = []
 	new: dict[tuple, tuple[CampaignRows, PlanRow]] = {}
 	for batch in batches:
 		rule = rules[batch.campaign]
 		for row in batch.rows:
-			zone = zones.get((row.recipient.party_type, row.recipient.party), site)
-			step = row.step
-			moment = due_moment(row.due_date, step.send_time, step.in_recipient_zone, zone, site)
-			if moment > now:
-				continue  # its local send moment has not come: a later run records it
-			if row.status != PLANNED:
-				batch.insert.append(dataclasses.replace(row, time_zone=zone))
+			zone, moment = row.time_zone, row.send_at
+			if row.status != PLANNED:  # skipped, or deferred by a plan rule (with its own moment)
+				batch.insert.append(row if row.status == DEFERRED else dataclasses.replace(row, send_at=None))
 				continue
 			key = (batch.campaign, *row.key)
 			new[key] = (batch, row)
@@ -143,18 +159,24 @@ def forecast_days(
 	rule = campaign_rules([campaign], settings)[campaign]
 	site = site_zone()
 	zones = recipient_zones({(row.recipient.party_type, row.recipient.party) for row in rows})
-	candidates, step_of = [], {}
+	candidates, step_of, variant_of = [], {}, {}
 	excluded: dict[tuple[dt.date, str], dict[str, int]] = {}
 	waiting: dict[tuple[dt.date, str], dict[str, int]] = {}
 	for row in rows:
 		zone = zones.get((row.recipient.party_type, row.recipient.party), site)
 		step = row.step
 		moment = max(due_moment(row.due_date, step.send_time, step.in_recipient_zone, zone, site), now)
-		if row.status != PLANNED:
-			_count(excluded, (local(moment, site).date(), step.key), row.reason)
+		if row.status != PLANNED:  # skipped, or held by a plan rule (an A/B test's winner)
+			_count(
+				waiting if row.status == DEFERRED else excluded,
+				(local(moment, site).date(), step.key),
+				row.reason,
+			)
 			continue
 		key = (step.key, *row.key[1:])
 		step_of[key] = step.key
+		if row.variant:
+			variant_of[key] = row.variant
 		candidates.append(
 			Candidate(key, _email(row.recipient.email), zone, moment, rule.window, rule.priority, key)
 		)
@@ -171,7 +193,14 @@ def forecast_days(
 	history = {}
 	if settings.cap.active and candidates:
 		history = send_history(settings.cap.since(now, PLANNER_INTERVAL), {c.email for c in candidates})
-	days = by_day(forecast(candidates, cap=settings.cap, history=history), site, lambda f: step_of[f.key])
+	forecasts = forecast(candidates, cap=settings.cap, history=history)
+	days = by_day(forecasts, site, lambda f: step_of[f.key])
+	if variant_of:  # an A/B test's split: how many of each day's emails each variant is
+		for (day, (step_key, variant)), figures in by_day(
+			[f for f in forecasts if f.key in variant_of], site, lambda f: (step_of[f.key], variant_of[f.key])
+		).items():
+			if figures.to_send:
+				days[(day, step_key)].variants[variant] = figures.to_send
 	for key, reasons in excluded.items():
 		days.setdefault(key, DayForecast()).excluded.update(reasons)
 	for key, reasons in waiting.items():

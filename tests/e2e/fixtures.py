@@ -132,6 +132,7 @@ def delete(tag: str) -> None:
 		frappe.delete_doc("Lead", name, force=True)
 	for doctype, name in (
 		("Email Template", f"E2E {tag}"),
+		("Email Template", f"E2E {tag} B"),
 		("Customer", f"E2E Customer {tag}"),
 		("Customer", f"E2E Buyer {tag}"),
 		("Item", f"E2E-{tag}"),
@@ -143,6 +144,9 @@ def delete(tag: str) -> None:
 
 
 def _delete_campaign(campaign: str) -> None:
+	for name in frappe.get_all("Campaign AB Test", filters={"campaign": campaign}, pluck="name"):
+		frappe.db.delete("Campaign AB Variant", {"parent": name})
+		frappe.db.delete("Campaign AB Test", {"name": name})
 	for doctype, filters in (
 		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),

@@ -114,3 +114,25 @@ def enroll(campaign: str, parties, start, for_doctype="Lead"):
 			).insert(ignore_permissions=True)
 			for party in parties
 		]
+
+
+def fiscal_year_for(day: dt.date, company: str) -> None:
+	"""Makes sure a Fiscal Year covers `day` for `company` (tests date documents in later years)."""
+	from erpnext.accounts.utils import get_fiscal_year
+
+	# ERPNext caches the fiscal years in Redis, which a rollback does not undo: forget them now
+	# (a year left there by an earlier rolled-back test) and after this test's rollback.
+	frappe.cache.delete_value("fiscal_years")
+	if get_fiscal_year(day, company=company, boolean=True):
+		return
+	frappe.db.after_rollback.add(lambda: frappe.cache.delete_value("fiscal_years"))
+	frappe.get_doc(
+		{
+			"doctype": "Fiscal Year",
+			"year": f"_CP {day.year}",
+			"year_start_date": dt.date(day.year, 1, 1),
+			"year_end_date": dt.date(day.year, 12, 31),
+			"companies": [{"company": company}],
+		}
+	).insert(ignore_permissions=True)
+	frappe.cache.delete_value("fiscal_years")

@@ -449,14 +449,16 @@ def test_rows_deferred_until_an_event_wait_until_released():
 	assert (row.status, row.reason, row.send_at) == ("Queued", None, utc(2027, 3, 4, 9))
 
 
-def hold_every_row(campaign, rows):
+def hold_every_row(campaign, rows, preview=False):
 	"""A plan rule (hook campaign_plus_plan_rules): every new row waits for an event."""
 	import dataclasses
 
 	from campaign_plus.engine.schedule import DEFERRED, PLANNED
 
 	return [
-		dataclasses.replace(row, status=DEFERRED, reason=AWAITING_WINNER) if row.status == PLANNED else row
+		dataclasses.replace(row, status=DEFERRED, reason=AWAITING_WINNER, send_at=None)
+		if row.status == PLANNED
+		else row
 		for row in rows
 	]
 

@@ -173,6 +173,7 @@ frappe.ui.form.on("Campaign", {
 			["Campaign Segment", () => __("Segments")],
 			["Campaign Target Customer", () => __("Target Customers")],
 			["Campaign Entry", () => __("Entries")],
+			["Campaign AB Test", () => __("A/B Tests")],
 			["Pricing Rule", () => __("Pricing Rules")],
 		]) {
 			frm.add_custom_button(
@@ -193,6 +194,13 @@ frappe.ui.form.on("Campaign", {
 			frm.add_custom_button(__("Send Due Emails Now"), () => frm.trigger("send_due_emails_now"), __("Actions"));
 			frm.add_custom_button(__("Send Test Email"), () => frm.trigger("send_test_email"), __("Actions"));
 			frm.add_custom_button(__("Preview Schedule"), () => frm.trigger("preview_schedule"), __("Actions"));
+			if (frappe.model.can_create("Campaign AB Test")) {
+				frm.add_custom_button(
+					__("A/B Test a Step"),
+					() => frappe.new_doc("Campaign AB Test", { campaign: frm.doc.name }),
+					__("Actions")
+				);
+			}
 		}
 		if (frappe.user.has_role(["Sales Manager", "System Manager"])) {
 			if (frm.doc.cp_prices_active) {
@@ -315,11 +323,17 @@ frappe.ui.form.on("Campaign", {
 			Object.entries(figures || {})
 				.map(([label, count]) => `${esc(label)} (${count})`)
 				.join("<br>") || "–";
+		const split = (variants) => {
+			const parts = Object.entries(variants || {}).map(([variant, count]) => __("Variant {0}: {1}", [esc(variant), count]));
+			return parts.length ? `<div class="small">${parts.join(", ")}</div>` : "";
+		};
+		const notes = (sentences) =>
+			(sentences || []).map((sentence) => `<div class="small text-muted">${esc(sentence)}</div>`).join("");
 		const rows = days
 			.map(
 				(day) => `<tr>
 					<td>${frappe.datetime.str_to_user(day.date)}</td>
-					<td>${day.step} ${esc(day.step_label || day.email_template || "")}</td>
+					<td>${day.step} ${esc(day.step_label || day.email_template || "")}${split(day.variants)}${notes(day.notes)}</td>
 					<td class="text-right">${day.to_send}</td>
 					<td class="small">${times(day.local_times)}</td>
 					<td>${counts(day.deferred)}</td>
@@ -338,6 +352,11 @@ frappe.ui.form.on("Campaign", {
 		<p class="text-muted small">${__(
 			"Dates are the site's; local send times are each recipient's, with their time zone. Deferred: due that day, sent later because of quiet hours, a day off or the frequency cap."
 		)}</p>`;
+	},
+
+	setup(frm) {
+		// An event rule adds recipients to one of this campaign's own segments.
+		frm.set_query("segment", "cp_event_rules", () => ({ filters: { campaign: frm.doc.name } }));
 	},
 
 	set_status_query(frm) {

@@ -20,9 +20,16 @@ class CampaignInteraction(Document):
 		duration: DF.Int
 		entry: DF.Link | None
 		interaction_date: DF.Date
-		interaction_type: DF.Literal["Segment Logged", "Call", "Meeting", "Email", "Task", "Response"]
+		interaction_type: DF.Literal[
+			"Segment Logged", "Call", "Meeting", "Email", "Task", "Response", "Automation"
+		]
 		party: DF.DynamicLink
 		party_type: DF.Link
+		reference_doctype: DF.Link | None
+		reference_name: DF.DynamicLink | None
+		rule: DF.Data | None
+		rule_action: DF.Data | None
+		rule_event: DF.Data | None
 		segment: DF.Link | None
 	# end: auto-generated types
 
@@ -32,3 +39,7 @@ class CampaignInteraction(Document):
 def on_doctype_update():
 	frappe.db.add_index("Campaign Interaction", ["campaign", "canceled"])
 	frappe.db.add_index("Campaign Interaction", ["entry"])
+	# An event rule acts once per recipient: the database refuses a second interaction for it.
+	frappe.db.add_unique(
+		"Campaign Interaction", ["rule", "party_type", "party"], constraint_name="unique_rule_recipient"
+	)

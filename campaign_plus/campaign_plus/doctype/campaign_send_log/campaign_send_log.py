@@ -62,6 +62,7 @@ class CampaignSendLog(Document):
 		step_label: DF.Data | None
 		time_zone: DF.Data | None
 		tracking: DF.Literal["", "Individual", "Aggregate"]
+		variant: DF.Data | None
 	# end: auto-generated types
 
 	pass
