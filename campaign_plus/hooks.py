@@ -54,6 +54,8 @@ doc_events = {
 	},
 	("Quotation", "Sales Order", "Sales Invoice"): {
 		"before_validate": "campaign_plus.pricing.transactions.apply_campaign",
+		# ERPNext 16 prices an added row on the server: again, with the campaign
+		"process_item_selection": "campaign_plus.pricing.transactions.price_selected_item",
 	},
 	"Sales Order": {"on_submit": "campaign_plus.automation.rules.on_order"},
 	("Lead", "Contact"): {

@@ -6,9 +6,16 @@ The assignment's key (activity, target, sales person, start date) is unique: ass
 again returns the existing assignment and creates nothing. Tasks are bulk-inserted to-dos
 (events for meetings) carrying the campaign and the assignment; above a threshold they are
 created by a background job on the long queue, with progress. Canceling closes the open tasks.
+As with Frappe's "Assign To", each referenced document's ``_assign`` lists the users of its open
+to-dos (the list view's "Assigned To" column and filter read it): new to-dos add their users
+(:func:`show_assignees`), canceling recomputes it from the open to-dos left (:func:`update_assigned_to`).
 """
 
+import functools
 import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
 
 import frappe
 from frappe import _
@@ -16,7 +23,7 @@ from frappe.utils import add_to_date, create_batch, escape_html, get_datetime, g
 
 from campaign_plus.activities.people import resolve_users
 from campaign_plus.campaign_plus.doctype.campaign_activity.campaign_activity import as_steps
-from campaign_plus.engine.activities import plan_tasks
+from campaign_plus.engine.activities import merge_assignees, plan_tasks
 from campaign_plus.links import get_campaign_link
 from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
@@ -142,9 +149,10 @@ def create_tasks(assignment: str) -> int:
 	)
 	now, user = now_datetime(), frappe.session.user
 	batches = list(create_batch(tasks, CHUNK))
+	describe = _describer(activity, doc.campaign)
 	for number, batch in enumerate(batches, start=1):
-		_insert_todos(doc, activity, [t for t in batch if not t.step.is_event], now, user)
-		_insert_events(doc, activity, [t for t in batch if t.step.is_event], now)
+		_insert_todos(doc, describe, [t for t in batch if not t.step.is_event], now, user)
+		_insert_events(doc, describe, [t for t in batch if t.step.is_event], now)
 		frappe.publish_progress(
 			number * 100 / len(batches),
 			title=_("Creating tasks"),
@@ -152,23 +160,50 @@ def create_tasks(assignment: str) -> int:
 			docname=assignment,
 			description=_("{0} of {1} tasks").format(min(number * CHUNK, len(tasks)), len(tasks)),
 		)
+	show_assignees(tasks)
 	frappe.db.set_value(ASSIGNMENT, assignment, {"status": "Open", "task_count": len(tasks)})
 	if not in_test():
 		frappe.db.commit()
 	return len(tasks)
 
 
-def _description(task, activity, campaign) -> str:
-	about = f"{_(task.target[0])} {task.target[1]}"
-	context = " · ".join(filter(None, [_(task.step.activity_type), activity.activity_name, campaign, about]))
-	return f"<p>{escape_html(task.step.description)}</p><p>{escape_html(context)}</p>"
+def _describer(activity, campaign):
+	"""``describe(task)``: the task's HTML description. Labels are translated once per batch, not
+	once per task (thousands of tasks share a handful of steps and doctypes)."""
+
+	@functools.cache
+	def step_parts(step) -> tuple[str, str]:
+		prefix = " · ".join(filter(None, [_(step.activity_type), activity.activity_name, campaign]))
+		return f"<p>{escape_html(step.description)}</p>", prefix
+
+	@functools.cache
+	def label(doctype: str) -> str:
+		return _(doctype)
+
+	def describe(task) -> str:
+		paragraph, prefix = step_parts(task.step)
+		return f"{paragraph}<p>{escape_html(f'{prefix} · {label(task.target[0])} {task.target[1]}')}</p>"
+
+	return describe
 
 
-def _insert_todos(doc, activity, tasks, now, user) -> None:
+COST_COLUMNS = ("cp_cost", "cp_duration")
+
+
+def _costs(tasks) -> tuple[list[str], Callable]:
+	"""The cost columns and each task's values for them: none when no step has a cost or a
+	duration (the columns default to 0, and every column costs time in a bulk insert)."""
+	if any(t.step.cost or t.step.duration for t in tasks):
+		return list(COST_COLUMNS), lambda t: (t.step.cost, t.step.duration)
+	return [], lambda t: ()
+
+
+def _insert_todos(doc, describe, tasks, now, user) -> None:
 	if not tasks:
 		return
+	cost_fields, costs = _costs(tasks)
 	fields = [*STANDARD_COLUMNS, "status", "priority", "date", "description", "reference_type", "reference_name",
-		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment"]  # fmt: skip
+		"allocated_to", "assigned_by", "cp_campaign", "cp_activity_assignment", *cost_fields]  # fmt: skip
 	frappe.db.bulk_insert(
 		"ToDo",
 		fields,
@@ -183,31 +218,33 @@ def _insert_todos(doc, activity, tasks, now, user) -> None:
 				"Open",
 				t.step.priority,
 				t.date,
-				_description(t, activity, doc.campaign),
+				describe(t),
 				t.target[0],
 				t.target[1],
 				t.user,
 				user,
 				doc.campaign,
 				doc.name,
+				*costs(t),
 			)
 			for t in tasks
 		],
 	)
 
 
-def _insert_events(doc, activity, tasks, now) -> None:
+def _insert_events(doc, describe, tasks, now) -> None:
 	if not tasks:
 		return
 	names = [frappe.generate_hash(length=12) for _t in tasks]
+	cost_fields, costs = _costs(tasks)
 	fields = [*STANDARD_COLUMNS, "subject", "event_category", "event_type", "starts_on", "ends_on", "status",
-		"description", "cp_campaign", "cp_activity_assignment"]  # fmt: skip
+		"description", "cp_campaign", "cp_activity_assignment", *cost_fields]  # fmt: skip
 	rows = []
 	for name, t in zip(names, tasks, strict=True):
 		starts = get_datetime(f"{t.date} 09:00:00")
 		rows.append(
 			(name, now, now, t.user, t.user, 0, t.step.description[:140], "Meeting", "Private", starts,
-			 add_to_date(starts, hours=1), "Open", _description(t, activity, doc.campaign), doc.campaign, doc.name)
+			 add_to_date(starts, hours=1), "Open", describe(t), doc.campaign, doc.name, *costs(t))
 		)  # fmt: skip
 	frappe.db.bulk_insert("Event", fields, rows)
 	frappe.db.bulk_insert(
@@ -257,5 +294,81 @@ def cancel(assignment: str) -> dict:
 			.where(table.status == "Open")
 			.run()
 		)
+	update_assigned_to(assignment)
 	frappe.db.set_value(ASSIGNMENT, assignment, "status", "Canceled")
 	return {"assignment": assignment, "closed": closed}
+
+
+def show_assignees(tasks) -> None:
+	"""Add the users of new to-dos to the ``_assign`` of the documents they are about. Documents
+	nobody was assigned to get one UPDATE per doctype; those already assigned are read once and
+	updated grouped by their new value."""
+	added: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+	for task in tasks:
+		if not task.step.is_event:  # meetings are events, which Frappe's Assign To does not list
+			added[task.target[0]][task.target[1]].add(task.user)
+	for doctype, documents in added.items():
+		if frappe.get_meta(doctype).issingle:
+			continue
+		table = f"`tab{doctype}`"
+		names = list(documents)
+		assigned = {}
+		for batch in create_batch(names, CHUNK):
+			assigned.update(
+				frappe.db.sql(
+					f"""SELECT `name`, `_assign` FROM {table}
+					WHERE `name` IN %(names)s AND IFNULL(`_assign`, '') NOT IN ('', '[]')""",
+					{"names": batch},
+				)
+			)
+		groups = defaultdict(list)
+		for name, users in documents.items():
+			groups[json.dumps(merge_assignees(_assignees(assigned.get(name)), users))].append(name)
+		for value, group in groups.items():
+			for batch in create_batch(group, CHUNK):
+				frappe.db.sql(
+					f"UPDATE {table} SET `_assign` = %(value)s WHERE `name` IN %(names)s",
+					{"value": value, "names": batch},
+				)
+
+
+def _assignees(value: str | None) -> list[str]:
+	try:
+		users = json.loads(value or "[]")
+	except ValueError:
+		return []
+	return [user for user in users if isinstance(user, str)] if isinstance(users, list) else []
+
+
+def update_assigned_to(assignment: str) -> None:
+	"""Recompute ``_assign`` of the documents the assignment's to-dos reference: the distinct users
+	of their open to-dos (any origin), as a JSON list; empty when none is left. One UPDATE per
+	referenced doctype (Frappe's ToDo does the same per document on every save)."""
+	doctypes = frappe.db.sql_list(
+		"SELECT DISTINCT `reference_type` FROM `tabToDo` WHERE `cp_activity_assignment` = %(assignment)s",
+		{"assignment": assignment},
+	)
+	for doctype in doctypes:
+		if not doctype or frappe.get_meta(doctype).issingle:
+			continue
+		frappe.db.sql(
+			f"""UPDATE `tab{doctype}` d
+			LEFT JOIN (
+				SELECT t.`reference_name`,
+					CONCAT('[', GROUP_CONCAT(DISTINCT JSON_QUOTE(t.`allocated_to`)
+						ORDER BY t.`allocated_to` SEPARATOR ', '), ']') AS assigned
+				FROM `tabToDo` t
+				WHERE t.`reference_type` = %(doctype)s
+					AND t.`status` NOT IN ('Cancelled', 'Closed')
+					AND IFNULL(t.`allocated_to`, '') != ''
+					AND t.`reference_name` IN (
+						SELECT `reference_name` FROM `tabToDo`
+						WHERE `cp_activity_assignment` = %(assignment)s AND `reference_type` = %(doctype)s)
+				GROUP BY t.`reference_name`
+			) a ON a.`reference_name` = d.`name`
+			SET d.`_assign` = IFNULL(a.`assigned`, '')
+			WHERE d.`name` IN (
+				SELECT `reference_name` FROM `tabToDo`
+				WHERE `cp_activity_assignment` = %(assignment)s AND `reference_type` = %(doctype)s)""",
+			{"doctype": doctype, "assignment": assignment},
+		)

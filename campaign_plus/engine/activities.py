@@ -5,6 +5,8 @@
 Each step (Call, Meeting, Email, Task; a description; a priority; a date formula) gives one task
 per target and per sales person, dated by the step's formula applied to the start date (an
 empty formula is the start date itself). Meetings become calendar events, the others to-dos.
+A step's cost and duration (minutes) are those of each task it gives: a done task adds them to
+the campaign's statistics, once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class ActivityStep:
 	description: str
 	priority: str = "Medium"
 	formula: str | None = None
+	cost: float = 0
+	duration: int = 0  # minutes
 	terms: tuple[Term, ...] = field(default=(), compare=False, repr=False)
 
 	def __post_init__(self):
@@ -67,6 +71,10 @@ def check_steps(steps: Iterable[ActivityStep]) -> None:
 				", ".join(PRIORITIES),
 				title=_("Invalid Step"),
 			)
+		if (step.cost or 0) < 0 or (step.duration or 0) < 0:
+			raise RuleError(
+				_("Step {0}: cost and duration cannot be negative."), step.idx, title=_("Invalid Step")
+			)
 
 
 @dataclass(frozen=True)
@@ -90,3 +98,11 @@ def plan_tasks(
 		for user in users
 		for step, date in dates
 	]
+
+
+def merge_assignees(current: Iterable[str], added: Iterable[str]) -> list[str]:
+	"""A document's assignees (its ``_assign``) once ``added`` users got open to-dos on it: the
+	current ones first, in their order, then the new ones sorted; each user once."""
+	merged = list(dict.fromkeys(user for user in current if user))
+	merged += sorted(set(added) - set(merged) - {""})
+	return merged

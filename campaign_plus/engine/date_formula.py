@@ -1,6 +1,6 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""Business Central date formulas: ``10D``, ``1W``, ``2M``, ``1Q``, ``1Y``, ``CM``, ``CM+1D``, ``-1W+2D``.
+"""Business Central date formulas: ``10D``, ``1W``, ``2M``, ``1Q``, ``1Y``, ``CM``, ``CM+1D``, ``-1W+2D``, ``WD1``.
 
 A formula is a chain of terms read left to right, each applied to the result of the previous:
 
@@ -10,6 +10,11 @@ A formula is a chain of terms read left to right, each applied to the result of 
 * ``[sign]C<unit>`` goes to the end of the current period (``CW`` Sunday of the ISO week, ``CM``
   last day of the month, ``CQ`` of the quarter, ``CY`` 31 December, ``CD`` the day itself), or,
   negated, to its start (``-CW`` Monday, ``-CM`` the 1st, ``-CQ``, ``-CY`` 1 January).
+* ``[sign]WD<n>`` goes to the next weekday *n* (Monday = 1 … Sunday = 7), or, negated, to the
+  previous one. As in Business Central, "next" and "previous" never mean the day itself: its
+  documentation's example takes ``-WD2`` from Tuesday 21 May 1996 to Tuesday 14 May 1996, so
+  ``WD1`` from a Monday is the Monday after (1 to 7 days later, ``-WDn`` 1 to 7 days earlier).
+  ``CM+WD1`` is the first Monday of the next month; ``-CM-1D+WD1`` the first of this month.
 * The first term may omit its sign (it is then ``+``); every other term needs ``+`` or ``-``.
   Letters may be lower case; spaces are ignored.
 """
@@ -24,22 +29,29 @@ from dataclasses import dataclass
 from campaign_plus.engine.errors import RuleError, _
 
 UNITS = "DWMQY"
+WEEKDAY = "WD"  # the unit of a weekday term: WD1 (Monday) … WD7 (Sunday)
 MAX_NUMBER = 9999
-_TERM = re.compile(r"([+-]?)(?:(C)([DWMQY])|(\d+)([DWMQY]))")
+_TERM = re.compile(r"([+-]?)(?:(C)([DWMQY])|(WD)(\d+)|(\d+)([DWMQY]))")
 
 
 @dataclass(frozen=True)
 class Term:
 	sign: int  # +1 or -1
-	unit: str  # one of UNITS
-	number: int | None = None  # None for a current-period term
+	unit: str  # one of UNITS, or WEEKDAY
+	number: int | None = None  # None for a current-period term; the weekday (1-7) for WEEKDAY
 
 	@property
 	def current(self) -> bool:
 		return self.number is None
 
+	@property
+	def weekday(self) -> bool:
+		return self.unit == WEEKDAY
+
 	def __str__(self) -> str:
 		sign = "-" if self.sign < 0 else "+"
+		if self.weekday:
+			return f"{sign}WD{self.number}"
 		return f"{sign}C{self.unit}" if self.current else f"{sign}{self.number}{self.unit}"
 
 
@@ -68,7 +80,7 @@ def parse(formula: str) -> tuple[Term, ...]:
 		match = _TERM.match(text, position)
 		if not match or (terms and not match.group(1)):
 			raise RuleError(
-				_("Invalid date formula {0}: {1} is not a term like 10D, 1W, 2M, 1Q, 1Y, CM or -CW."),
+				_("Invalid date formula {0}: {1} is not a term like 10D, 1W, 2M, 1Q, 1Y, CM, -CW or WD1."),
 				formula,
 				_bad_token(text, position),
 				title=_("Invalid Date Formula"),
@@ -76,8 +88,18 @@ def parse(formula: str) -> tuple[Term, ...]:
 		sign = -1 if match.group(1) == "-" else 1
 		if match.group(2):
 			terms.append(Term(sign, match.group(3)))
+		elif match.group(4):
+			weekday = int(match.group(5))
+			if not 1 <= weekday <= 7:
+				raise RuleError(
+					_("Invalid date formula {0}: {1} is not a weekday, from WD1 (Monday) to WD7 (Sunday)."),
+					formula,
+					match.group(0),
+					title=_("Invalid Date Formula"),
+				)
+			terms.append(Term(sign, WEEKDAY, weekday))
 		else:
-			number = int(match.group(4))
+			number = int(match.group(6))
 			if number > MAX_NUMBER:
 				raise RuleError(
 					_("Invalid date formula {0}: {1} is too large."),
@@ -85,7 +107,7 @@ def parse(formula: str) -> tuple[Term, ...]:
 					match.group(0),
 					title=_("Invalid Date Formula"),
 				)
-			terms.append(Term(sign, match.group(5), number))
+			terms.append(Term(sign, match.group(7), number))
 		position = match.end()
 	return tuple(terms)
 
@@ -119,7 +141,16 @@ def _period_bounds(day: dt.date, unit: str) -> tuple[dt.date, dt.date]:
 	return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
 
 
+def next_weekday(day: dt.date, weekday: int, sign: int = 1) -> dt.date:
+	"""The next (``sign`` +1) or previous (-1) ``weekday`` (Monday = 1), never ``day`` itself."""
+	if sign > 0:
+		return day + dt.timedelta(days=(weekday - day.isoweekday()) % 7 or 7)
+	return day - dt.timedelta(days=(day.isoweekday() - weekday) % 7 or 7)
+
+
 def apply_term(day: dt.date, term: Term) -> dt.date:
+	if term.weekday:
+		return next_weekday(day, term.number, term.sign)
 	if term.current:
 		start, end = _period_bounds(day, term.unit)
 		return end if term.sign > 0 else start

@@ -2,10 +2,10 @@
 # For license information, please see license.txt
 """Campaign statistics from aggregate figures (the database sums and counts; this divides).
 
-Cost is the sum of the campaign's non-canceled entries and interactions. Response rate is
-responded / contacted; cost and duration per response divide by the responded parties; ROI is
-(revenue - cost) / cost; budget used is cost / budget. A ratio with a zero denominator is None
-(shown empty), never a division error.
+Cost is the sum of the campaign's non-canceled entries and interactions and of its done activity
+tasks. Response rate is responded / contacted; cost and duration per response divide by the
+responded parties; ROI is (revenue - cost) / cost; budget used is cost / budget. A ratio with a
+zero denominator is None (shown empty), never a division error.
 """
 
 from __future__ import annotations

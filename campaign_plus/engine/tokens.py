@@ -43,7 +43,10 @@ def make(secret: bytes, purpose: str, fields: tuple[str, ...] | list[str], expir
 	if any(FIELD_SEPARATOR in field for field in fields):
 		raise ValueError("a token field cannot contain the unit separator")
 	parts = [str(int(expires)) if expires is not None else "", *fields]
-	body = FIELD_SEPARATOR.join(parts).encode("utf-8")
+	try:
+		body = FIELD_SEPARATOR.join(parts).encode("utf-8")
+	except UnicodeEncodeError:
+		raise ValueError("a token field must be valid text (no lone surrogates)") from None
 	return f"{_b64(body)}{SEPARATOR}{_b64(_mac(secret, purpose, body))}"
 
 

@@ -9,11 +9,16 @@ document that carries an activated campaign its customer is not a target of is r
 
 ERPNext 16 documents link a UTM Campaign (``utm_campaign``) while its pricing still reads the
 document's ``campaign``: the app adds a hidden ``campaign`` field there and keeps it equal.
+
+While a document is typed, ERPNext prices an added item without the document's campaign (its
+later pricing calls and saving carry it): the desk adds it to ERPNext 15's ``get_item_details``
+call (``public/js/campaign_prices.js``), and :func:`price_selected_item` prices the row again
+after ERPNext 16's server-side ``process_item_selection``.
 """
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.utils import cint, getdate
 
 from campaign_plus.engine.pricing import ActiveCampaign, choose_campaign
 from campaign_plus.links import campaign_link_value, get_campaign_link
@@ -85,6 +90,37 @@ def apply_campaign(doc, method=None):
 		doc.set(link.fieldname, campaign_link_value(link, chosen))
 	if link.fieldname != PRICING_FIELD and doc.meta.has_field(PRICING_FIELD):
 		doc.set(PRICING_FIELD, doc.get(link.fieldname))
+
+
+def price_selected_item(doc, method=None, item_idx=None, **kwargs):
+	"""After ERPNext 16 priced the row the user just added (``process_item_selection``, run on the
+	server for the desk): price it again with the document's campaign, as saving will, so the
+	campaign's rate shows at once. Documents without a campaign are left as ERPNext made them."""
+	campaign = doc.get(PRICING_FIELD)
+	row = next((d for d in doc.get("items") or [] if d.idx == cint(item_idx)), None)
+	if not campaign or not row or not row.item_code or doc.get("ignore_pricing_rule"):
+		return
+	from erpnext.stock import get_item_details as item_details
+
+	# the arguments ERPNext's own save builds for a row (set_missing_item_details): the document's
+	# columns (the campaign among them), then the row's
+	ctx = {fieldname: doc.get(fieldname) for fieldname in doc.meta.get_valid_columns()}
+	ctx.update(row.as_dict())
+	ctx.update(
+		doctype=doc.doctype,
+		name=doc.name,
+		child_doctype=row.doctype,
+		child_docname=row.name,
+		customer=customer_of(doc),
+		transaction_date=document_date(doc),
+		campaign=campaign,
+	)
+	details = item_details.get_item_details(
+		getattr(item_details, "ItemDetailsCtx", frappe._dict)(ctx), doc, overwrite_warehouse=False
+	)
+	doc.set_fetched_values(row, details)
+	doc.set_item_rate_and_discounts(row, details)
+	doc.calculate_taxes_and_totals()
 
 
 def ensure_pricing_fields() -> None:

@@ -112,7 +112,7 @@ CUSTOM_FIELDS["Campaign Email Schedule"] = [
 		"insert_after": "send_after_days",
 		"in_list_view": 1,
 		"columns": 2,
-		"description": "Instead of days: a date formula from the recipient's start date, e.g. 10D, 1W, 2M, 1Q, 1Y, CM (end of month), CM+1D (first day of next month), -1W+2D.",
+		"description": "Instead of days: a date formula from the recipient's start date, e.g. 10D, 1W, 2M, 1Q, 1Y, CM (end of month), CM+1D (first day of next month), -1W+2D, WD1 (next Monday), -WD5 (previous Friday).",
 	},
 	{
 		"fieldname": "cp_step_label",
@@ -196,13 +196,25 @@ _TASK_LINKS = [
 	{"fieldname": "cp_activity_assignment", "label": "Activity Assignment", "fieldtype": "Link",
 	 "options": "Campaign Activity Assignment", "read_only": 1, "search_index": 1},
 ]  # fmt: skip
+# Each task carries its step's cost and duration (copied when it is created): once done, it
+# counts into the campaign's cost and duration statistics.
+_TASK_COSTS = [
+	{"fieldname": "cp_cost", "label": "Campaign Cost", "fieldtype": "Currency", "options": "Campaign:cp_campaign:cp_currency",
+	 "read_only": 1, "non_negative": 1,
+	 "insert_after": "cp_activity_assignment", "depends_on": "eval:doc.cp_activity_assignment",
+	 "description": "The activity step's cost, counted in the campaign's statistics once the task is done."},
+	{"fieldname": "cp_duration", "label": "Campaign Duration (Minutes)", "fieldtype": "Int", "read_only": 1,
+	 "non_negative": 1, "insert_after": "cp_cost", "depends_on": "eval:doc.cp_activity_assignment"},
+]  # fmt: skip
 CUSTOM_FIELDS["ToDo"] = [
 	{**_TASK_LINKS[0], "insert_after": "reference_name"},
 	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+	*(dict(field) for field in _TASK_COSTS),
 ]
 CUSTOM_FIELDS["Event"] = [
 	{**_TASK_LINKS[0], "insert_after": "description"},
 	{**_TASK_LINKS[1], "insert_after": "cp_campaign"},
+	*(dict(field) for field in _TASK_COSTS),
 ]
 
 # When a campaign's emails may go out: priority under the frequency cap, quiet hours, business days.

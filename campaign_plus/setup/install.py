@@ -5,6 +5,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+from frappe.query_builder.functions import IfNull
 
 from campaign_plus.consent.rule import keep_existing_campaigns_sending
 from campaign_plus.pricing.transactions import ensure_pricing_fields
@@ -34,6 +35,8 @@ def setup(install: bool = False):
 
 
 def before_uninstall():
+	disable_campaign_pricing_rules()
+	delete_scheduled_jobs()
 	delete_custom_fields()
 	delete_property_setters()
 	restore_stock_sending()
@@ -110,6 +113,39 @@ def compile_translations():
 	for locale in get_locales(APP):
 		_compile_translation(APP, locale, force=True)
 	clear_cache()
+
+
+def delete_scheduled_jobs():
+	"""The app's Scheduled Job Types (and their logs). Frappe drops jobs no hook declares only on the
+	next migrate: until then each run would fail with "App campaign_plus is not installed"."""
+	jobs = frappe.get_all(
+		"Scheduled Job Type", filters={"method": ("like", f"{APP}.%")}, fields=["name", "method"]
+	)
+	for job in jobs:
+		if job.method.startswith(f"{APP}."):
+			frappe.delete_doc("Scheduled Job Type", job.name, ignore_permissions=True, force=True)
+
+
+def disable_campaign_pricing_rules():
+	"""Without the app nothing limits a campaign's Pricing Rules to its target customers (ERPNext
+	applies them to any document carrying the campaign): switch off the ones the app generated,
+	and mark the campaigns' prices inactive (after a reinstall, Activate Prices turns them on)."""
+	if not frappe.get_meta("Pricing Rule").has_field("cp_campaign"):
+		return
+	rule = frappe.qb.DocType("Pricing Rule")
+	(
+		frappe.qb.update(rule)
+		.set(rule.disable, 1)
+		.where(IfNull(rule.cp_campaign, "") != "")
+		.where(rule.disable == 0)
+		.run()
+	)
+	if frappe.db.has_column("Campaign", "cp_prices_active"):  # reinstalled: activate again
+		campaign = frappe.qb.DocType("Campaign")
+		frappe.qb.update(campaign).set(campaign.cp_prices_active, 0).where(
+			campaign.cp_prices_active == 1
+		).run()
+	frappe.clear_cache(doctype="Pricing Rule")
 
 
 def delete_custom_fields():

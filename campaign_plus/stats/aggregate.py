@@ -4,6 +4,8 @@
 
 Contacted parties: interactions, campaign emails queued or sent, and campaign activities done
 (closed to-dos, completed meetings) about a lead, contact, customer or opportunity.
+Cost and duration: the non-canceled entries, the interactions outside an entry (an entry's cost
+stands for its interactions), and the done activity tasks (each carries its step's cost).
 """
 
 import frappe
@@ -54,6 +56,16 @@ def figures(campaign: str) -> Figures:
 	loose_cost, loose_duration = _one(
 		"""SELECT SUM(`cost`), SUM(`duration`) FROM `tabCampaign Interaction`
 		WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND IFNULL(`entry`, '') = ''""",
+		values,
+	)
+	# done activity tasks: each to-do or event once (never through its participants)
+	task_cost, task_duration = _one(
+		"""SELECT SUM(`cp_cost`), SUM(`cp_duration`) FROM (
+			SELECT `cp_cost`, `cp_duration` FROM `tabToDo`
+			WHERE `cp_campaign` = %(campaign)s AND `status` = 'Closed'
+			UNION ALL SELECT `cp_cost`, `cp_duration` FROM `tabEvent`
+			WHERE `cp_campaign` = %(campaign)s AND `status` IN ('Completed', 'Closed')
+		) done""",
 		values,
 	)
 	(contacted,) = _one(
@@ -107,8 +119,8 @@ def figures(campaign: str) -> Figures:
 	return Figures(
 		contacted=int(contacted or 0),
 		responded=int(responded or 0),
-		cost=flt(cost) + flt(loose_cost),
-		duration=flt(duration) + flt(loose_duration),
+		cost=flt(cost) + flt(loose_cost) + flt(task_cost),
+		duration=flt(duration) + flt(loose_duration) + flt(task_duration),
 		leads=count("Lead"),
 		opportunities=count("Opportunity"),
 		opportunity_value=flt(counts.get("Opportunity", (0, 0))[1]),

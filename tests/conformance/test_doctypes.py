@@ -108,8 +108,9 @@ def test_custom_fields_are_well_formed():
 				assert field["options"] in KNOWN
 			if field["fieldtype"] not in NO_VALUE_TYPES:
 				assert field.get("label")
-			if field["fieldtype"] == "Currency":
-				assert field["options"] in names
+			if field["fieldtype"] == "Currency":  # a currency field, or Frappe's "DocType:link field:field"
+				doctype_, _, link = field["options"].rpartition(":")[0].partition(":")
+				assert field["options"] in names or (doctype_ in KNOWN and link in names)
 			if field.get("fetch_from"):
 				assert field["fetch_from"].split(".")[0] in names
 			known_fields.add(field["fieldname"])

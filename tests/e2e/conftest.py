@@ -6,7 +6,7 @@ Needs a bench (``$FRAPPE_BENCH``, default ``~/frappe-bench``; site ``$FRAPPE_SIT
 ``test_site``, Administrator password ``$FRAPPE_ADMIN_PASSWORD``, default ``admin``), Chromium
 at ``$CHROMIUM`` (default ``/usr/bin/chromium``) and Python's playwright. Without them the tier
 is skipped, loudly. The site is served on 127.0.0.1 by the bench's own Python; the data is
-created for the run and deleted afterwards; a failing test leaves a screenshot in
+created for the run and deleted afterwards; a failing test leaves a screenshot and the page's HTML in
 ``$E2E_SCREENSHOTS`` (default /tmp/campaign_plus_e2e).
 """
 
@@ -108,6 +108,7 @@ def page(browser, base_url, request):
 	if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
 		SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 		page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"))
+		(SCREENSHOTS / f"{request.node.name}.html").write_text(page.content())
 	context.close()
 
 

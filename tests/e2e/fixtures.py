@@ -76,12 +76,78 @@ def create(tag: str) -> dict:
 
 	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
 	work.count(campaign.name, delivered=25, failed=2)
+	prices = create_active_prices(tag, group)
 	frappe.db.commit()
-	return {"campaign": campaign.name, "segment": segment.name, "leads": leads, "city": f"E2E-{tag}"}
+	return {
+		"campaign": campaign.name,
+		"segment": segment.name,
+		"leads": leads,
+		"city": f"E2E-{tag}",
+		**prices,
+	}
+
+
+def create_active_prices(tag: str, item_group: str) -> dict:
+	"""A second campaign whose prices are active: item E2E-P-TAG lists at 10, its target buyer pays 7."""
+	from campaign_plus.pricing import api as pricing
+	from campaign_plus.segments import api as segments
+
+	item = frappe.get_doc(
+		{"doctype": "Item", "item_code": f"E2E-P-{tag}", "item_group": item_group, "stock_uom": "Nos",
+		 "is_stock_item": 0}
+	).insert()  # fmt: skip
+	price_list = frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+	frappe.get_doc(
+		{"doctype": "Item Price", "item_code": item.name, "price_list": price_list, "price_list_rate": 10}
+	).insert()
+	buyer = frappe.get_doc(
+		{"doctype": "Customer", "customer_name": f"E2E Buyer {tag}", "customer_type": "Company"}
+	).insert()
+	company = frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name")[0]
+	campaign = frappe.get_doc(
+		{
+			"doctype": "Campaign",
+			"campaign_name": f"E2E Prices {tag}",
+			"cp_start_date": frappe.utils.add_days(frappe.utils.today(), -1),
+			"cp_end_date": frappe.utils.add_days(frappe.utils.today(), 30),
+			"cp_company": company,
+			"cp_item_prices": [{"item_code": item.name, "rate": 7}],
+		}
+	).insert()
+	segment = frappe.get_doc(
+		{"doctype": "Campaign Segment", "segment_name": f"E2E Buyers {tag}", "campaign": campaign.name}
+	).insert()
+	segments.add_members(segment.name, "Customer", [["name", "=", buyer.name]])
+	pricing.activate_prices(campaign.name)
+	return {"price_campaign": campaign.name, "price_item": item.name, "buyer": buyer.name}
 
 
 def delete(tag: str) -> None:
-	campaign = f"E2E {tag}"
+	for campaign in (f"E2E {tag}", f"E2E Prices {tag}"):
+		_delete_campaign(campaign)
+	for doctype, filters in (
+		("Sales Order", {"customer": f"E2E Buyer {tag}"}),
+		("Item Price", {"item_code": ("in", (f"E2E-{tag}", f"E2E-P-{tag}"))}),
+	):
+		for name in frappe.get_all(doctype, filters=filters, pluck="name"):
+			frappe.delete_doc(doctype, name, force=True)
+	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
+	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
+		frappe.delete_doc("Lead", name, force=True)
+	for doctype, name in (
+		("Email Template", f"E2E {tag}"),
+		("Email Template", f"E2E {tag} B"),
+		("Customer", f"E2E Customer {tag}"),
+		("Customer", f"E2E Buyer {tag}"),
+		("Item", f"E2E-{tag}"),
+		("Item", f"E2E-P-{tag}"),
+	):
+		if frappe.db.exists(doctype, name):
+			frappe.delete_doc(doctype, name, force=True)
+	frappe.db.commit()
+
+
+def _delete_campaign(campaign: str) -> None:
 	for name in frappe.get_all("Campaign AB Test", filters={"campaign": campaign}, pluck="name"):
 		frappe.db.delete("Campaign AB Variant", {"parent": name})
 		frappe.db.delete("Campaign AB Test", {"name": name})
@@ -99,22 +165,10 @@ def delete(tag: str) -> None:
 		frappe.db.delete(doctype, filters)
 	for name in frappe.get_all("Campaign Segment", filters={"campaign": campaign}, pluck="name"):
 		frappe.delete_doc("Campaign Segment", name, force=True)
-	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
-	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
-		frappe.delete_doc("Lead", name, force=True)
-	for doctype, name in (
-		("Campaign", campaign),
-		("Email Template", f"E2E {tag}"),
-		("Email Template", f"E2E {tag} B"),
-		("Customer", f"E2E Customer {tag}"),
-		("Item", f"E2E-{tag}"),
-	):
-		if frappe.db.exists(doctype, name):
-			frappe.delete_doc(doctype, name, force=True)
-	frappe.db.delete("Item Price", {"item_code": f"E2E-{tag}"})
+	if frappe.db.exists("Campaign", campaign):
+		frappe.delete_doc("Campaign", campaign, force=True)
 	if frappe.db.exists("DocType", "UTM Campaign"):
 		frappe.db.delete("UTM Campaign", {"name": campaign})
-	frappe.db.commit()
 
 
 if __name__ == "__main__":

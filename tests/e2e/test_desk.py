@@ -1,7 +1,8 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
 """Click through the desk: a campaign's View buttons, Preview Schedule, a segment's Add dialog,
-Activate Prices and the statistics (English desk, Administrator)."""
+Activate Prices and the statistics, the campaign price on a new Sales Order as it is typed
+(English desk, Administrator)."""
 
 import re
 from urllib.parse import quote
@@ -9,7 +10,10 @@ from urllib.parse import quote
 
 def open_form(page, base_url, doctype_slug, name):
 	page.goto(f"{base_url}/app/{doctype_slug}/{quote(name)}")
-	page.wait_for_selector(".page-head .title-text", timeout=60000)
+	# the form's title, or Frappe's error page (whose hidden block holds the server's traceback)
+	error = page.locator(".error-content")
+	page.locator(".page-head .title-text:visible").or_(error).first.wait_for(state="attached", timeout=60000)
+	assert not error.count(), f"{page.url} answered an error page:\n{error.first.text_content()}"
 	page.wait_for_timeout(2500)
 
 
@@ -135,3 +139,55 @@ def test_workspace_shows_number_cards_shortcuts_and_links(page, base_url, data):
 	assert page.locator(".number-widget-box").count() == 3
 	assert page.locator(".shortcut-widget-box").count() == 3
 	assert page.locator(".links-widget-box").count() == 5
+
+
+def settle(page):
+	"""Wait until the desk has no request in flight (Frappe's own after_ajax), then a moment."""
+	page.evaluate("() => new Promise((resolve) => frappe.after_ajax(resolve))")
+	page.wait_for_timeout(500)
+
+
+def pick_link(page, control, value):
+	"""Type ``value`` into a Link field and choose it from the dropdown, as a user does."""
+	field = control.locator("input").first
+	field.click()
+	field.fill(value)
+	option = page.locator('[role="option"]:visible').filter(has_text=value).first  # v16: outside the control
+	option.wait_for(timeout=20000)
+	option.click()
+	page.wait_for_timeout(300)
+
+
+def test_a_target_customer_sees_the_campaign_price_while_typing(page, base_url, data):
+	page.goto(f"{base_url}/app/sales-order/new")
+	page.wait_for_selector('.frappe-control[data-fieldname="customer"] input', timeout=60000)
+	page.wait_for_timeout(1500)
+	pick_link(page, page.locator('.frappe-control[data-fieldname="customer"]'), data["buyer"])
+	# the desk asks the server whether the customer is a campaign target, and sets the campaign
+	page.wait_for_function(
+		"c => (cur_frm.doc.campaign || cur_frm.doc.utm_campaign) === c",
+		arg=data["price_campaign"],
+		timeout=20000,
+	)
+	settle(page)  # ERPNext's own reactions to the customer (price list, address, ...) end first
+	grid = page.locator('.frappe-control[data-fieldname="items"]')
+	if not grid.locator(".grid-body .grid-row").count():
+		grid.locator(".grid-add-row").click()
+	grid.locator(
+		'.grid-body .grid-row .static-area, .grid-body .grid-row [data-fieldname="item_code"]'
+	).first.click()
+	pick_link(
+		page, grid.locator('.grid-body .grid-row [data-fieldname="item_code"]').first, data["price_item"]
+	)
+	# ERPNext's own pricing of the row gives the campaign's rate: 7, not the list price of 10
+	page.wait_for_function("() => cur_frm.doc.items[0].price_list_rate > 0", timeout=20000)
+	settle(page)  # every pricing call of the row has answered
+	row = page.evaluate(
+		"() => ({rate: cur_frm.doc.items[0].rate, list: cur_frm.doc.items[0].price_list_rate,"
+		" rules: cur_frm.doc.items[0].pricing_rules, unsaved: !!cur_frm.doc.__islocal})"
+	)
+	assert row["unsaved"] and row["rate"] == 7 and row["rules"], row  # ERPNext's list price is 10
+	cell = grid.locator('.grid-body .grid-row .grid-static-col[data-fieldname="rate"]').first
+	editing = cell.locator("input")  # the row is still open for typing: its rate input shows
+	shown = editing.input_value() if editing.is_visible() else cell.locator(".static-area").inner_text()
+	assert "7.00" in shown and "10.00" not in shown, shown  # what the sales person reads

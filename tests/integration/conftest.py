@@ -66,7 +66,12 @@ def pytest_pycollect_makemodule(module_path, parent):
 	return None
 
 
+NOTES: list[str] = []  # what the session did to the site, shown in the summary
+
+
 def pytest_terminal_summary(terminalreporter):
+	for note in NOTES:
+		terminalreporter.write_line(f"note: {note}", yellow=True)
 	if REASON:
 		bar = "!" * 78
 		terminalreporter.write_line(bar, red=True, bold=True)
@@ -97,7 +102,7 @@ def site():
 	from tests.site_setup import prepare_site
 
 	if prepare_site():  # a new site: what `bench run-tests` does first (ERPNext's setup with test values)
-		sys.stderr.write(f"\nnote: {SITE} was new: ran the apps' before_tests hooks (setup wizard)\n")
+		NOTES.append(f"{SITE} was new: ran the installed apps' before_tests hooks (ERPNext's setup wizard)")
 		frappe.set_user("Administrator")
 		frappe.local.lang = "en"
 	app_path = pathlib.Path(frappe.get_app_path("campaign_plus")).resolve().parent

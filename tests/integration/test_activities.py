@@ -1,7 +1,9 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
 """Campaign activities on a real site: dated to-dos and events for sales persons' users,
-idempotent assignment, cancel, teams, segments, bad input."""
+idempotent assignment, cancel, teams, segments, bad input, assignments shown on the documents."""
+
+import json
 
 import frappe
 import pytest
@@ -128,9 +130,10 @@ def test_a_team_gives_each_member_the_tasks():
 	assert sorted(e.owner for e in events) == sorted([user_a, user_b])
 
 
-def test_a_segment_gets_one_set_per_target_member():
+def segment_of_leads(count: int):
+	"""A campaign, ``count`` new leads and a segment of them (all campaign targets)."""
 	city = f"CP-{frappe.generate_hash(length=6)}"
-	leads = [make_lead() for _ in range(3)]
+	leads = [make_lead() for _ in range(count)]
 	for lead in leads:
 		frappe.db.set_value("Lead", lead.name, "city", city)
 	campaign = make_campaign()
@@ -138,6 +141,11 @@ def test_a_segment_gets_one_set_per_target_member():
 		{"doctype": "Campaign Segment", "segment_name": "S", "campaign": campaign.name}
 	).insert()
 	segments.add_members(segment.name, "Lead", {"city": city})
+	return campaign, segment, leads
+
+
+def test_a_segment_gets_one_set_per_target_member():
+	campaign, segment, leads = segment_of_leads(3)
 	not_target = frappe.get_all(
 		"Campaign Segment Member", filters={"segment": segment.name, "party": leads[0].name}, pluck="name"
 	)
@@ -222,3 +230,94 @@ def test_completed_tasks_count_as_contacts_in_the_statistics():
 		"ToDo", {"cp_activity_assignment": result["assignment"], "date": START}, "status", "Closed"
 	)
 	assert refresh_statistics(campaign.name)["cp_targets_contacted"] == 1
+
+
+def assigned(doctype: str, name: str) -> list[str]:
+	return json.loads(frappe.db.get_value(doctype, name, "_assign") or "[]")
+
+
+def test_activity_to_dos_show_as_assignments_until_canceled():
+	from frappe.desk.form.assign_to import add as assign_to
+
+	_campaign, segment, leads = segment_of_leads(2)
+	manual = make_user(["Sales User"])
+	assign_to({"doctype": "Lead", "name": leads[0].name, "assign_to": [manual]})
+	person, user = make_sales_person()
+	campaign_wide = api.assign_activity(
+		make_activity().name, "Campaign Segment", segment.name, person.name, START
+	)
+	# as Frappe's "Assign To" would show them: each user once, beside the earlier assignee
+	assert sorted(assigned("Lead", leads[0].name)) == sorted([manual, user])
+	assert assigned("Lead", leads[1].name) == [user]  # two open to-dos (and a meeting), one user
+	# the list view's "Assigned To" filter finds them
+	mine = frappe.get_list("Lead", filters={"_assign": ("like", f"%{user}%")}, pluck="name")
+	assert {lead.name for lead in leads} <= set(mine)
+	# a second assignment for the same user on one lead, then Frappe's own save of a to-do agrees
+	single = api.assign_activity(
+		make_activity((("Call", "Follow up", "1W"),)).name, "Lead", leads[1].name, person.name, START
+	)
+	todo = frappe.get_doc("ToDo", {"cp_activity_assignment": single["assignment"]})
+	todo.description = "<p>Follow up, with notes</p>"
+	todo.save(ignore_permissions=True)
+	assert set(assigned("Lead", leads[1].name)) == {user}
+
+	api.cancel_assignment(campaign_wide["assignment"])
+	assert assigned("Lead", leads[0].name) == [manual]  # the manual assignment stays
+	assert assigned("Lead", leads[1].name) == [user]  # the other assignment's to-do is still open
+	api.cancel_assignment(single["assignment"])
+	assert frappe.db.get_value("Lead", leads[1].name, "_assign") == ""  # as Frappe leaves it
+
+
+def test_assigned_to_a_campaign_shows_on_the_campaign():
+	campaign = make_campaign()
+	person, user = make_sales_person()
+	result = api.assign_activity(make_activity().name, "Campaign", campaign.name, person.name, START)
+	assert assigned("Campaign", campaign.name) == [user]
+	api.cancel_assignment(result["assignment"])
+	assert assigned("Campaign", campaign.name) == []
+
+
+def test_done_tasks_carry_their_step_cost_into_the_statistics_once():
+	from campaign_plus.stats import entries
+	from campaign_plus.stats.api import refresh_statistics
+
+	campaign, segment, leads = segment_of_leads(2)
+	activity = make_activity(
+		(
+			("Call", "Call them", "0D", 2.5, 10),
+			("Meeting", "Visit", "1W", 20, 60),
+			("Task", "Write the offer", "2W", 0, 30),
+		)
+	)
+	person, _user = make_sales_person()
+	result = api.assign_activity(activity.name, "Campaign Segment", segment.name, person.name, START)
+	assert result["tasks"] == 6  # 2 members x 3 steps: 4 to-dos, 2 meetings
+	entries.add_entry(campaign.name, "Manual", "Trade show", cost=100, duration=60)
+	frappe.get_doc(
+		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
+		 "party_type": "Lead", "party": leads[0].name, "cost": 10, "duration": 5}
+	).insert()  # fmt: skip
+	before = refresh_statistics(campaign.name)  # nothing done yet: the entry and the interaction
+	assert (before["cp_cost"], before["cp_duration"]) == (110, 65)
+
+	assignment = result["assignment"]
+	calls = frappe.get_all(
+		"ToDo", filters={"cp_activity_assignment": assignment, "date": START}, pluck="name", order_by="name"
+	)
+	offers = frappe.get_all(
+		"ToDo", filters={"cp_activity_assignment": assignment, "date": "2026-12-07"}, pluck="name"
+	)
+	meetings = frappe.get_all("Event", filters={"cp_activity_assignment": assignment}, pluck="name")
+	assert frappe.db.get_value("ToDo", calls[0], ["cp_cost", "cp_duration"]) == (2.5, 10)
+	frappe.db.set_value("ToDo", calls[0], "status", "Closed")  # done: 2.5 and 10 minutes
+	frappe.db.set_value("ToDo", calls[1], "status", "Cancelled")  # canceled: nothing
+	frappe.db.set_value("ToDo", offers[0], "status", "Closed")  # done: 0 and 30 minutes
+	meeting = frappe.get_doc("Event", meetings[0])
+	meeting.append("event_participants", {"reference_doctype": "Lead", "reference_docname": leads[1].name})
+	meeting.status = "Completed"  # two participants, one task: 20 and 60 minutes, once
+	meeting.save(ignore_permissions=True)
+
+	stats = refresh_statistics(campaign.name)
+	assert stats["cp_cost"] == 132.5  # 100 + 10 + 2.5 + 0 + 20
+	assert stats["cp_duration"] == 165  # 60 + 5 + 10 + 30 + 60
+	assert refresh_statistics(campaign.name) == stats  # refreshing again counts nothing twice

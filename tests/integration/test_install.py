@@ -80,9 +80,26 @@ def test_translations_are_compiled_for_french():
 	assert translations.get("Campaign Card") == "Fiche campagne"
 
 
+def _app_jobs():
+	methods = frappe.get_all("Scheduled Job Type", filters={"method": ("like", "campaign%")}, pluck="method")
+	return [method for method in methods if method.startswith("campaign_plus.")]
+
+
 def test_uninstall_hook_removes_fields_and_campaign_still_saves():
+	from campaign_plus.hooks import scheduler_events
+	from campaign_plus.sending.stock import STOCK_SEND_JOB
+
+	declared = set()  # every method of every scheduler event, cron ones included
+	for event, methods in scheduler_events.items():
+		for group in methods.values() if event == "cron" else [methods]:
+			declared.update(group)
+	assert set(_app_jobs()) == declared
+	assert frappe.db.get_value("Scheduled Job Type", {"method": STOCK_SEND_JOB}, "stopped") == 1
 	try:
 		install.before_uninstall()
+		# no job of the app is left to fail ("App campaign_plus is not installed") until a migrate
+		assert _app_jobs() == []
+		assert frappe.db.get_value("Scheduled Job Type", {"method": STOCK_SEND_JOB}, "stopped") == 0
 		frappe.clear_cache(doctype="Campaign")
 		meta = frappe.get_meta("Campaign")
 		for field in CUSTOM_FIELDS["Campaign"]:
@@ -97,6 +114,7 @@ def test_uninstall_hook_removes_fields_and_campaign_still_saves():
 		install.setup()
 		frappe.clear_cache(doctype="Campaign")
 	assert frappe.get_meta("Campaign").has_field("cp_status")
+	assert set(_app_jobs()) == declared
 
 
 def test_type_blocks_match_frappe_exporter():

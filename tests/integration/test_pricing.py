@@ -198,3 +198,47 @@ def test_activation_needs_targets_and_sales_manager(shop):
 	frappe.set_user(make_user(["Sales User"]))
 	with pytest.raises(frappe.PermissionError):
 		api.activate_prices(shop.campaign)
+
+
+def test_uninstall_switches_the_generated_rules_off(shop):
+	from campaign_plus.setup.install import disable_campaign_pricing_rules
+
+	api.activate_prices(shop.campaign)
+	other = frappe.get_doc(
+		{"doctype": "Pricing Rule", "title": "_CP not generated", "apply_on": "Item Code", "selling": 1,
+		 "items": [{"item_code": shop.widget}], "rate_or_discount": "Rate", "rate": 1}
+	).insert(ignore_permissions=True)  # fmt: skip
+	disable_campaign_pricing_rules()  # the uninstall step: without the app, nothing limits them to targets
+	assert set(frappe.get_all("Pricing Rule", filters={"cp_campaign": shop.campaign}, pluck="disable")) == {1}
+	assert frappe.db.get_value("Campaign", shop.campaign, "cp_prices_active") == 0
+	assert frappe.db.get_value("Pricing Rule", other.name, "disable") == 0  # others are not touched
+	assert sales_order(shop.target, shop.widget, qty=2).items[0].rate == 100
+
+
+def test_a_row_added_on_erpnext_16_is_priced_with_the_campaign_before_saving(shop):
+	order = frappe.new_doc("Sales Order")
+	if not hasattr(order, "process_item_selection"):
+		pytest.skip("ERPNext 15 prices an added row in the desk: see the browser tier")
+	api.activate_prices(shop.campaign)
+	order.update(
+		{"customer": shop.target, "company": company(), "transaction_date": TODAY,
+		 "delivery_date": TODAY + dt.timedelta(days=7), "selling_price_list": selling_price_list(),
+		 "currency": frappe.get_cached_value("Company", company(), "default_currency"), "conversion_rate": 1,
+		 "plc_conversion_rate": 1, "price_list_currency": frappe.get_cached_value("Company", company(), "default_currency")}
+	)  # fmt: skip
+	from campaign_plus.pricing.transactions import apply_campaign
+
+	apply_campaign(order)  # what the desk does when the customer is chosen
+	order.append("items", {"item_code": shop.widget, "qty": 2, "delivery_date": TODAY + dt.timedelta(days=7)})
+	order.process_item_selection(item_idx=1)  # ERPNext alone, without the app's hook: the list price
+	assert order.items[0].rate == 100
+	order.run_method("process_item_selection", item_idx=1)  # as the desk calls it, with the hook after
+	assert (order.items[0].rate, bool(order.items[0].pricing_rules)) == (80, True)
+	assert order.is_new()
+	other = frappe.new_doc("Sales Order")
+	other.update({**order.as_dict(no_default_fields=True), "customer": shop.other, "items": []})
+	for field in ("campaign", "utm_campaign"):
+		other.set(field, None)
+	other.append("items", {"item_code": shop.widget, "qty": 2, "delivery_date": TODAY + dt.timedelta(days=7)})
+	other.run_method("process_item_selection", item_idx=1)
+	assert other.items[0].rate == 100  # no campaign, no campaign price

@@ -40,6 +40,21 @@ days = st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31))
 		("1M-1D", D(2026, 1, 1), D(2026, 1, 31)),
 		(" cm + 1d ", D(2026, 12, 10), D(2027, 1, 1)),
 		("-CM+1M-1D", D(2026, 4, 20), D(2026, 4, 30)),
+		# weekday terms (Monday = 1): the next / previous such weekday, never the day itself
+		("-WD2", D(1996, 5, 21), D(1996, 5, 14)),  # Microsoft's CalcDate example: Tuesday → Tuesday before
+		("WD2", D(1996, 5, 21), D(1996, 5, 28)),
+		("WD1", D(2026, 11, 23), D(2026, 11, 30)),  # Monday → the Monday after
+		("WD2", D(2026, 11, 23), D(2026, 11, 24)),  # Monday → Tuesday
+		("WD7", D(2026, 11, 23), D(2026, 11, 29)),  # Monday → Sunday
+		("-WD1", D(2026, 11, 23), D(2026, 11, 16)),
+		("-WD7", D(2026, 11, 23), D(2026, 11, 22)),  # Monday → the Sunday before
+		("wd5", D(2026, 12, 31), D(2027, 1, 1)),  # Thursday → Friday, across the year
+		("CM+WD1", D(2026, 2, 10), D(2026, 3, 2)),  # first Monday of next month
+		("CM+WD1", D(2027, 1, 15), D(2027, 2, 1)),  # ... also when it is the 1st
+		("-CM-1D+WD1", D(2027, 2, 20), D(2027, 2, 1)),  # first Monday of this month
+		("1W+WD5", D(2026, 11, 23), D(2026, 12, 4)),
+		("WD1-1D", D(2026, 11, 25), D(2026, 11, 29)),
+		("-WD5-1W", D(2026, 11, 23), D(2026, 11, 13)),
 	],
 )
 def test_examples(formula, start, expected):
@@ -59,6 +74,10 @@ def test_examples(formula, start, expected):
 		("1D-C1M", "-C1M"),
 		("--1D", "--1D"),
 		("abc", "ABC"),
+		("WD", "WD"),
+		("1WD2", "D2"),  # 1W, then a term without sign
+		("WD1WD2", "WD2"),
+		("W2", "W2"),
 	],
 )
 def test_bad_token_is_named(formula, token):
@@ -66,6 +85,20 @@ def test_bad_token_is_named(formula, token):
 		parse(formula)
 	assert info.value.title == "Invalid Date Formula"
 	assert info.value.args_[1] == token
+
+
+@pytest.mark.parametrize("formula, token", [("WD0", "WD0"), ("WD8", "WD8"), ("1D-WD12", "-WD12")])
+def test_weekday_out_of_range_is_named(formula, token):
+	with pytest.raises(RuleError) as info:
+		parse(formula)
+	assert "WD1 (Monday) to WD7 (Sunday)" in info.value.message
+	assert info.value.args_[1] == token
+
+
+def test_weekday_terms_parse_and_format():
+	assert parse("-wd2 + 1d") == (Term(-1, "WD", 2), Term(1, "D", 1))
+	assert format_terms(parse("CM+WD1")) == "CM+WD1"
+	assert format_terms(parse("-WD7")) == "-WD7"
 
 
 def test_empty_formula_is_refused():
@@ -84,7 +117,11 @@ def test_too_large_and_out_of_calendar():
 # --- properties -------------------------------------------------------------------------------
 
 units = st.sampled_from("DWMQY")
-terms = st.builds(Term, st.sampled_from([1, -1]), units, st.none() | st.integers(0, 60))
+signs = st.sampled_from([1, -1])
+weekdays = st.integers(1, 7)
+terms = st.builds(Term, signs, units, st.none() | st.integers(0, 60)) | st.builds(
+	Term, signs, st.just("WD"), weekdays
+)
 formulas = st.lists(terms, min_size=1, max_size=4).map(tuple)
 
 
@@ -140,3 +177,32 @@ def test_chains_apply_left_to_right(first, second, start):
 def test_cm_plus_1d_is_first_of_next_month(start):
 	result = evaluate("CM+1D", start)
 	assert result.day == 1 and (result - start).days <= 31 and result > start
+
+
+@given(weekdays, days)
+def test_next_weekday_is_that_weekday_within_a_week_after(weekday, start):
+	result = evaluate(f"WD{weekday}", start)
+	assert result.isoweekday() == weekday
+	assert 1 <= (result - start).days <= 7
+
+
+@given(weekdays, days)
+def test_previous_weekday_is_that_weekday_within_a_week_before(weekday, start):
+	result = evaluate(f"-WD{weekday}", start)
+	assert result.isoweekday() == weekday
+	assert 1 <= (start - result).days <= 7
+
+
+@given(weekdays, days)
+def test_weekday_terms_take_the_nearest_such_day(weekday, start):
+	# no day of that weekday lies strictly between the start and the result
+	after, before = evaluate(f"WD{weekday}", start), evaluate(f"-WD{weekday}", start)
+	expected = 14 if start.isoweekday() == weekday else 7  # the start day itself is skipped
+	assert (after - before).days == expected
+
+
+@given(weekdays, days)
+def test_weekday_then_back_is_a_week_earlier(weekday, start):
+	# WDn lands on weekday n, so -WDn from there is exactly seven days before it
+	landing = evaluate(f"WD{weekday}", start)
+	assert evaluate(f"WD{weekday}-WD{weekday}", start) == landing - dt.timedelta(days=7)

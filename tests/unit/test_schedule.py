@@ -46,6 +46,15 @@ def test_formula_wins_over_days():
 	assert step.due_date(D(2026, 11, 2)) == D(2026, 12, 1)
 
 
+def test_weekday_formula_steps():
+	# TODAY is a Monday: WD1 is the next Monday, -WD5 the Friday before, CM+WD1 next month's first Monday
+	assert Step("a", 1, formula="WD1").due_date(TODAY) == D(2026, 11, 30)
+	assert Step("b", 2, formula="-WD5").due_date(TODAY) == D(2026, 11, 20)
+	assert Step("c", 3, formula="CM+WD1").due_date(TODAY) == D(2026, 12, 7)
+	rows = plan([Step("a", 1, formula="WD3")], [lead(1, start=TODAY - dt.timedelta(days=7))], TODAY)
+	assert [(r.status, r.due_date) for r in rows] == [(PLANNED, D(2026, 11, 18))]
+
+
 def test_catch_up_after_missed_days_then_expiry():
 	steps = [Step("a", 1, days=0), Step("b", 2, days=2), Step("c", 3, days=30)]
 	rows = plan(steps, [lead(1, start=TODAY - dt.timedelta(days=7))], TODAY, max_catch_up_days=5)

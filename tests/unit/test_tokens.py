@@ -3,6 +3,7 @@
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,3 +52,10 @@ def test_expiry():
 
 def test_derived_secrets_differ_per_purpose():
 	assert tokens.derive_secret("k", "open") != tokens.derive_secret("k", "consent")
+
+
+def test_fields_that_are_not_text_are_refused_when_signing():
+	with pytest.raises(ValueError):
+		tokens.make(SECRET, "x", ["a\x1fb"])
+	with pytest.raises(ValueError):
+		tokens.make(SECRET, "x", ["\ud800"])

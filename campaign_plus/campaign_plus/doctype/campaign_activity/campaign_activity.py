@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 from frappe.model.document import Document
+from frappe.utils import cint, flt
 
 from campaign_plus.engine.activities import ActivityStep, check_steps
 from campaign_plus.engine.date_formula import format_terms, parse
@@ -30,7 +31,8 @@ class CampaignActivity(Document):
 		self.validate_steps()
 
 	def validate_steps(self):
-		"""Known types and priorities, a description, a date formula that parses (normalised)."""
+		"""Known types and priorities, a description, a date formula that parses (normalised), no
+		negative cost or duration."""
 		with translated_rule_errors():
 			for row in self.steps:
 				formula = (row.date_formula or "").strip()
@@ -46,6 +48,8 @@ def as_steps(doc) -> list[ActivityStep]:
 			row.description or "",
 			row.priority or "Medium",
 			row.date_formula or None,
+			flt(row.cost),
+			cint(row.duration),
 		)
 		for row in doc.steps
 	]

@@ -13,9 +13,15 @@ def make_activity(
 		{
 			"doctype": "Campaign Activity",
 			"activity_name": f"_Test activity {frappe.generate_hash(length=6)}",
-			"steps": [
-				{"activity_type": kind, "description": text, "date_formula": formula}
-				for kind, text, formula in steps
+			"steps": [  # (type, description, formula[, cost, duration])
+				{
+					"activity_type": step[0],
+					"description": step[1],
+					"date_formula": step[2],
+					"cost": step[3] if len(step) > 3 else 0,
+					"duration": step[4] if len(step) > 4 else 0,
+				}
+				for step in steps
 			],
 		}
 	).insert()

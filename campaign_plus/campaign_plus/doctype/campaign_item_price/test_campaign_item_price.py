@@ -13,9 +13,21 @@ class TestCampaignItemPrice(unittest.TestCase):
 		frappe.db.rollback()
 
 	def test_rows_become_rate_rules_dated_by_the_campaign(self):
-		item = frappe.get_all("Item", pluck="name", limit=1)
-		if not item:
-			self.skipTest("no item on this site")
+		item = [
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": f"_Test CP Item {frappe.generate_hash(length=6)}",
+					"item_group": frappe.get_all(
+						"Item Group", filters={"is_group": 0}, pluck="name", limit=1
+					)[0],
+					"stock_uom": "Nos",
+					"is_stock_item": 0,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		]
 		campaign = frappe.get_doc(
 			{
 				"doctype": "Campaign",
