@@ -104,9 +104,11 @@ class Bench:
 		return ["bash", "-c", f"cd {self.path} && {prefix}exec bench {arguments}"]
 
 	def _env(self) -> dict:
+		"""This checkout's code and the private queue; never ``CI``: Frappe's workers take a job for
+		a test when it is set (``frappe.flags.in_test``), and these stand for production workers."""
 		path = os.environ.get("PYTHONPATH")
 		return {
-			**os.environ,
+			**{key: value for key, value in os.environ.items() if key != "CI"},
 			"PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 		}
