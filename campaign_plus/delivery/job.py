@@ -1,8 +1,9 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""Delivery jobs: campaign Email Queue rows sent by Frappe's own ``EmailQueue.send`` (status,
-retries, unsubscribe URL and tracking filled in, Frappe's hooks), over one SMTP session per job,
-paced by the shared limiter.
+"""Delivery jobs: campaign Email Queue rows sent as Frappe's own ``EmailQueue.send`` sends them
+(status, retries, unsubscribe URL and tracking filled in, Frappe's hooks; see
+:mod:`campaign_plus.delivery.sendmail`), over one SMTP session per job, paced by the shared
+limiter.
 
 **Who sends a row.** A send batch inserts its rows with ``send_after`` a lease ahead
 (:data:`LEASE`): Frappe's flush leaves them alone until then. The batch hands them over to a
@@ -43,6 +44,7 @@ from frappe.utils.background_jobs import get_job
 from campaign_plus.delivery import outcomes, store, work
 from campaign_plus.delivery.limiter import Limiter
 from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
+from campaign_plus.delivery.sendmail import Sender
 from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings
 from campaign_plus.delivery.smtp import DeliverySMTPServer
 from campaign_plus.engine import pacing
@@ -257,6 +259,7 @@ class Delivery:
 		self.settings = get_delivery_settings()
 		self.limiter = Limiter(item.account, self.settings.limits(item.account))
 		self.server: DeliverySMTPServer | None = None
+		self.sender: Sender | None = None
 		self.started = time.monotonic()
 		self.leased_at = time.monotonic()
 		self.published = 0.0
@@ -303,6 +306,7 @@ class Delivery:
 			self.server = DeliverySMTPServer(
 				self.before_final_dot, self.accepted, **account.sendmail_config()
 			)
+		self.sender = Sender(self.server)
 		self.observes_smtp = (
 			smtp
 			and not get_hook_method("override_email_send")
@@ -332,6 +336,7 @@ class Delivery:
 	def deliver_chunk(self, names: list[str]) -> None:
 		docs, tally = load(names)
 		queue = [docs[name] for name in names if name in docs]
+		self.sender.check_next()
 		try:
 			with commits_deferred():
 				self.send_queue(queue, tally)
@@ -400,7 +405,7 @@ class Delivery:
 			if self.server:
 				self.server.new_message()
 			try:
-				doc.send(smtp_server_instance=self.server)
+				self.sender.send(doc)
 			except Exception as error:
 				if self.server and self.server.message_accepted:
 					# the server has it; Frappe's bookkeeping after that failed (a deadlock rolled

@@ -87,10 +87,12 @@ def delivering(mail_server):
 			clear_delivery_keys()
 
 
-def queued_campaign(emails: list[str], subject="Hello {{ doc.first_name }}") -> tuple[str, list[str]]:
+def queued_campaign(
+	emails: list[str], subject="Hello {{ doc.first_name }}", body=None
+) -> tuple[str, list[str]]:
 	"""A campaign whose one step is due today for leads with these addresses, planned and queued
 	(the send batches run in this process): the campaign and its Email Queue rows."""
-	template = make_template(subject=subject)
+	template = make_template(subject=subject, **({"body": body} if body else {}))
 	campaign = make_campaign(campaign_schedules=[{"email_template": template.name, "send_after_days": 0}])
 	for address in emails:
 		lead = frappe.get_doc({"doctype": "Lead", "first_name": address.split("@")[0], "email_id": address})
@@ -180,19 +182,46 @@ def test_rows_are_leased_then_delivered_over_one_session(delivering, monkeypatch
 	assert not {row.name for row in get_queue()} & set(names)  # nothing left for Frappe's flush
 
 
-def test_the_server_gets_the_bytes_frappe_itself_sends(delivering):
-	"""The same rows sent by delivery, then by Frappe's own flush path: identical messages."""
+def frappes_sends(monkeypatch) -> list[str]:
+	"""Spy: the Email Queue rows sent through Frappe's own ``EmailQueue.send``."""
+	from frappe.email.doctype.email_queue.email_queue import EmailQueue
+
+	calls, send = [], EmailQueue.send
+
+	def spy(self, *args, **kwargs):
+		calls.append(self.name)
+		return send(self, *args, **kwargs)
+
+	monkeypatch.setattr(EmailQueue, "send", spy)
+	return calls
+
+
+def differences_logged() -> int:
+	return frappe.db.count(
+		"Error Log", {"method": "Campaign Plus: delivery builds messages with Frappe's own send"}
+	)
+
+
+def test_the_server_gets_the_bytes_frappe_itself_sends(delivering, monkeypatch):
+	"""The same rows sent by delivery, then by Frappe's own flush path: identical messages. Delivery
+	builds them without Frappe's per-message parsing and bookkeeping (the rows are plain)."""
 	account = make_account(delivering)
-	campaign, names = queued_campaign(unique("same", 2), subject="Offre spéciale pour {{ doc.first_name }} ✓")
-	start = len(delivering.messages())
+	campaign, names = queued_campaign(
+		unique("same-with-a-rather-long-local-part-for-folding", 3),
+		subject="Offre spéciale pour {{ doc.first_name }} ✓ — un sujet assez long pour être replié",
+		body='<p>Bonjour {{ doc.first_name }}, <a href="https://shop.example.com/offre?id=1&amp;x=2">l\'offre</a></p>',
+	)
+	start, logged = len(delivering.messages()), differences_logged()
+	frappe_sent = frappes_sends(monkeypatch)
 	job.deliver_names(names, account, campaign)
+	assert frappe_sent == [] and differences_logged() == logged
 	ours = delivering.messages()[start:]
 	frappe.db.set_value("Email Queue", {"name": ("in", names)}, "status", "Not Sent")
 	frappe.db.set_value("Email Queue Recipient", {"parent": ("in", names)}, "status", "Not Sent")
 	for name in names:  # what frappe.email.queue.flush does with each row
 		frappe.get_doc("Email Queue", name).send()
 	frappes = delivering.messages()[start + len(ours) :]
-	assert len(ours) == len(frappes) == 2
+	assert len(ours) == len(frappes) == 3
 	by_id = {email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"]: raw for raw in frappes}
 	for raw in ours:
 		mine = email.message_from_bytes(raw, policy=policy.SMTP)
@@ -208,6 +237,33 @@ def test_the_server_gets_the_bytes_frappe_itself_sends(delivering):
 		html = b"".join(bodies[0])
 		assert b"unsubscribe" in html and b"<!--unsubscribe_url-->" not in html  # filled per recipient
 		assert raw == theirs_raw  # in fact byte for byte
+
+
+def test_a_message_built_otherwise_goes_out_as_frappe_builds_it(delivering, monkeypatch):
+	"""Delivery compares its build with Frappe's on the first message of each chunk: a difference
+	(here: headers folded at 40 characters) sends Frappe's bytes, and the rest of the job goes
+	through Frappe's own send."""
+	from frappe.email.doctype.email_queue.email_queue import SendMailContext
+
+	from campaign_plus.delivery.sendmail import Sender
+
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("otherwise", 3), subject="Un sujet assez long pour être replié")
+	expected = {}
+	for name in names:
+		doc = frappe.get_doc("Email Queue", name)
+		ctx = SendMailContext(doc)
+		ctx.email_account_doc = doc.get_email_account(raise_error=True)
+		expected[doc.message_id] = ctx.build_message(doc.recipients[0].recipient)
+	monkeypatch.setattr(Sender, "policy", lambda self, ctx: policy.SMTP.clone(max_line_length=40))
+	frappe_sent = frappes_sends(monkeypatch)
+	start, logged = len(delivering.messages()), differences_logged()
+	delivery = job.deliver_names(names, account, campaign)
+	assert delivery.totals["delivered"] == 3 and len(frappe_sent) == 2
+	assert differences_logged() == logged + 1
+	sent = delivering.messages()[start:]
+	by_id = {email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"].strip("<>"): raw for raw in sent}
+	assert by_id == expected  # Frappe's bytes, byte for byte
 
 
 def test_a_temporary_refusal_is_tried_again_later(delivering):
@@ -304,8 +360,13 @@ def test_a_dropped_connection_is_reopened_without_losing_or_repeating(delivering
 
 def test_bookkeeping_failing_after_acceptance_never_sends_again(delivering, monkeypatch):
 	"""The server accepted the message, then Frappe's own bookkeeping failed (a deadlock between
-	two workers' transactions): the message counts as sent, its retry undone, never sent again."""
+	two workers' transactions): the message counts as sent, its retry undone, never sent again.
+	(Rows Frappe's own send handles: those with a Communication, attachments to include….)"""
 	from frappe.email.doctype.email_queue_recipient.email_queue_recipient import EmailQueueRecipient
+
+	from campaign_plus.delivery.sendmail import Sender
+
+	monkeypatch.setattr(Sender, "_context", lambda self, doc: None)
 
 	account = make_account(delivering)
 	campaign, names = queued_campaign(unique("deadlock", 3))
