@@ -22,7 +22,7 @@ from campaign_plus.engine.schedule import (
 	normalize_email,
 )
 from campaign_plus.engine.windows import UTC, local_label
-from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 
 LEDGER = "Campaign Send Log"
 UNCERTAIN_DELIVERY = (
@@ -69,11 +69,12 @@ def existing(campaign: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, s
 
 def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
 	"""Insert planned / skipped rows in bulk; a row whose identity exists already is ignored."""
+	rows = list(rows)
 	now = now_datetime()
 	user = frappe.session.user
 	values = [
 		(
-			frappe.generate_hash(length=12),
+			name,
 			now,
 			now,
 			user,
@@ -96,7 +97,7 @@ def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
 			local_label(row.send_at, row.time_zone),
 			row.time_zone,
 		)
-		for row in rows
+		for name, row in zip(ordered_names(len(rows)), rows, strict=True)
 	]
 	insert_many(LEDGER, FIELDS, values, ignore_duplicates=True)
 	return len(values)
