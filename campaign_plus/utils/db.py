@@ -109,7 +109,9 @@ def insert_many(
 				template.append("%s")
 				varying.append(map(literal, column))
 		row = "(" + ", ".join(template) + ")"
-		values = ", ".join(map(row.__mod__, zip(*varying)) if varying else [row % ()] * len(chunk))
+		values = ", ".join(
+			map(row.__mod__, zip(*varying, strict=True)) if varying else [row % ()] * len(chunk)
+		)
 		frappe.db.sql(f"{verb} INTO `tab{doctype}` ({columns}) VALUES {values}")
 		count += len(chunk)
 	return count
