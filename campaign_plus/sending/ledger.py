@@ -68,8 +68,10 @@ def existing(campaign: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, s
 
 
 def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
-	"""Insert planned / skipped rows in bulk; a row whose identity exists already is ignored."""
-	rows = list(rows)
+	"""Insert planned / skipped rows in bulk; a row whose identity exists already is ignored.
+
+	Rows go in the order of their identity (the unique index takes them one after the other)."""
+	rows = sorted(rows, key=lambda row: row.key)
 	now = now_datetime()
 	user = frappe.session.user
 	values = [
