@@ -146,6 +146,7 @@ class Recipient:
 	unsubscribed: bool = False
 	email_campaign: str | None = None  # the ERPNext Email Campaign that enrolled the recipient
 	sender: str | None = None
+	time_zone: str | None = None  # their own zone (Lead / Contact field), when the source read it
 
 
 @dataclass(frozen=True)

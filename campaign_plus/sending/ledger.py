@@ -22,7 +22,7 @@ from campaign_plus.engine.schedule import (
 	normalize_email,
 )
 from campaign_plus.engine.windows import UTC, local_label
-from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 
 LEDGER = "Campaign Send Log"
 UNCERTAIN_DELIVERY = (
@@ -68,12 +68,15 @@ def existing(campaign: str) -> tuple[set[tuple[str, str, str]], set[tuple[str, s
 
 
 def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
-	"""Insert planned / skipped rows in bulk; a row whose identity exists already is ignored."""
+	"""Insert planned / skipped rows in bulk; a row whose identity exists already is ignored.
+
+	Rows go in the order of their identity (the unique index takes them one after the other)."""
+	rows = sorted(rows, key=lambda row: row.key)
 	now = now_datetime()
 	user = frappe.session.user
 	values = [
 		(
-			frappe.generate_hash(length=12),
+			name,
 			now,
 			now,
 			user,
@@ -96,7 +99,7 @@ def insert(campaign: str, rows: Iterable[PlanRow]) -> int:
 			local_label(row.send_at, row.time_zone),
 			row.time_zone,
 		)
-		for row in rows
+		for name, row in zip(ordered_names(len(rows)), rows, strict=True)
 	]
 	insert_many(LEDGER, FIELDS, values, ignore_duplicates=True)
 	return len(values)

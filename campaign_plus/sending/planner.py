@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
+from frappe.query_builder import Case, DocType
 from frappe.utils import create_batch, getdate
 
 from campaign_plus.engine import RuleError
@@ -192,46 +192,47 @@ def plan_campaigns(
 			continue
 		try:
 			batch, settings[campaign], skipped = _load(campaign, today, now)
-		except Exception:
-			if not commit:
-				raise
-			frappe.log_error(title=f"Campaign Plus: planning {campaign} failed")
+		except Exception as error:
+			_left_for_next_run(error, commit, f"Campaign Plus: planning {campaign} failed")
 			continue
 		batch.updates.extend(skipped)
 		batches.append(batch)
 	try:
 		keep_due(batches, now)
-	except Exception:
-		if not commit:
-			raise
-		frappe.log_error(title="Campaign Plus: timing the planner's rows failed")
+	except Exception as error:
+		_left_for_next_run(error, commit, "Campaign Plus: timing the planner's rows failed")
 		return results
 	for batch in list(batches):
 		try:
 			batch.rows = apply_plan_rules(batch.campaign, batch.rows)
-		except Exception:
-			if not commit:
-				raise
-			frappe.log_error(title=f"Campaign Plus: planning {batch.campaign} failed")
+		except Exception as error:
+			_left_for_next_run(error, commit, f"Campaign Plus: planning {batch.campaign} failed")
 			batches.remove(batch)
 	try:
 		schedule(batches, now)
-	except Exception:
-		if not commit:
-			raise
-		frappe.log_error(title="Campaign Plus: timing the planner's rows failed")
+	except Exception as error:
+		_left_for_next_run(error, commit, "Campaign Plus: timing the planner's rows failed")
 		return results
 	for batch in batches:
 		try:
 			results[batch.campaign] = _write(batch, today, settings[batch.campaign], enqueue)
 			if commit:
 				frappe.db.commit()
-		except Exception:
-			if not commit:
-				raise
-			frappe.db.rollback()
-			frappe.log_error(title=f"Campaign Plus: planning {batch.campaign} failed")
+		except Exception as error:
+			_left_for_next_run(
+				error, commit, f"Campaign Plus: planning {batch.campaign} failed", rollback=True
+			)
 	return results
+
+
+def _left_for_next_run(error: Exception, commit: bool, title: str, *, rollback: bool = False) -> None:
+	"""A step of a planner run failed: raise again, unless the scheduler runs (``commit``): then
+	roll the campaign's writes back (``rollback``), log the error and leave it for the next run."""
+	if not commit:
+		raise error
+	if rollback:
+		frappe.db.rollback()
+	frappe.log_error(title=title)
 
 
 def site_today(now) -> dt.date:
@@ -291,11 +292,8 @@ def before_planning(campaigns: list[str], now, *, commit: bool = False) -> None:
 			frappe.get_attr(path)(campaigns, now)
 			if commit:
 				frappe.db.commit()
-		except Exception:
-			if not commit:
-				raise
-			frappe.db.rollback()
-			frappe.log_error(title=f"Campaign Plus: {path} before planning failed")
+		except Exception as error:
+			_left_for_next_run(error, commit, f"Campaign Plus: {path} before planning failed", rollback=True)
 
 
 def _write(batch: CampaignRows, today, settings, enqueue: bool) -> PlanResult:
@@ -352,16 +350,20 @@ def update_email_campaign_statuses(campaign: str, today) -> None:
 	"""Keep ERPNext's Email Campaign statuses right (ERPNext's daily job computes them but does
 	not save them): Scheduled before the start, In Progress until the end, then Completed."""
 	email_campaign = DocType("Email Campaign")
-	base = (
+	status = (
+		Case()
+		.when(email_campaign.end_date < today, "Completed")
+		.when(email_campaign.start_date <= today, "In Progress")
+		.when(email_campaign.start_date > today, "Scheduled")
+		.else_(email_campaign.status)
+	)
+	(
 		frappe.qb.update(email_campaign)
+		.set(email_campaign.status, status)
 		.where(email_campaign.campaign_name == campaign)
 		.where(email_campaign.status != "Unsubscribed")
+		.run()
 	)
-	base.set(email_campaign.status, "Scheduled").where(email_campaign.start_date > today).run()
-	base.set(email_campaign.status, "In Progress").where(email_campaign.start_date <= today).where(
-		email_campaign.end_date.isnull() | (email_campaign.end_date >= today)
-	).run()
-	base.set(email_campaign.status, "Completed").where(email_campaign.end_date < today).run()
 
 
 def plan_all() -> None:

@@ -31,12 +31,14 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 
 	A Lead / Contact Email Campaign marked Unsubscribed (by ERPNext) unsubscribes its recipient;
 	an Email Group's campaign is never stopped as a whole: each member counts for itself.
-	Leads and Contacts come with their enrolment in one query (a join, not a list of names).
+	Leads and Contacts come with their enrolment in one query (a join, not a list of names), and
+	with their own time zone (the planner then need not read them again).
 	"""
 	rows = frappe.db.sql(
 		"""SELECT ec.`name`, ec.`email_campaign_for`, ec.`recipient`, ec.`start_date`, ec.`status`,
 			sender.`email`, COALESCE(lead.`name`, contact.`name`),
-			COALESCE(lead.`email_id`, contact.`email_id`), COALESCE(lead.`unsubscribed`, contact.`unsubscribed`, 0)
+			COALESCE(lead.`email_id`, contact.`email_id`), COALESCE(lead.`unsubscribed`, contact.`unsubscribed`, 0),
+			COALESCE(lead.`cp_time_zone`, contact.`cp_time_zone`)
 		FROM `tabEmail Campaign` ec
 		LEFT JOIN `tabLead` lead ON ec.`email_campaign_for` = 'Lead' AND lead.`name` = ec.`recipient`
 		LEFT JOIN `tabContact` contact ON ec.`email_campaign_for` = 'Contact' AND contact.`name` = ec.`recipient`
@@ -55,7 +57,7 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 			members.setdefault(member.email_group, []).append(member)
 
 	recipients = []
-	for name, doctype, recipient, start_date, status, sender, party, email, unsubscribed in rows:
+	for name, doctype, recipient, start_date, status, sender, party, email, unsubscribed, zone in rows:
 		start = getdate(start_date)
 		if doctype == "Email Group":
 			for member in members.get(recipient, []):
@@ -73,7 +75,14 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 		elif doctype in ("Lead", "Contact") and party:
 			recipients.append(
 				Recipient(
-					doctype, party, email, start, bool(unsubscribed) or status == "Unsubscribed", name, sender
+					doctype,
+					party,
+					email,
+					start,
+					bool(unsubscribed) or status == "Unsubscribed",
+					name,
+					sender,
+					zone,
 				)
 			)
 	return recipients

@@ -50,9 +50,12 @@ def keep_due(batches: list[CampaignRows], now: dt.datetime) -> None:
 	site = site_zone()
 	for batch in batches:  # rows due on a date whose moment cannot have come in any zone: not yet
 		batch.rows = [row for row in batch.rows if _earliest(row) <= now]
-	zones = recipient_zones(
-		{(row.recipient.party_type, row.recipient.party) for batch in batches for row in batch.rows}
-	)
+	own = {
+		(row.recipient.party_type, row.recipient.party): row.recipient.time_zone
+		for batch in batches
+		for row in batch.rows
+	}
+	zones = recipient_zones(own.keys(), own)
 	for batch in batches:
 		kept = []
 		for row in batch.rows:
@@ -120,15 +123,15 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 			batch.promoted += decision.status == PLANNED
 			continue
 		batch, row = new[decision.key]
-		batch.insert.append(
-			dataclasses.replace(
-				row,
-				status=decision.status,
-				reason=decision.reason if decision.status == DEFERRED else None,
-				send_at=decision.send_at,
-				time_zone=decision.zone,
-			)
-		)
+		timing = {
+			"status": decision.status,
+			"reason": decision.reason if decision.status == DEFERRED else None,
+			"send_at": decision.send_at,
+			"time_zone": decision.zone,
+		}
+		if any(getattr(row, name) != value for name, value in timing.items()):
+			row = dataclasses.replace(row, **timing)
+		batch.insert.append(row)
 	return batches
 
 
@@ -158,7 +161,8 @@ def forecast_days(
 	settings = get_window_settings()
 	rule = campaign_rules([campaign], settings)[campaign]
 	site = site_zone()
-	zones = recipient_zones({(row.recipient.party_type, row.recipient.party) for row in rows})
+	own = {(row.recipient.party_type, row.recipient.party): row.recipient.time_zone for row in rows}
+	zones = recipient_zones(own.keys(), own)
 	candidates, step_of, variant_of = [], {}, {}
 	excluded: dict[tuple[dt.date, str], dict[str, int]] = {}
 	waiting: dict[tuple[dt.date, str], dict[str, int]] = {}

@@ -11,7 +11,7 @@ Email Group have only an address: the site's zone.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import frappe
 from frappe.utils import get_system_timezone
@@ -39,11 +39,19 @@ def validate_time_zone(doc, method=None):
 		check_time_zone(value)
 
 
-def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-	"""(party type, party) → IANA zone, for every party given."""
+def recipient_zones(
+	parties: Iterable[tuple[str, str]], own_zones: Mapping[tuple[str, str], str | None] | None = None
+) -> dict[tuple[str, str], str]:
+	"""(party type, party) → IANA zone, for every party given.
+
+	``own_zones``: the parties' own zones as their recipient source read them (a party with a
+	valid one is not read again)."""
+	# a party with a zone of its own needs no country: only the others' addresses are read
+	result = {key: zone for key, zone in (own_zones or {}).items() if is_time_zone(zone)}
 	wanted: dict[str, set[str]] = defaultdict(set)
 	for party_type, party in parties:
-		wanted[party_type].add(party)
+		if (party_type, party) not in result:
+			wanted[party_type].add(party)
 	own: dict[tuple[str, str], str | None] = {}
 	# per party, its countries in order of precedence
 	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
@@ -53,23 +61,26 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 	if names := wanted.get("Lead"):
 		for name, zone, country in _rows("Lead", names, ["name", FIELD, "country"]):
 			own[("Lead", name)] = zone
-			if country:
+			if country and not is_time_zone(zone):
 				lead_country[name] = country
 	if names := wanted.get("Contact"):
 		for name, zone, address in _rows("Contact", names, ["name", FIELD, "address"]):
 			own[("Contact", name)] = zone
 			if address:
 				direct_address[("Contact", name)] = address
-	if names := wanted.get("Customer"):
+	result.update((key, zone) for key, zone in own.items() if is_time_zone(zone))
+	rest = {doctype: {n for n in names if (doctype, n) not in result} for doctype, names in wanted.items()}
+	if names := rest.get("Customer"):
 		for name, address in _rows("Customer", names, ["name", "customer_primary_address"]):
 			if address:
 				direct_address[("Customer", name)] = address
+	direct_address = {key: address for key, address in direct_address.items() if key not in result}
 
 	address_country = _address_countries(set(direct_address.values()))
 	for key, address in direct_address.items():
 		countries[key].append(address_country.get(address))
 	for doctype in ("Lead", "Contact", "Customer"):
-		if names := wanted.get(doctype):
+		if names := rest.get(doctype):
 			for party, country in _linked_address_countries(doctype, names).items():
 				countries[(doctype, party)].append(country)
 	for lead, country in lead_country.items():
@@ -78,8 +89,7 @@ def recipient_zones(parties: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
 	zones_of = _country_zones({c for cs in countries.values() for c in cs if c})
 	site = site_zone()
 	resolved: dict[tuple, str] = {}  # few distinct (own zone, countries): resolved once each
-	result = {}
-	for party_type, names in wanted.items():
+	for party_type, names in rest.items():
 		for party in names:
 			key = (own.get((party_type, party)), tuple(countries.get((party_type, party), ())))
 			if key not in resolved:

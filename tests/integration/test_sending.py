@@ -313,6 +313,67 @@ def test_email_campaign_statuses_are_maintained(setup_campaign):
 	with freeze_time(day(9)):
 		planner.plan_campaign(campaign.name)
 	assert frappe.db.get_value("Email Campaign", email_campaign, "status") == "Completed"
+	later, gone = (
+		enroll(campaign.name, [make_lead().name], START + dt.timedelta(days=20))[0].name,
+		enroll(campaign.name, [make_lead().name], START)[0].name,
+	)
+	frappe.db.set_value("Email Campaign", gone, "status", "Unsubscribed")
+	with freeze_time(day(9)):
+		planner.plan_campaign(campaign.name)
+	statuses = dict(
+		frappe.get_all("Email Campaign", {"campaign_name": campaign.name}, ["name", "status"], as_list=True)
+	)
+	assert statuses == {email_campaign: "Completed", later: "Scheduled", gone: "Unsubscribed"}
+
+
+def test_ledger_names_ascend_and_never_repeat():
+	from campaign_plus.utils.db import ordered_names
+
+	first, second = ordered_names(40), ordered_names(3)
+	names = first + second
+	assert names == sorted(names) and len(set(names)) == len(names)
+	assert {len(name) for name in names} == {16}
+	assert len(ordered_names(32**4 + 1)[-1]) == 17  # beyond a million: a longer counter, still ascending
+	assert ordered_names(0) == []
+
+
+def test_bulk_inserts_write_every_value_as_given(setup_campaign):
+	from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names, standard_values
+
+	campaign, leads = setup_campaign(leads=2)
+	fields = (
+		*STANDARD_COLUMNS,
+		"campaign",
+		"schedule_row",
+		"step_idx",
+		"party_type",
+		"party",
+		"email",
+		"reason",
+	)
+	odd = "O'Brien \\ 100% %s"
+	names = ordered_names(3)
+	rows = [
+		(*standard_values(names[0]), campaign.name, "s1", 1, "Lead", leads[0].name, odd, None),
+		(*standard_values(names[1]), campaign.name, "s1", True, "Lead", leads[1].name, None, odd),
+	]
+	assert insert_many(ledger.LEDGER, fields, rows) == 2
+	# a chunk of one row: every column holds one value
+	only = (*standard_values(names[2]), campaign.name, "s2", 2, "Lead", leads[0].name, "a%b", "50%")
+	assert insert_many(ledger.LEDGER, fields, [only]) == 1
+	written = {
+		row.name: row
+		for row in frappe.get_all(
+			ledger.LEDGER, {"name": ("in", names)}, ["name", "step_idx", "email", "reason", "party"]
+		)
+	}
+	assert (written[names[0]].email, written[names[0]].reason, written[names[0]].step_idx) == (odd, None, 1)
+	assert (written[names[1]].email, written[names[1]].reason, written[names[1]].step_idx) == (None, odd, 1)
+	assert (written[names[2]].email, written[names[2]].reason, written[names[2]].party) == (
+		"a%b",
+		"50%",
+		leads[0].name,
+	)
 
 
 # --- ERPNext's own sending ---------------------------------------------------------------------
