@@ -7,10 +7,11 @@ returns engine :class:`Recipient` objects, loading them set-based (one query per
 app ships ERPNext's Email Campaign documents as a source; segments add theirs the same way.
 """
 
-import frappe
-from frappe.utils import getdate
+import datetime as dt
 
-from campaign_plus.engine.schedule import Recipient
+import frappe
+
+from campaign_plus.engine.schedule import Place, Recipient
 
 HOOK = "campaign_plus_recipient_sources"
 
@@ -32,13 +33,15 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 	A Lead / Contact Email Campaign marked Unsubscribed (by ERPNext) unsubscribes its recipient;
 	an Email Group's campaign is never stopped as a whole: each member counts for itself.
 	Leads and Contacts come with their enrolment in one query (a join, not a list of names), and
-	with their own time zone (the planner then need not read them again).
+	with what the send windows need of where they are (the planner then need not read them again).
 	"""
+	# The start date is read as text: the driver's own date parsing costs ten times
+	# dt.date.fromisoformat, and a planner run reads 100,000 of them.
 	rows = frappe.db.sql(
-		"""SELECT ec.`name`, ec.`email_campaign_for`, ec.`recipient`, ec.`start_date`, ec.`status`,
-			sender.`email`, COALESCE(lead.`name`, contact.`name`),
-			COALESCE(lead.`email_id`, contact.`email_id`), COALESCE(lead.`unsubscribed`, contact.`unsubscribed`, 0),
-			COALESCE(lead.`cp_time_zone`, contact.`cp_time_zone`)
+		"""SELECT ec.`name`, ec.`email_campaign_for`, ec.`recipient`, CAST(ec.`start_date` AS CHAR),
+			sender.`email`, COALESCE(lead.`name`, contact.`name`), COALESCE(lead.`email_id`, contact.`email_id`),
+			ec.`status` = 'Unsubscribed' OR COALESCE(lead.`unsubscribed`, contact.`unsubscribed`, 0),
+			COALESCE(lead.`cp_time_zone`, contact.`cp_time_zone`), lead.`country`, contact.`address`
 		FROM `tabEmail Campaign` ec
 		LEFT JOIN `tabLead` lead ON ec.`email_campaign_for` = 'Lead' AND lead.`name` = ec.`recipient`
 		LEFT JOIN `tabContact` contact ON ec.`email_campaign_for` = 'Contact' AND contact.`name` = ec.`recipient`
@@ -57,8 +60,8 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 			members.setdefault(member.email_group, []).append(member)
 
 	recipients = []
-	for name, doctype, recipient, start_date, status, sender, party, email, unsubscribed, zone in rows:
-		start = getdate(start_date)
+	for name, doctype, recipient, start_date, sender, party, email, unsubscribed, *place in rows:
+		start = dt.date.fromisoformat(start_date)
 		if doctype == "Email Group":
 			for member in members.get(recipient, []):
 				recipients.append(
@@ -79,10 +82,10 @@ def email_campaign_recipients(campaign: str) -> list[Recipient]:
 					party,
 					email,
 					start,
-					bool(unsubscribed) or status == "Unsubscribed",
+					bool(unsubscribed),
 					name,
 					sender,
-					zone,
+					Place(*place),  # zone, a Lead's country, a Contact's address
 				)
 			)
 	return recipients

@@ -9,7 +9,6 @@ are dropped (a later run records them); the others are decided together, across 
 the frequency cap, with the moment they become allowed.
 """
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -48,22 +47,28 @@ def keep_due(batches: list[CampaignRows], now: dt.datetime) -> None:
 	"""Keep, of each batch's new rows, those whose local send moment has come (a later run records
 	the others), each with its recipient's zone and that moment (``send_at``)."""
 	site = site_zone()
-	for batch in batches:  # rows due on a date whose moment cannot have come in any zone: not yet
-		batch.rows = [row for row in batch.rows if _earliest(row) <= now]
-	own = {
-		(row.recipient.party_type, row.recipient.party): row.recipient.time_zone
+	earliest = {}  # rows due on a date whose moment cannot have come in any zone: not yet
+	for batch in batches:
+		batch.rows = [row for row in batch.rows if _earliest(row, earliest) <= now]
+	places = {
+		(row.recipient.party_type, row.recipient.party): row.recipient.place
 		for batch in batches
 		for row in batch.rows
 	}
-	zones = recipient_zones(own.keys(), own)
+	zones = recipient_zones(places.keys(), places)
+	moments = {}  # few distinct (date, step, zone): each moment computed once
 	for batch in batches:
 		kept = []
 		for row in batch.rows:
 			zone = zones.get((row.recipient.party_type, row.recipient.party), site)
 			step = row.step
-			moment = due_moment(row.due_date, step.send_time, step.in_recipient_zone, zone, site)
+			try:
+				moment = moments[(row.due_date, step.key, zone)]
+			except KeyError:
+				moment = due_moment(row.due_date, step.send_time, step.in_recipient_zone, zone, site)
+				moments[(row.due_date, step.key, zone)] = moment
 			if moment <= now:
-				kept.append(dataclasses.replace(row, time_zone=zone, send_at=moment))
+				kept.append(row.changed(time_zone=zone, send_at=moment))
 		batch.rows = kept
 
 
@@ -84,7 +89,7 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 		for row in batch.rows:
 			zone, moment = row.time_zone, row.send_at
 			if row.status != PLANNED:  # skipped, or deferred by a plan rule (with its own moment)
-				batch.insert.append(row if row.status == DEFERRED else dataclasses.replace(row, send_at=None))
+				batch.insert.append(row if row.status == DEFERRED else row.changed(send_at=None))
 				continue
 			key = (batch.campaign, *row.key)
 			new[key] = (batch, row)
@@ -123,14 +128,10 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 			batch.promoted += decision.status == PLANNED
 			continue
 		batch, row = new[decision.key]
-		timing = {
-			"status": decision.status,
-			"reason": decision.reason if decision.status == DEFERRED else None,
-			"send_at": decision.send_at,
-			"time_zone": decision.zone,
-		}
-		if any(getattr(row, name) != value for name, value in timing.items()):
-			row = dataclasses.replace(row, **timing)
+		timing = (decision.status, decision.reason if decision.status == DEFERRED else None, decision.send_at)
+		if (row.status, row.reason, row.send_at, row.time_zone) != (*timing, decision.zone):
+			status, reason, send_at = timing
+			row = row.changed(status=status, reason=reason, send_at=send_at, time_zone=decision.zone)
 		batch.insert.append(row)
 	return batches
 
@@ -139,10 +140,14 @@ def schedule(batches: list[CampaignRows], now: dt.datetime) -> list[CampaignRows
 EARLIEST_OFFSET = dt.timedelta(hours=14)
 
 
-def _earliest(row: PlanRow) -> dt.datetime:
-	"""The earliest moment ``row`` can be due, whatever the recipient's zone."""
-	wall = dt.datetime.combine(row.due_date, row.step.send_time or dt.time(0))
-	return wall.replace(tzinfo=UTC) - EARLIEST_OFFSET
+def _earliest(row: PlanRow, known: dict) -> dt.datetime:
+	"""The earliest moment ``row`` can be due, whatever the recipient's zone (``known``: the
+	moments computed so far, by date and send time)."""
+	key = (row.due_date, row.step.send_time)
+	if key not in known:
+		wall = dt.datetime.combine(row.due_date, row.step.send_time or dt.time(0))
+		known[key] = wall.replace(tzinfo=UTC) - EARLIEST_OFFSET
+	return known[key]
 
 
 def _email(email: str | None) -> str:
@@ -161,8 +166,8 @@ def forecast_days(
 	settings = get_window_settings()
 	rule = campaign_rules([campaign], settings)[campaign]
 	site = site_zone()
-	own = {(row.recipient.party_type, row.recipient.party): row.recipient.time_zone for row in rows}
-	zones = recipient_zones(own.keys(), own)
+	places = {(row.recipient.party_type, row.recipient.party): row.recipient.place for row in rows}
+	zones = recipient_zones(places.keys(), places)
 	candidates, step_of, variant_of = [], {}, {}
 	excluded: dict[tuple[dt.date, str], dict[str, int]] = {}
 	waiting: dict[tuple[dt.date, str], dict[str, int]] = {}

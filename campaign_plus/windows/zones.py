@@ -16,10 +16,12 @@ from collections.abc import Iterable, Mapping
 import frappe
 from frappe.utils import get_system_timezone
 
+from campaign_plus.engine.schedule import Place
 from campaign_plus.engine.windows import UTC, check_time_zone, is_time_zone, recipient_zone
 from campaign_plus.errors import translated_rule_errors
 
 FIELD = "cp_time_zone"
+NOWHERE = Place()  # a party whose source read nothing of where it is
 
 
 def site_zone() -> str:
@@ -40,58 +42,64 @@ def validate_time_zone(doc, method=None):
 
 
 def recipient_zones(
-	parties: Iterable[tuple[str, str]], own_zones: Mapping[tuple[str, str], str | None] | None = None
+	parties: Iterable[tuple[str, str]], places: Mapping[tuple[str, str], Place | None] | None = None
 ) -> dict[tuple[str, str], str]:
 	"""(party type, party) → IANA zone, for every party given.
 
-	``own_zones``: the parties' own zones as their recipient source read them (a party with a
-	valid one is not read again)."""
-	# a party with a zone of its own needs no country: only the others' addresses are read
-	result = {key: zone for key, zone in (own_zones or {}).items() if is_time_zone(zone)}
-	wanted: dict[str, set[str]] = defaultdict(set)
-	for party_type, party in parties:
-		if (party_type, party) not in result:
-			wanted[party_type].add(party)
-	own: dict[tuple[str, str], str | None] = {}
-	# per party, its countries in order of precedence
-	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-	direct_address: dict[tuple[str, str], str] = {}
-	lead_country: dict[str, str] = {}
-
-	if names := wanted.get("Lead"):
+	``places``: what the parties' recipient source read of where they are (a party with a place
+	is not read again; None: not read)."""
+	parties = set(parties)
+	known = {key: place for key, place in (places or {}).items() if place is not None}
+	unread: dict[str, set[str]] = defaultdict(set)
+	for party_type, party in parties - known.keys():
+		unread[party_type].add(party)
+	if names := unread.get("Lead"):
 		for name, zone, country in _rows("Lead", names, ["name", FIELD, "country"]):
-			own[("Lead", name)] = zone
-			if country and not is_time_zone(zone):
-				lead_country[name] = country
-	if names := wanted.get("Contact"):
+			known[("Lead", name)] = Place(zone, country)
+	if names := unread.get("Contact"):
 		for name, zone, address in _rows("Contact", names, ["name", FIELD, "address"]):
-			own[("Contact", name)] = zone
-			if address:
-				direct_address[("Contact", name)] = address
-	result.update((key, zone) for key, zone in own.items() if is_time_zone(zone))
-	rest = {doctype: {n for n in names if (doctype, n) not in result} for doctype, names in wanted.items()}
-	if names := rest.get("Customer"):
+			known[("Contact", name)] = Place(zone, address=address)
+	if names := unread.get("Customer"):
 		for name, address in _rows("Customer", names, ["name", "customer_primary_address"]):
-			if address:
-				direct_address[("Customer", name)] = address
-	direct_address = {key: address for key, address in direct_address.items() if key not in result}
+			known[("Customer", name)] = Place(address=address)
 
+	# a party with a zone of its own needs no country: only the others' addresses are read
+	result: dict[tuple[str, str], str] = {}
+	located: dict[str, set[str]] = defaultdict(set)  # the others, by doctype
+	for key in parties:
+		place = known.get(key, NOWHERE)
+		if is_time_zone(place.zone):
+			result[key] = place.zone
+		else:
+			located[key[0]].add(key[1])
+	# per party, its countries in order of precedence: its own address, its linked addresses, a Lead's own
+	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
+	direct_address = {
+		(doctype, name): address
+		for doctype, names in located.items()
+		for name in names
+		if (address := known.get((doctype, name), NOWHERE).address)
+	}
 	address_country = _address_countries(set(direct_address.values()))
 	for key, address in direct_address.items():
 		countries[key].append(address_country.get(address))
 	for doctype in ("Lead", "Contact", "Customer"):
-		if names := rest.get(doctype):
+		if names := located.get(doctype):
 			for party, country in _linked_address_countries(doctype, names).items():
 				countries[(doctype, party)].append(country)
-	for lead, country in lead_country.items():
-		countries[("Lead", lead)].append(country)
+	for name in located.get("Lead", ()):
+		if country := known.get(("Lead", name), NOWHERE).country:
+			countries[("Lead", name)].append(country)
 
 	zones_of = _country_zones({c for cs in countries.values() for c in cs if c})
 	site = site_zone()
 	resolved: dict[tuple, str] = {}  # few distinct (own zone, countries): resolved once each
-	for party_type, names in rest.items():
+	for party_type, names in located.items():
 		for party in names:
-			key = (own.get((party_type, party)), tuple(countries.get((party_type, party), ())))
+			key = (
+				known.get((party_type, party), NOWHERE).zone,
+				tuple(countries.get((party_type, party), ())),
+			)
 			if key not in resolved:
 				resolved[key] = recipient_zone(key[0], [zones_of.get(c) for c in key[1] if c], site)
 			result[(party_type, party)] = resolved[key]

@@ -352,7 +352,7 @@ def test_bulk_inserts_write_every_value_as_given(setup_campaign):
 		"reason",
 	)
 	odd = "O'Brien \\ 100% %s"
-	names = ordered_names(3)
+	names = ordered_names(5)
 	rows = [
 		(*standard_values(names[0]), campaign.name, "s1", 1, "Lead", leads[0].name, odd, None),
 		(*standard_values(names[1]), campaign.name, "s1", True, "Lead", leads[1].name, None, odd),
@@ -361,6 +361,12 @@ def test_bulk_inserts_write_every_value_as_given(setup_campaign):
 	# a chunk of one row: every column holds one value
 	only = (*standard_values(names[2]), campaign.name, "s2", 2, "Lead", leads[0].name, "a%b", "50%")
 	assert insert_many(ledger.LEDGER, fields, [only]) == 1
+	# one-value columns written once beside the varying ones (quotes, backslashes, % and all)
+	same = [
+		(*standard_values(names[3]), campaign.name, "s3", 3, "Lead", leads[0].name, "x@example.com", odd),
+		(*standard_values(names[4]), campaign.name, "s3", 3, "Lead", leads[1].name, "y@example.com", odd),
+	]
+	assert insert_many(ledger.LEDGER, fields, same) == 2
 	written = {
 		row.name: row
 		for row in frappe.get_all(
@@ -374,6 +380,12 @@ def test_bulk_inserts_write_every_value_as_given(setup_campaign):
 		"50%",
 		leads[0].name,
 	)
+	assert [
+		(written[n].email, written[n].reason, written[n].party, written[n].step_idx) for n in names[3:]
+	] == [
+		("x@example.com", odd, leads[0].name, 3),
+		("y@example.com", odd, leads[1].name, 3),
+	]
 
 
 # --- ERPNext's own sending ---------------------------------------------------------------------

@@ -226,19 +226,31 @@ def test_zones_of_contacts_and_customers_come_from_their_addresses():
 	assert address.name
 
 
-def test_zones_read_with_the_recipients_are_not_read_again():
+def test_places_read_with_the_recipients_are_not_read_again():
+	from campaign_plus.engine.schedule import Place
 	from campaign_plus.sending.recipients import load_recipients
 	from campaign_plus.windows.zones import recipient_zones
 
-	paris, nowhere = lead_in(zone=PARIS), lead_in(country="New Zealand")
-	parties = [("Lead", paris.name), ("Lead", nowhere.name)]
-	# the source's zone is taken as it is; a party without one (or an invalid one) is read
-	zones = recipient_zones(parties, {("Lead", paris.name): AUCKLAND, ("Lead", nowhere.name): "Mars/Base"})
-	assert zones == {("Lead", paris.name): AUCKLAND, ("Lead", nowhere.name): AUCKLAND}
+	paris, nowhere, unread = lead_in(zone=PARIS), lead_in(country="New Zealand"), lead_in(zone=PARIS)
+	parties = [("Lead", paris.name), ("Lead", nowhere.name), ("Lead", unread.name)]
+	# the source's place is taken as it is (an invalid zone counts as none); a party without is read
+	places = {
+		("Lead", paris.name): Place(AUCKLAND),
+		("Lead", nowhere.name): Place("Mars/Base", "New Zealand"),
+		("Lead", unread.name): None,
+	}
+	zones = recipient_zones(parties, places)
+	assert zones == {
+		("Lead", paris.name): AUCKLAND,
+		("Lead", nowhere.name): AUCKLAND,
+		("Lead", unread.name): PARIS,
+	}
 	campaign = campaign_with([(0, "09:00", 1)])
 	enroll(campaign.name, [paris.name, nowhere.name], dt.date(2027, 3, 1))
 	recipients = {r.party: r for r in load_recipients(campaign.name)}
-	assert (recipients[paris.name].time_zone, recipients[nowhere.name].time_zone) == (PARIS, None)
+	assert recipients[paris.name].place == Place(PARIS)
+	assert recipients[nowhere.name].place == Place(None, "New Zealand")
+	assert recipients[paris.name].start_date == dt.date(2027, 3, 1)
 
 
 # --- quiet hours and business days -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from campaign_plus.engine.schedule import (
 	PLANNED,
 	SKIPPED,
 	UNSUBSCRIBED,
+	Place,
 	Recipient,
 	Step,
 	calendar,
@@ -217,3 +218,23 @@ def test_a_deferred_row_is_rechecked_when_its_moment_comes():
 	assert recheck(
 		None, "x@example.com", due, TODAY, address_exclusions={"Bounced Address": {"x@example.com"}}
 	) == ("Bounced Address")
+
+
+@given(
+	status=st.sampled_from([PLANNED, SKIPPED]),
+	reason=st.none() | st.text(max_size=5),
+	zone=st.none() | st.sampled_from(["Europe/Paris", "Pacific/Auckland"]),
+	moment=st.none() | st.datetimes(timezones=st.just(dt.timezone.utc)),
+)
+def test_a_changed_row_is_what_dataclasses_replace_makes(status, reason, zone, moment):
+	import dataclasses
+
+	row = plan([Step("s0", 1, days=0)], [lead(1, place=Place("Europe/Paris"))], TODAY)[0]
+	values = {"status": status, "reason": reason, "time_zone": zone, "send_at": moment}
+	changed = row.changed(**values)
+	assert changed == dataclasses.replace(row, **values) and row.status == PLANNED
+	assert changed.key == row.key and changed.recipient.place == Place("Europe/Paris")
+	with pytest.raises(TypeError):
+		row.changed(zone=zone)
+	with pytest.raises(dataclasses.FrozenInstanceError):
+		changed.status = status
