@@ -17,7 +17,13 @@ import frappe
 from frappe.utils import get_system_timezone
 
 from campaign_plus.engine.schedule import Place
-from campaign_plus.engine.windows import UTC, check_time_zone, is_time_zone, recipient_zone
+from campaign_plus.engine.windows import (
+	UTC,
+	check_time_zone,
+	is_time_zone,
+	recipient_zone,
+	time_zones,
+)
 from campaign_plus.errors import translated_rule_errors
 
 FIELD = "cp_time_zone"
@@ -48,11 +54,20 @@ def recipient_zones(
 
 	``places``: what the parties' recipient source read of where they are (a party with a place
 	is not read again; None: not read)."""
-	parties = set(parties)
-	known = {key: place for key, place in (places or {}).items() if place is not None}
+	places = places or {}
+	valid = time_zones()
+	# a party with a zone of its own needs no more: only the others are read, and their addresses
+	result: dict[tuple[str, str], str] = {}
+	known: dict[tuple[str, str], Place] = {}
 	unread: dict[str, set[str]] = defaultdict(set)
-	for party_type, party in parties - known.keys():
-		unread[party_type].add(party)
+	for key in parties:
+		place = places.get(key)
+		if place is None:
+			unread[key[0]].add(key[1])
+		elif place.zone in valid:
+			result[key] = place.zone
+		else:
+			known[key] = place
 	if names := unread.get("Lead"):
 		for name, zone, country in _rows("Lead", names, ["name", FIELD, "country"]):
 			known[("Lead", name)] = Place(zone, country)
@@ -63,15 +78,15 @@ def recipient_zones(
 		for name, address in _rows("Customer", names, ["name", "customer_primary_address"]):
 			known[("Customer", name)] = Place(address=address)
 
-	# a party with a zone of its own needs no country: only the others' addresses are read
-	result: dict[tuple[str, str], str] = {}
-	located: dict[str, set[str]] = defaultdict(set)  # the others, by doctype
-	for key in parties:
-		place = known.get(key, NOWHERE)
-		if is_time_zone(place.zone):
-			result[key] = place.zone
+	for party_type, names in unread.items():
+		for name in names:
+			known.setdefault((party_type, name), NOWHERE)  # not found
+	located: dict[str, set[str]] = defaultdict(set)  # the parties still without a zone, by doctype
+	for (party_type, name), place in known.items():
+		if place.zone in valid:
+			result[(party_type, name)] = place.zone
 		else:
-			located[key[0]].add(key[1])
+			located[party_type].add(name)
 	# per party, its countries in order of precedence: its own address, its linked addresses, a Lead's own
 	countries: dict[tuple[str, str], list[str | None]] = defaultdict(list)
 	direct_address = {
