@@ -92,8 +92,19 @@ class PrivateQueue:
 class Bench:
 	"""``bench`` commands of one bench, running this checkout's campaign_plus."""
 
-	def __init__(self, path: pathlib.Path, site: str, queue: PrivateQueue):
+	def __init__(
+		self,
+		path: pathlib.Path,
+		site: str,
+		queue: PrivateQueue,
+		*,
+		env: dict | None = None,
+		python_path: list[str] | None = None,
+	):
+		"""``env``: more variables for the processes; ``python_path``: folders put first on their
+		PYTHONPATH (e.g. a benchmark's probe)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
+		self.extra_env, self.python_path = dict(env or {}), list(python_path or [])
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
@@ -109,8 +120,9 @@ class Bench:
 		path = os.environ.get("PYTHONPATH")
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT),
+			"PYTHONPATH": os.pathsep.join([*self.python_path, str(CHECKOUT), *([path] if path else [])]),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
+			**self.extra_env,
 		}
 
 	def start_worker(self, queue: str = "long") -> subprocess.Popen:
