@@ -84,8 +84,9 @@ scheduler_events = {
 	"cron": {
 		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
 		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
-		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush
-		"* * * * *": ["campaign_plus.delivery.job.tick"],
+		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush;
+		# the tracking hits buffered in Redis, written in bulk
+		"* * * * *": ["campaign_plus.delivery.job.tick", "campaign_plus.tracking.buffer.flush"],
 	},
 }
 
@@ -116,8 +117,15 @@ campaign_plus_plan_rules = [
 ]
 # Before each planner run: each function takes (campaigns, now).
 campaign_plus_before_planning = ["campaign_plus.experiments.decisions.decide_due_tests"]
-# A recipient engaged with a campaign email: each function takes (ledger row, "click" | "reply").
-campaign_plus_on_engagement = ["campaign_plus.automation.rules.on_engagement"]
+# A recipient engaged with a campaign email — each counting click (no bot, tracked individually)
+# and each matched reply, exactly once. Clicks come from the flush of buffered tracking hits: up
+# to a minute after the click, in a background job as Administrator, inside the flush's
+# transaction (see campaign_plus.utils.engagement). Each function takes (ledger row,
+# "click" | "reply"), once per engagement:
+campaign_plus_on_engagement = []
+# … or, in this hook instead, a list of campaign_plus.utils.engagement.Engagement (row, kind,
+# moment) in the order they happened — many at once, for a listener that acts set-based:
+campaign_plus_on_engagements = ["campaign_plus.automation.rules.on_engagements"]
 # What Preview Schedule says of each step: each function takes a campaign and returns
 # {schedule row: [sentence, …]}.
 campaign_plus_step_notes = [

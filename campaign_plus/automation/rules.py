@@ -3,8 +3,8 @@
 """A campaign's event rules: when a recipient clicks, replies or places an order, act — once per
 recipient and rule.
 
-Events arrive from the tracking endpoint (an individually tracked click), from a matched reply
-(both through the ``campaign_plus_on_engagement`` hook) and from a submitted Sales Order carrying
+Events arrive from the tracking endpoint (an individually tracked click, through the flush of
+buffered hits), from a matched reply (both through the ``campaign_plus_on_engagements`` hook) and from a submitted Sales Order carrying
 the campaign. The hook handlers cost one indexed query and enqueue a job only when the campaign
 has a rule for that event; the job claims (rule, recipient) with a row in Campaign Interaction —
 a unique key makes a second claim impossible, however many clicks — and acts in the same
@@ -55,20 +55,33 @@ PARTY_TYPES = {
 
 
 def on_engagement(row: str, kind: str) -> None:
-	"""Hook ``campaign_plus_on_engagement``: a ledger row's recipient clicked (or replied)."""
-	event = EVENTS.get(kind)
-	if not event:
-		return
-	found = frappe.db.sql(
-		f"""SELECT l.`campaign`, l.`party_type`, l.`party` FROM `tab{LEDGER}` l
-		WHERE l.`name` = %(row)s AND EXISTS (
-			SELECT 1 FROM `tab{RULE}` r
-			WHERE r.`parent` = l.`campaign` AND r.`parenttype` = 'Campaign' AND r.`event` = %(event)s)""",
-		{"row": row, "event": event},
-	)
-	if found:
-		campaign, party_type, party = found[0]
-		enqueue(campaign, event, [(party_type, party)], LEDGER, row)
+	"""A ledger row's recipient clicked (or replied): :func:`on_engagements` for one."""
+	on_engagements([(row, kind)])
+
+
+def on_engagements(engagements: list) -> None:
+	"""Hook ``campaign_plus_on_engagements``: recipients clicked or replied ((row, kind, …) each).
+
+	One query for them all: the rows whose campaign has a rule for that event; one job per
+	(row, event) — a job already queued for it is not queued again."""
+	by_event: dict[str, list[str]] = {}
+	for engagement in engagements:
+		event = EVENTS.get(engagement[1])
+		if event:
+			by_event.setdefault(event, []).append(engagement[0])
+	for event, rows in by_event.items():
+		found = frappe.db.sql(
+			f"""SELECT l.`name`, l.`campaign`, l.`party_type`, l.`party` FROM `tab{LEDGER}` l
+			WHERE l.`name` IN %(rows)s AND EXISTS (
+				SELECT 1 FROM `tab{RULE}` r
+				WHERE r.`parent` = l.`campaign` AND r.`parenttype` = 'Campaign' AND r.`event` = %(event)s)""",
+			{"rows": sorted(set(rows)), "event": event},
+		)
+		by_row = {row: (campaign, party_type, party) for row, campaign, party_type, party in found}
+		for row in dict.fromkeys(rows):  # each row once, in the order of the engagements
+			if row in by_row:
+				campaign, party_type, party = by_row[row]
+				enqueue(campaign, event, [(party_type, party)], LEDGER, row)
 
 
 def on_order(doc, method=None) -> None:
