@@ -205,14 +205,19 @@ def recorded(campaign: str) -> dict:
 
 
 async def _burst(
-	port: int, site: str, paths: list[tuple[str, str]], concurrency: int, progress: list
+	port: int, site: str, paths: list[tuple[str, str]], concurrency: int, progress: list, rate: float | None
 ) -> tuple:
+	"""``rate``: hits start at that pace (at most ``concurrency`` in flight); None: as fast as
+	``concurrency`` clients get answers."""
 	statuses, latencies, errors = collections.Counter(), [], []
-	queue = collections.deque(paths)
+	queue = collections.deque(enumerate(paths))
+	start = time.perf_counter()
 
 	async def client():
 		while queue:
-			path, agent = queue.popleft()
+			number, (path, agent) = queue.popleft()
+			if rate:
+				await asyncio.sleep(max(0.0, start + number / rate - time.perf_counter()))
 			begun = time.perf_counter()
 			try:
 				reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -235,9 +240,9 @@ async def _burst(
 	return statuses, latencies, errors
 
 
-def burst(port: int, site: str, paths, concurrency: int, progress: list) -> dict:
+def burst(port: int, site: str, paths, concurrency: int, progress: list, rate: float | None = None) -> dict:
 	begun = time.perf_counter()
-	statuses, latencies, errors = asyncio.run(_burst(port, site, paths, concurrency, progress))
+	statuses, latencies, errors = asyncio.run(_burst(port, site, paths, concurrency, progress, rate))
 	seconds = time.perf_counter() - begun
 	latencies.sort()
 	return {
@@ -330,7 +335,34 @@ def run_path(
 		say(f"  {label}: the Campaign form idle: median {median(idle) * 1000:.0f} ms ({len(idle)} opens)")
 
 		web_before, jobs_before = _probe.requests(probe), _probe.by_function(worker_probe)
-		progress, during, done = [0], [], threading.Event()
+		flood = paths[200 : 200 + args.throughput_hits]
+		progress = [0]
+		result = {}
+		runner = threading.Thread(
+			target=lambda: result.update(burst(server.port, args.site, flood, args.concurrency, progress)),
+			daemon=True,
+		)
+		runner.start()
+		wait(
+			lambda: not runner.is_alive(),
+			lambda: (progress[0], process_cpu([server.process.pid])),
+			f"{label}: {len(flood)} hits as fast as they are answered",
+			scheduler=Scheduler(events={FLUSH: 60.0}),  # what the scheduler runs every minute
+			describe=lambda: f"{progress[0]} / {len(flood)} hits answered",
+		)
+		web = subtract(_probe.requests(probe), web_before)
+		say(f"  {label}: throughput: {len(flood)} hits in {result['seconds']:.1f} s: {result['rate']:.0f} hits/s "
+		    f"({args.concurrency} clients; p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms), "
+		    f"answers {result['statuses']}")  # fmt: skip
+
+		paced = paths[200 + args.throughput_hits :]
+		progress, during, done, offered = [0], [], threading.Event(), {}
+		runner = threading.Thread(
+			target=lambda: offered.update(
+				burst(server.port, args.site, paced, args.burst_clients, progress, rate=args.rate)
+			),
+			daemon=True,
+		)
 
 		def desk_loop():
 			while not done.is_set():
@@ -338,29 +370,25 @@ def run_path(
 				done.wait(args.desk_every)
 
 		opener = threading.Thread(target=desk_loop, daemon=True)
-		result = {}
-		runner = threading.Thread(
-			target=lambda: result.update(
-				burst(server.port, args.site, paths[200:], args.concurrency, progress)
-			),
-			daemon=True,
-		)
-		opener.start()
 		runner.start()
-		n = len(paths) - 200
+		time.sleep(min(2.0, len(paced) / args.rate / 4))  # the burst under way first
+		opener.start()
 		wait(
 			lambda: not runner.is_alive(),
 			lambda: (progress[0], process_cpu([server.process.pid])),
-			f"{label}: {n} hits",
-			scheduler=Scheduler(events={FLUSH: 60.0}),  # what the scheduler runs every minute
-			describe=lambda: f"{progress[0]} / {n} hits answered, the form opened {len(during)} times",
+			f"{label}: a burst of {len(paced)} hits at {args.rate:.0f}/s, the desk meanwhile",
+			scheduler=Scheduler(events={FLUSH: 60.0}),
+			describe=lambda: (
+				f"{progress[0]} / {len(paced)} hits answered, the form opened {len(during)} times"
+			),
 		)
 		done.set()
 		opener.join(60)
-		web = subtract(_probe.requests(probe), web_before)
-		say(f"  {label}: {n} hits in {result['seconds']:.1f} s: {result['rate']:.0f} hits/s "
-		    f"(p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms), answers {result['statuses']}; "
-		    f"the form during the burst: median {median(during) * 1000:.0f} ms ({len(during)} opens)")  # fmt: skip
+		desk_requests = _probe.requests(probe).get("desk", [0, 0])
+		say(f"  {label}: the burst: {len(paced)} hits offered at {args.rate:.0f}/s, answered at "
+		    f"{offered['rate']:.0f}/s (p50 {offered['p50']:.0f} ms, p95 {offered['p95']:.0f} ms), answers "
+		    f"{offered['statuses']}; the form meanwhile: median {median(during) * 1000:.0f} ms ({len(during)} "
+		    f"opens; idle {median(idle) * 1000:.0f} ms)")  # fmt: skip
 	finally:
 		server.stop()
 
@@ -385,10 +413,12 @@ def run_path(
 	wait(jobs_done, lambda: process_cpu([p.pid for p in bench.workers]), f"{label}: the event rules' jobs")
 	time.sleep(1)
 	jobs = subtract_jobs(_probe.by_function(worker_probe), jobs_before)
-	tracking, desk_requests = web.get("tracking", [0, 0]), web.get("desk", [0, 0])
+	tracking = web.get("tracking", [0, 0])
 	return {
 		**result,
-		"hits": n,
+		"burst_rate": offered["rate"],
+		"hits": len(flood),
+		"all_hits": len(paths),
 		"idle": median(idle),
 		"during": median(during),
 		"opens_during": len(during),
@@ -416,22 +446,29 @@ def subtract_jobs(after: dict, before: dict) -> dict:
 	}
 
 
+def per_hit(r: dict) -> float:
+	"""Statements per hit: the requests' (counted over the throughput run) and the flushes' (over
+	every hit of the path)."""
+	return r["web_sql"] / r["hits"] + r["flush_sql"] / r["all_hits"]
+
+
 def report(label: str, r: dict) -> None:
-	hits = r["hits"]
-	per_hit = (r["web_sql"] + r["flush_sql"]) / hits
-	say(f"{label}: {r['rate']:.0f} hits/s; SQL per hit {per_hit:.2f} (requests {r['web_sql'] / hits:.2f}, "
-	    f"flush {r['flush_sql'] / hits:.3f} in {r['flushes']} flushes; event rules apart: {r['rules_sql']} "
-	    f"statements in {r['rules_jobs']} jobs); the form idle {r['idle'] * 1000:.0f} ms, during the burst "
-	    f"{r['during'] * 1000:.0f} ms ({r['during'] / r['idle']:.2f}x, {r['opens_during']} opens, "
-	    f"{r['desk_sql']:.0f} statements each)")  # fmt: skip
+	say(f"{label}: {r['rate']:.0f} hits/s; SQL per hit {per_hit(r):.2f} (the requests' "
+	    f"{r['web_sql'] / r['hits']:.2f}, the flushes' {r['flush_sql'] / r['all_hits']:.3f} in {r['flushes']} "
+	    f"flushes; event rules apart: {r['rules_sql']} statements in {r['rules_jobs']} jobs); the form idle "
+	    f"{r['idle'] * 1000:.0f} ms, during a burst at {r['burst_rate']:.0f}/s {r['during'] * 1000:.0f} ms "
+	    f"({r['during'] / r['idle']:.2f}x, {r['opens_during']} opens, {r['desk_sql']:.0f} statements each)")  # fmt: skip
 
 
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--site", default="test_site")
-	parser.add_argument("--hits", type=int, default=20_000)
+	parser.add_argument("--hits", type=int, default=20_000, help="the burst the desk lives through")
+	parser.add_argument("--rate", type=float, default=300, help="hits per second of the burst")
+	parser.add_argument("--burst-clients", type=int, default=64, help="hits in flight at most, in the burst")
+	parser.add_argument("--throughput-hits", type=int, default=5_000, help="hits sent as fast as answered")
 	parser.add_argument("--messages", type=int, default=2_000)
-	parser.add_argument("--concurrency", type=int, default=16)
+	parser.add_argument("--concurrency", type=int, default=16, help="clients sending as fast as answered")
 	parser.add_argument("--idle-opens", type=int, default=10)
 	parser.add_argument("--desk-every", type=float, default=0.5, help="seconds between two form opens")
 	parser.add_argument("--password", default=os.environ.get("FRAPPE_ADMIN_PASSWORD") or "admin")
@@ -447,7 +484,7 @@ def main():
 	worker_probe = _probe.directory("workers")
 	bench = Bench(bench_path, args.site, queue, env=_probe.env(worker_probe), python_path=[str(PROBE)])
 	made, results = [], {}
-	plan = hit_plan(args.messages, args.hits + 200)
+	plan = hit_plan(args.messages, 200 + args.throughput_hits + args.hits)
 	try:
 		with queue.used_here():
 			bench.start_worker("short,default,long")  # the background jobs: flushes, event rules
@@ -457,7 +494,8 @@ def main():
 			for label in [p.strip() for p in args.paths.split(",") if p.strip()]:
 				data = make_campaign(f"{label[:2].upper()}{frappe.generate_hash(length=5)}", args.messages)
 				made.append(data["campaign"])
-				say(f"{label}: {args.hits} hits on {args.messages} messages, {args.concurrency} clients…")
+				say(f"{label}: {args.throughput_hits} hits as fast as answered, then a burst of {args.hits} "
+				    f"at {args.rate:.0f}/s, on {args.messages} messages…")  # fmt: skip
 				result = run_path(
 					label, label == "at once", args, bench_path, queue, bench, data, plan, worker_probe
 				)
@@ -476,9 +514,6 @@ def main():
 
 	if "at once" in results and "buffered" in results:
 		base, ours = results["at once"], results["buffered"]
-
-		def per_hit(r):
-			return (r["web_sql"] + r["flush_sql"]) / r["hits"]
 
 		say(f"ratio buffered / at once (same run): hits per second {ours['rate'] / base['rate']:.1f}x; SQL per hit "
 		    f"{per_hit(ours):.2f} vs {per_hit(base):.2f}; the form during the burst {ours['during'] / ours['idle']:.2f}x "

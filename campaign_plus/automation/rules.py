@@ -12,6 +12,7 @@ transaction: a failing action gives the claim back and is logged. Rules act as A
 like scheduled jobs (only users who may edit the campaign can write them).
 """
 
+import hashlib
 from contextlib import contextmanager
 
 import frappe
@@ -38,6 +39,7 @@ from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
 
 LEDGER = "Campaign Send Log"
+ROWS_PER_JOB = 500  # recipients per rules job after a burst
 RULE = "Campaign Event Rule"
 INTERACTION = "Campaign Interaction"
 EVENTS = {"click": CLICK, "reply": REPLY}
@@ -63,7 +65,8 @@ def on_engagements(engagements: list) -> None:
 	"""Hook ``campaign_plus_on_engagements``: recipients clicked or replied ((row, kind, …) each).
 
 	One query for them all: the rows whose campaign has a rule for that event; one job per
-	(row, event) — a job already queued for it is not queued again."""
+	campaign and event for up to :data:`ROWS_PER_JOB` of them (a burst of clicks is a few jobs,
+	not one per clicker)."""
 	by_event: dict[str, list[str]] = {}
 	for engagement in engagements:
 		event = EVENTS.get(engagement[1])
@@ -78,10 +81,18 @@ def on_engagements(engagements: list) -> None:
 			{"rows": sorted(set(rows)), "event": event},
 		)
 		by_row = {row: (campaign, party_type, party) for row, campaign, party_type, party in found}
+		by_campaign: dict[str, list[tuple[tuple[str, str], str]]] = {}
 		for row in dict.fromkeys(rows):  # each row once, in the order of the engagements
 			if row in by_row:
 				campaign, party_type, party = by_row[row]
-				enqueue(campaign, event, [(party_type, party)], LEDGER, row)
+				by_campaign.setdefault(campaign, []).append(((party_type, party), row))
+		for campaign, items in by_campaign.items():
+			for start in range(0, len(items), ROWS_PER_JOB):
+				chunk = items[start : start + ROWS_PER_JOB]
+				enqueue(
+					campaign, event, [party for party, _row in chunk], LEDGER, chunk[0][1],
+					references=[row for _party, row in chunk],
+				)  # fmt: skip
 
 
 def on_order(doc, method=None) -> None:
@@ -120,11 +131,22 @@ def recipients_of_customer(campaign: str, customer: str) -> list[tuple[str, str]
 	]
 
 
-def enqueue(campaign: str, event: str, parties: list, reference_doctype: str, reference_name: str) -> None:
+def enqueue(
+	campaign: str,
+	event: str,
+	parties: list,
+	reference_doctype: str,
+	reference_name: str,
+	references: list[str] | None = None,
+) -> None:
+	"""``references``: each party's own document of ``reference_doctype`` (else ``reference_name``)."""
+	job = f"{reference_doctype}:{reference_name}"
+	if references and len(references) > 1:
+		job = f"{reference_doctype}:{hashlib.sha1(chr(0).join(references).encode()).hexdigest()[:16]}"
 	frappe.enqueue(
 		"campaign_plus.automation.rules.run_rules",
 		queue="short",
-		job_id=f"campaign_plus:rules:{campaign}:{event}:{reference_doctype}:{reference_name}",
+		job_id=f"campaign_plus:rules:{campaign}:{event}:{job}",
 		deduplicate=True,
 		enqueue_after_commit=True,
 		now=in_test(),
@@ -133,6 +155,7 @@ def enqueue(campaign: str, event: str, parties: list, reference_doctype: str, re
 		parties=[list(party) for party in parties],
 		reference_doctype=reference_doctype,
 		reference_name=reference_name,
+		references=references,
 	)
 
 
@@ -171,15 +194,22 @@ def _as_administrator():
 
 
 def run_rules(
-	campaign: str, rule_event: str, parties: list, reference_doctype: str, reference_name: str
+	campaign: str,
+	rule_event: str,
+	parties: list,
+	reference_doctype: str,
+	reference_name: str,
+	references: list[str] | None = None,
 ) -> dict[str, int]:
-	"""Apply the campaign's rules for ``rule_event`` to each recipient, once per (rule, recipient)."""
+	"""Apply the campaign's rules for ``rule_event`` to each recipient, once per (rule, recipient);
+	``references``: what each recipient did (a document of ``reference_doctype`` each)."""
 	applied = 0
 	with _as_administrator():
 		rules = rules_for(campaign_rules(campaign), rule_event)
-		for party_type, party in parties:
+		for number, (party_type, party) in enumerate(parties):
+			trigger = (reference_doctype, references[number] if references else reference_name)
 			for rule in rules:
-				applied += apply_once(campaign, rule, party_type, party, (reference_doctype, reference_name))
+				applied += apply_once(campaign, rule, party_type, party, trigger)
 	if not in_test():
 		frappe.db.commit()
 	return {"applied": applied}

@@ -47,7 +47,7 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
-from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
@@ -362,7 +362,7 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		for row, data in items
 	]
 	fields = sorted({key for r in queue_rows for key in r})
-	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
+	insert_many("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
 
 	recipient_fields = [
 		*STANDARD_COLUMNS,
@@ -373,7 +373,7 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		"recipient",
 		"status",
 	]
-	frappe.db.bulk_insert(
+	insert_many(
 		"Email Queue Recipient",
 		recipient_fields,
 		[

@@ -321,3 +321,22 @@ def test_a_click_rule_assigns_the_activity_once_to_the_clicker(sequence):
 		(user, "Lead", clicker.name)
 	}
 	assert frappe.db.count("Campaign Activity Assignment", {"campaign": campaign.name}) == 1
+
+
+def test_a_burst_of_clicks_is_one_rules_job_per_campaign(sequence, monkeypatch):
+	"""The flush tells the rules of every click at once: one job for the clickers, each acted on once."""
+	campaign, leads = sequence(leads=3, event_rules=[{"event": "Click", "action": "Stop Sequence"}])
+	jobs = []
+	run_rules = rules.run_rules
+	monkeypatch.setattr(rules, "run_rules", lambda *a, **k: (jobs.append(k), run_rules(*a, **k))[1])
+	with freeze_time(at(1)):
+		for lead in leads:
+			for token in tokens(campaign.name, lead, "click"):
+				tracking.click(t=token)
+	buffer.flush()
+	assert len(jobs) == 1 and sorted(p[1] for p in jobs[0]["parties"]) == sorted(lead.name for lead in leads)
+	assert len(jobs[0]["references"]) == 3
+	assert (
+		frappe.db.count("Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"})
+		== 3
+	)
