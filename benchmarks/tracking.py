@@ -520,7 +520,8 @@ def main():
 		    f"its idle time vs {base['during'] / base['idle']:.2f}x")  # fmt: skip
 		say(f"targets (absolute figures need a quiet machine): ≥ 300 hits/s: {ours['rate']:.0f}; ≤ 0.5 SQL per "
 		    f"hit: {per_hit(ours):.2f}; the form within 1.5x: {ours['during'] / ours['idle']:.2f}x; exact: "
-		    f"{ours['exact'] and base['exact']}")  # fmt: skip
+		    f"{ours['exact']} (the path at once: {base['exact']}"
+		    f"{'' if base['exact'] else ', hits its errors lost'})")  # fmt: skip
 
 	if args.send_recipients:
 		subprocess.run(
