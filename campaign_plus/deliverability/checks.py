@@ -151,6 +151,7 @@ def fill(step: Step, subject: str, message: str, unsubscribe_url: str | None) ->
 		bool(step.text.strip()),
 		step.headers,
 		unsubscribe_url,
+		get_url(),
 	)
 
 

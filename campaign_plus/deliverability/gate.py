@@ -89,4 +89,4 @@ def release_checked(campaigns: list[str], now) -> None:
 			.run(pluck=True)
 		)
 		if names and (not blocking or not has_errors(campaign)):
-			ledger.release(names)
+			ledger.release(names, at=now)  # due in this very run

@@ -433,6 +433,7 @@ class RenderedMessage:
 	has_text: bool
 	headers: dict = field(default_factory=dict)  # lower-case name: value
 	unsubscribe_url: str | None = None  # what the body must link to
+	site_url: str | None = None  # this site's links (tracking, unsubscribe) are judged apart
 
 
 def judge_message(message: RenderedMessage) -> list[Finding]:
@@ -517,7 +518,8 @@ def judge_message(message: RenderedMessage) -> list[Finding]:
 				_("Give each image a short alt text."),
 			)
 		)
-	plain = sorted({link for link in links if link.lower().startswith("http://")})
+	own = (message.site_url or "\0").lower()
+	plain = sorted({link for link in links if link.lower().startswith("http://") and not link.lower().startswith(own)})
 	if plain:
 		findings.append(
 			Finding(

@@ -29,7 +29,7 @@ DEFAULT_VALID_DAYS = 730
 
 def valid_days() -> int:
 	"""How long an unsubscribe link works (Campaign Plus Settings; 0: never expires)."""
-	value = frappe.db.get_single_value("Campaign Plus Settings", "unsubscribe_link_valid_days")
+	value = frappe.db.get_singles_dict("Campaign Plus Settings").get("unsubscribe_link_valid_days")
 	return DEFAULT_VALID_DAYS if value in (None, "") else max(cint(value), 0)
 
 

@@ -6,6 +6,7 @@ unsubscribe primitives and the page's actions. Over HTTP: test_inbox_http.py; wi
 DNS server: test_inbox_postfix.py."""
 
 import email
+import subprocess
 import sys
 from email import policy
 
@@ -128,7 +129,7 @@ def test_the_headers_hook_adds_headers_and_cannot_replace_the_messages_own(deliv
 		campaign, names = queued_campaign(unique("hook", 2))
 	finally:
 		del frappe.provider_tags_for_test
-	assert calls == [sorted(names)] or sorted(calls[0]) == sorted(names)  # once per batch
+	assert len(calls) == 1 and sorted(calls[0]) == sorted(names)  # once per batch
 	start = len(delivering.messages())
 	job.deliver_names(names, account, campaign)
 	for raw in delivering.messages()[start:]:
@@ -193,11 +194,14 @@ def test_a_bad_dkim_key_is_refused_and_a_small_one_too(delivering):
 	doc.cp_dkim_private_key = "not a key"
 	with pytest.raises(frappe.ValidationError):
 		doc.save(ignore_permissions=True)
-	doc.cp_dkim_private_key = signing.generate_private_key(bits=768)
+	doc = frappe.get_doc("Email Account", account)
+	doc.update({"cp_dkim_enabled": 1, "cp_dkim_domain": "example.com", "cp_dkim_selector": "s1"})
+	small = subprocess.run(["openssl", "genrsa", "768"], capture_output=True, text=True, check=True).stdout
+	doc.cp_dkim_private_key = small
 	with pytest.raises(frappe.ValidationError, match="768"):
 		doc.save(ignore_permissions=True)
-	doc.cp_dkim_private_key = None
-	doc.cp_dkim_selector = "bad_selector!"
+	doc = frappe.get_doc("Email Account", account)
+	doc.update({"cp_dkim_enabled": 1, "cp_dkim_domain": "example.com", "cp_dkim_selector": "bad_selector!"})
 	with pytest.raises(frappe.ValidationError):
 		doc.save(ignore_permissions=True)
 

@@ -172,7 +172,7 @@ def test_gmails_one_click_post_unsubscribes_that_recipient_only_and_a_get_change
 		status, _headers, text = request(base_url, "GET", url)
 		assert status == 200 and "cp-unsubscribe" in text
 	status, _headers, _text = request(base_url, "HEAD", one_click)
-	assert status in (200, 405)
+	assert status in (200, 403, 405)  # a HEAD: a page at most, never an action
 	# Frappe's own link of emails sent before: the same page, nothing done on GET
 	from frappe.utils.verified_command import get_signed_params
 
