@@ -172,6 +172,45 @@ class Bench:
 		return "\n".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("*.log")))
 
 
+def plan(*campaigns: str) -> dict:
+	"""What the scheduler's planner run does, for these campaigns only (``bench execute
+	tests.workers.plan --args '["name"]'``): plans, commits, enqueues their batches. Never
+	``plan_all``: a test touches only what it created."""
+	from campaign_plus.sending import planner
+
+	result = planner.scheduled_run(list(campaigns))
+	frappe.db.commit()
+	return result
+
+
+def hold_planner_lock(seconds: float, ready: str) -> str:
+	"""Hold the planner lock for ``seconds`` (another process's long planner run); the file
+	``ready`` is written once it is held (``bench execute``)."""
+	from campaign_plus.sending import planner
+
+	with planner.planner_lock(0) as held:
+		pathlib.Path(ready).write_text("held" if held else "busy")
+		if held:
+			time.sleep(float(seconds))
+	return "held" if held else "busy"
+
+
+def frappe_send(*names: str) -> int:
+	"""Frappe's own flush for these Email Queue rows only (``frappe.email.queue.flush`` would send
+	every row of the site): each due row through ``EmailQueue.send``, as flush does. How many."""
+	due = frappe.get_all(
+		"Email Queue",
+		filters={"name": ("in", list(names)), "status": ("in", ["Not Sent", "Partially Sent"])},
+		or_filters=[["send_after", "is", "not set"], ["send_after", "<=", now_datetime()]],
+		pluck="name",
+		order_by="priority desc, creation asc",
+	)
+	for name in due:
+		frappe.get_doc("Email Queue", name).send()
+	frappe.db.commit()
+	return len(due)
+
+
 def committed_campaign(tag: str, emails: list[str], *, batch_size: int | None = None) -> dict:
 	"""A campaign with one step due today for leads with these addresses (bulk inserts, committed):
 	what to delete afterwards (see :func:`delete_campaign`)."""

@@ -34,6 +34,11 @@ def _unavailable() -> str | None:
 REASON = _unavailable()
 ORIGINAL_CWD = os.getcwd()
 if not REASON:
+	from tests.site_guard import refusal
+
+	if refused := refusal(BENCH, SITE):  # a site with data of its own: never touched by tests
+		pytest.exit(f"INTEGRATION TIER REFUSED: {refused}", 2)
+if not REASON:
 	# Frappe (and libraries it imports, e.g. cssutils) write logs to ../logs relative to the
 	# working directory: work from the bench's sites/ folder, as bench itself does.
 	os.chdir(SITES)
