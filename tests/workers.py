@@ -126,6 +126,37 @@ class Bench:
 		self.workers.append(process)
 		return process
 
+	def call_command(self, function: str, *args) -> list[str]:
+		"""The command running ``function`` of this checkout (tests included) on the site."""
+		import json
+		import shlex
+
+		python = self.path / "env" / "bin" / "python"
+		script = CHECKOUT / "tests" / "site_call.py"
+		arguments = shlex.quote(json.dumps(list(args)))
+		env_script = self.path / "bench-env.sh"
+		prefix = f"source {env_script} && " if env_script.exists() else ""
+		return [
+			"bash",
+			"-c",
+			f"cd {self.path}/sites && {prefix}exec {python} {script} {self.site} {function} {arguments}",
+		]
+
+	def call(self, function: str, *args, timeout: int = 600):
+		"""Run ``function`` of this checkout (tests included) in a process of its own: its result."""
+		import json
+
+		result = subprocess.run(
+			self.call_command(function, *args),
+			env=self._env(),
+			capture_output=True,
+			text=True,
+			timeout=timeout,
+		)
+		if result.returncode:
+			raise RuntimeError(f"{function} failed:\n{result.stdout}\n{result.stderr}")
+		return json.loads(result.stdout.strip().splitlines()[-1])
+
 	def execute(self, method: str, *args, timeout: int = 600) -> str:
 		import json
 
@@ -173,9 +204,8 @@ class Bench:
 
 
 def plan(*campaigns: str) -> dict:
-	"""What the scheduler's planner run does, for these campaigns only (``bench execute
-	tests.workers.plan --args '["name"]'``): plans, commits, enqueues their batches. Never
-	``plan_all``: a test touches only what it created."""
+	"""What the scheduler's planner run does, for these campaigns only (``Bench.call``): plans,
+	commits, enqueues their batches. Never ``plan_all``: a test touches only what it created."""
 	from campaign_plus.sending import planner
 
 	result = planner.scheduled_run(list(campaigns))
@@ -185,7 +215,7 @@ def plan(*campaigns: str) -> dict:
 
 def hold_planner_lock(seconds: float, ready: str) -> str:
 	"""Hold the planner lock for ``seconds`` (another process's long planner run); the file
-	``ready`` is written once it is held (``bench execute``)."""
+	``ready`` is written once it is held (``Bench.call``)."""
 	from campaign_plus.sending import planner
 
 	with planner.planner_lock(0) as held:

@@ -97,7 +97,7 @@ def test_workers_deliver_each_once_with_frappes_own_bytes_and_leave_nothing(rig,
 	campaign = campaigns(120, "workers", batch_size=50)
 	rig.bench.start_worker()
 	rig.bench.start_worker()
-	rig.bench.execute("tests.workers.plan", campaign)
+	rig.bench.call("tests.workers.plan", campaign)
 	wait_for(lambda: all_sent(rig, campaign, 120), 180, what="120 messages accepted")
 	rows = queue_rows(campaign)
 	counts = accepted_for(rig.server, rows)
@@ -109,7 +109,7 @@ def test_workers_deliver_each_once_with_frappes_own_bytes_and_leave_nothing(rig,
 	# Frappe's own flush, in its own process, finds nothing left to send (flush restricted to
 	# these rows: the site's other mail is not the test's to send)
 	accepted = len(rig.server.accepted())
-	rig.bench.execute("tests.workers.frappe_send", *[row.name for row in rows])
+	rig.bench.call("tests.workers.frappe_send", *[row.name for row in rows])
 	assert len(rig.server.accepted()) == accepted
 	assert not {row.name for row in get_queue()} & {row.name for row in rows}
 
@@ -118,7 +118,7 @@ def test_workers_deliver_each_once_with_frappes_own_bytes_and_leave_nothing(rig,
 	frappe.db.set_value("Email Queue", {"name": ("in", again)}, {"status": "Not Sent", "send_after": None})
 	frappe.db.set_value("Email Queue Recipient", {"parent": ("in", again)}, "status", "Not Sent")
 	frappe.db.commit()
-	rig.bench.execute("tests.workers.frappe_send", *again)
+	rig.bench.call("tests.workers.frappe_send", *again)
 	by_id = collections.defaultdict(list)
 	for raw in rig.server.messages():
 		by_id[email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"]].append(raw)
@@ -133,7 +133,7 @@ def test_mail_server_down_then_up_delivers_each_once(rig, campaigns):
 	rig.server.stop()
 	try:
 		rig.bench.start_worker()
-		rig.bench.execute("tests.workers.plan", campaign)
+		rig.bench.call("tests.workers.plan", campaign)
 		with rig.queue.used_here():
 			wait_for(
 				lambda: any((work.load(t) or work.WorkItem("", "", [])).stops for t in work.tokens()),
@@ -156,7 +156,7 @@ def test_a_worker_killed_mid_job_delivers_each_once(rig, campaigns):
 	set_limits(rig.account, per_minute=300)  # five a second: the job lasts a while
 	campaign = campaigns(60, "killed", batch_size=60)
 	worker = rig.bench.start_worker()
-	rig.bench.execute("tests.workers.plan", campaign)
+	rig.bench.call("tests.workers.plan", campaign)
 	wait_for(lambda: sum(accepted_for(rig.server, queue_rows(campaign)).values()) >= 15, 120, 0.2)
 	rig.bench.kill(worker)
 	rows = queue_rows(campaign)
@@ -179,7 +179,7 @@ def test_pacing_holds_across_two_workers(rig, campaigns):
 	campaign = campaigns(66, "paced", batch_size=11)  # six work items for two workers
 	rig.bench.start_worker()
 	rig.bench.start_worker()
-	rig.bench.execute("tests.workers.plan", campaign)
+	rig.bench.call("tests.workers.plan", campaign)
 	wait_for(lambda: all_sent(rig, campaign, 66), 200, 1, what="66 messages accepted")
 	ids = {f"<{row.message_id}>" for row in queue_rows(campaign)}
 	times = sorted(a["t"] for a in rig.server.accepted() if a["message_id"] in ids)

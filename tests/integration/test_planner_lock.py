@@ -1,9 +1,9 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""One planner run at a time (issue 25, item 3), proven with separate processes (``bench
-execute``): a run that finds the lock held waits for it (then finds the rows already planned),
-or leaves when its wait is over; two runs started together plan each row once, one after the
-other. These tests commit: they delete what they made."""
+"""One planner run at a time (issue 25, item 3), proven with separate processes: a run that finds
+the lock held waits for it (then finds the rows already planned), or leaves when its wait is over;
+two runs started together plan each row once, one after the other. These tests commit: they
+delete what they made."""
 
 import json
 import subprocess
@@ -44,12 +44,10 @@ def campaign(rig):
 		delete_campaign(data)
 
 
-def background(rig, method: str, *args) -> subprocess.Popen:
-	command = f"--site {SITE} execute {method}"
-	if args:
-		command += f" --args '{json.dumps(list(args))}'"
+def background(rig, function: str, *args) -> subprocess.Popen:
+	"""``function`` of this checkout running in a process of its own."""
 	return subprocess.Popen(
-		rig.bench._command(command),
+		rig.bench.call_command(function, *args),
 		env=rig.bench._env(),
 		stdout=subprocess.PIPE,
 		stderr=subprocess.PIPE,
@@ -95,11 +93,7 @@ def test_a_run_waits_for_the_lock_then_plans_what_is_left(rig, campaign):
 def test_a_scheduled_run_leaves_when_the_wait_is_over(rig, campaign):
 	other, _since = holder(rig, 10)
 	started = time.monotonic()
-	result = json.loads(
-		rig.bench.execute("campaign_plus.sending.planner.scheduled_run", [campaign], 2)
-		.strip()
-		.splitlines()[-1]
-	)
+	result = rig.bench.call("campaign_plus.sending.planner.scheduled_run", [campaign], 2)
 	assert result == {"busy": True}
 	assert time.monotonic() - started < 10
 	assert ledger_count(campaign) == 0
