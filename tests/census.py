@@ -1,8 +1,9 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
 """A site's census, to prove that a test run leaves nothing behind: the row count of every
-table, and a checksum of the content of the tables that hold campaigns, their recipients and
-their mail (a row changed in place shows too).
+table, a checksum of the content of the tables that hold campaigns, their recipients and their
+mail (a row changed in place shows too), the values of every Single, and the names of the rows
+of the smaller tables (to say what was left behind).
 
     cd BENCH/sites && BENCH/env/bin/python CHECKOUT/tests/census.py SITE > before.json
     … run a tier …
@@ -34,7 +35,6 @@ CHECKSUMMED = (
 	"tabCampaign Segment Member",
 	"tabCampaign Consent",
 	"tabCampaign Plus Sending Limit",
-	"tabSingles",
 	"tabDefaultValue",
 	"tabPricing Rule",
 	"tabToDo",
@@ -43,6 +43,7 @@ CHECKSUMMED = (
 )
 # Written by Frappe itself whenever someone logs in or opens a page: not test data. (tabUser is
 # counted, not checksummed: a login writes its last login time.)
+KEYS_UP_TO = 20000
 ACTIVITY = {"tabSessions", "tabAccess Log", "tabActivity Log", "tabRoute History", "__UserSettings"}
 
 
@@ -56,7 +57,23 @@ def census() -> dict:
 	for table in CHECKSUMMED:
 		if table in counts:
 			sums[table] = frappe.db.sql(f"CHECKSUM TABLE `{table}`")[0][1]
-	return {"counts": counts, "checksums": sums}
+	named = set(
+		frappe.db.sql_list(
+			"SELECT table_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+			"AND column_name = 'name'"
+		)
+	)
+	keys = {  # which rows, for the tables small enough: says what was left behind
+		table: sorted(frappe.db.sql_list(f"SELECT `name` FROM `{table}`"))
+		for table, count in counts.items()
+		if table in named and count <= KEYS_UP_TO
+	}
+	singles = {
+		f"{doctype}.{field}": value
+		for doctype, field, value in frappe.db.sql("SELECT doctype, field, value FROM `tabSingles`")
+		if field not in ("modified", "modified_by")
+	}
+	return {"counts": counts, "checksums": sums, "keys": keys, "singles": singles}
 
 
 def compare(before: dict, after: dict) -> list[str]:
@@ -69,6 +86,19 @@ def compare(before: dict, after: dict) -> list[str]:
 	for table in sorted(before["checksums"]):
 		if before["checksums"][table] != after["checksums"].get(table):
 			lines.append(f"{table}: content changed (checksum)")
+	for table in sorted(set(before.get("keys", {})) & set(after.get("keys", {}))):
+		if table in ACTIVITY:
+			continue
+		added = sorted(set(after["keys"][table]) - set(before["keys"][table]))
+		removed = sorted(set(before["keys"][table]) - set(after["keys"][table]))
+		if added:
+			lines.append(f"    {table} added: {added[:8]}{' …' if len(added) > 8 else ''}")
+		if removed:
+			lines.append(f"    {table} removed: {removed[:8]}{' …' if len(removed) > 8 else ''}")
+	old, new = before.get("singles", {}), after.get("singles", {})
+	for key in sorted(set(old) | set(new)):
+		if old.get(key) != new.get(key):
+			lines.append(f"Singles {key}: {old.get(key)!r} -> {new.get(key)!r}")
 	return lines
 
 
@@ -86,7 +116,7 @@ if __name__ == "__main__":
 		differences = compare(before, now)
 		for line in differences:
 			print(line)
-		real = [line for line in differences if "activity log" not in line]
+		real = [line for line in differences if "activity log" not in line and not line.startswith("    ")]
 		print(f"{len(real)} table(s) differ" if real else "nothing left behind")
 		sys.exit(1 if real else 0)
 	print(json.dumps(now))

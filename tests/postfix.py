@@ -272,6 +272,20 @@ class Postfix:
 		files = boxes.get(address, []) if address else [f for fs in boxes.values() for f in fs]
 		return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
 
+	def account_values(self) -> dict:
+		"""Fields of an outgoing Email Account that sends through this Postfix (no TLS, no login)."""
+		return {
+			"smtp_server": self.host,
+			"smtp_port": self.port,
+			"use_tls": 0,
+			"use_ssl_for_outgoing": 0,
+			"no_smtp_authentication": 1,
+		}
+
+	def refusals(self, text: str = "too much mail") -> int:
+		"""How many of Postfix's answers so far contained ``text`` (its log)."""
+		return self.maillog().count(text)
+
 	def raw(self, address: str) -> list[bytes]:
 		return [f.read_bytes() for f in self.maildirs().get(address, [])]
 

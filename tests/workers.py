@@ -20,6 +20,7 @@ import time
 import frappe
 from frappe.utils import add_days, now_datetime, today
 
+from tests.site_cleanup import delete_for_good
 from tests.smtp_server import free_port
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
@@ -62,12 +63,21 @@ class PrivateQueue:
 		raise RuntimeError("the private queue Redis did not start")
 
 	def stop(self) -> None:
-		if self.process and self.process.poll() is None:
-			self.process.terminate()
-			self.process.wait(10)
+		self._terminate()
 		import shutil
 
 		shutil.rmtree(self.directory, ignore_errors=True)
+
+	def _terminate(self) -> None:
+		if self.process and self.process.poll() is None:
+			self.process.terminate()
+			self.process.wait(10)
+
+	def restart(self, down_for: float = 0.0) -> None:
+		"""Redis restarted (no persistence: it comes back empty), after ``down_for`` seconds."""
+		self._terminate()
+		time.sleep(down_for)
+		self.start()
 
 	@contextlib.contextmanager
 	def used_here(self):
@@ -92,8 +102,9 @@ class PrivateQueue:
 class Bench:
 	"""``bench`` commands of one bench, running this checkout's campaign_plus."""
 
-	def __init__(self, path: pathlib.Path, site: str, queue: PrivateQueue):
+	def __init__(self, path: pathlib.Path, site: str, queue: PrivateQueue, env: dict | None = None):
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
+		self.extra_env = dict(env or {})  # e.g. delivery's time scale, for every process started
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
@@ -111,6 +122,7 @@ class Bench:
 			**{key: value for key, value in os.environ.items() if key != "CI"},
 			"PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
+			**self.extra_env,
 		}
 
 	def start_worker(self, queue: str = "long") -> subprocess.Popen:
@@ -199,6 +211,15 @@ class Bench:
 						os.kill(pid, signal.SIGKILL)
 		self.workers = []
 
+	def ensure_workers(self, count: int = 1, queue: str = "long") -> int:
+		"""Start workers until ``count`` live (a supervisor's job): how many were started."""
+		self.workers = [process for process in self.workers if process.poll() is None]
+		started = 0
+		while len(self.workers) < count:
+			self.start_worker(queue)
+			started += 1
+		return started
+
 	def worker_logs(self) -> str:
 		return "\n".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("*.log")))
 
@@ -223,6 +244,31 @@ def hold_planner_lock(seconds: float, ready: str) -> str:
 		if held:
 			time.sleep(float(seconds))
 	return "held" if held else "busy"
+
+
+def scheduler_minute(*names: str) -> int:
+	"""What the scheduler does each minute for delivery, and Frappe's flush of these rows (which
+	must find none of them due while delivery holds them): how many Frappe's flush took."""
+	from campaign_plus.delivery import job
+
+	job.tick()
+	frappe.db.commit()
+	return frappe_send(*names) if names else 0
+
+
+def kill_site_connections() -> list[int]:
+	"""Every connection of this site's database user but this process's own, killed (KILL
+	CONNECTION): what a MariaDB restart does to the site's workers, without restarting the server
+	other sites share. The ids killed."""
+	own = frappe.db.sql("SELECT CONNECTION_ID()")[0][0]
+	user = frappe.conf.db_user or frappe.conf.db_name
+	killed = []
+	for row in frappe.db.sql("SHOW PROCESSLIST", as_dict=True):
+		if row.get("User") == user and row.get("Id") != own and row.get("db") == frappe.conf.db_name:
+			with contextlib.suppress(Exception):
+				frappe.db.sql(f"KILL CONNECTION {int(row['Id'])}")
+				killed.append(int(row["Id"]))
+	return killed
 
 
 def frappe_send(*names: str) -> int:
@@ -402,7 +448,7 @@ def committed_account(server, limits=(0, 0, 0)):
 		frappe.db.rollback()
 		frappe.db.delete("Campaign Plus Sending Limit", {"parent": SETTINGS, "email_account": name})
 		frappe.db.delete("Error Log", {"method": ("like", f"%{name}%")})
-		frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
+		delete_for_good("Email Account", name)
 		frappe.db.commit()
 
 

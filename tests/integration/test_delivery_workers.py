@@ -29,6 +29,8 @@ from tests.workers import (
 	wait_for,
 )
 
+pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
+
 
 @pytest.fixture(scope="module")
 def rig(site):

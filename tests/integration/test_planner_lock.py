@@ -19,6 +19,8 @@ from tests.integration.conftest import BENCH, SITE
 from tests.integration.helpers import use_outgoing_account
 from tests.workers import Bench, PrivateQueue, committed_campaign, delete_campaign, wait_for
 
+pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
+
 LEADS = 1500
 
 
