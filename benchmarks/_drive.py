@@ -5,9 +5,9 @@ and a loud failure — instead of a silent wait — when nothing moves for a min
 
 - :func:`say` prints at once (flushed) and tells the watchdog that something moved.
 - :class:`Scheduler` runs campaign_plus's scheduled events at their cadence while a benchmark
-  waits (read from the app's ``scheduler_events``: the delivery tick every minute, the ledger
-  sync every 5, the planner every 15 — only for the benchmark's own campaigns; the daily
-  statistics are left out). By default it enqueues them as Frappe's scheduler does
+  waits (read from the app's ``scheduler_events``: the delivery tick and the tracking flush every
+  minute, the ledger sync every 5, the planner every 15 — these two for the benchmark's own
+  campaigns only; the daily statistics are left out). By default it enqueues them as Frappe's scheduler does
   (``frappe.enqueue`` on the ``default`` queue, one job id per event: a job still queued is not
   queued twice) so that the benchmark's workers run them; ``in_process=True`` runs them here.
 - :func:`wait` polls a condition, runs the scheduler, prints a progress line every
@@ -97,13 +97,14 @@ def scheduled_events(app: str = "campaign_plus") -> dict[str, float]:
 	return found
 
 
-PLAN_ALL = "campaign_plus.sending.planner.plan_all"
+# The site-wide scheduler events, run for the benchmark's own campaigns only (never every campaign).
+SCOPED = {"plan_all": "scheduled_run", "sync_ledger": "sync_ledger"}
 
 
 class Scheduler:
 	"""campaign_plus's scheduled events, run at their cadence (first run after one period).
 
-	``campaigns``: the planner event plans only these (never every campaign of the site)."""
+	``campaigns``: the planner and the ledger sync act on these only (without them, not at all)."""
 
 	def __init__(
 		self,
@@ -130,18 +131,13 @@ class Scheduler:
 	def run(self, method: str) -> None:
 		import frappe
 
-		self.runs[method] += 1
+		self.runs[method] = self.runs.get(method, 0) + 1
+		module, _dot, function = method.rpartition(".")
 		kwargs = {}
-		if method == PLAN_ALL:  # the benchmark's campaigns only
+		if function in SCOPED:
 			if not self.campaigns:
 				return
-			method, kwargs = (
-				"campaign_plus.sending.planner.plan_campaigns",
-				{
-					"campaigns": self.campaigns,
-					"commit": True,
-				},
-			)
+			method, kwargs = f"{module}.{SCOPED[function]}", {"campaigns": self.campaigns}
 		if self.in_process:
 			frappe.get_attr(method)(**kwargs)
 			frappe.db.commit()

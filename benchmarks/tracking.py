@@ -44,6 +44,7 @@ from urllib.parse import quote, urlencode
 import _probe
 import frappe
 from _drive import Scheduler, median, process_cpu, say, wait
+from _site import refuse_unless_allowed
 from _web import WebServer, request
 from frappe.utils import now_datetime
 
@@ -476,6 +477,7 @@ def main():
 	parser.add_argument("--send-recipients", type=int, default=0, help="then the send benchmark (0: skip)")
 	args = parser.parse_args()
 
+	refuse_unless_allowed(args.site)
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
