@@ -16,7 +16,8 @@ and a loud failure — instead of a silent wait — when nothing moves for a min
   seconds.
 - :class:`Watchdog` (started by ``benchmarks/run`` for every benchmark) covers the work a
   benchmark does in its own process: when for :data:`STALL` seconds nothing was said, this
-  process used no CPU and its database connection ran no statement (or waited for a lock), it
+  process and those it started used no CPU and its database connection ran no statement (or
+  waited for a lock), it
   prints every thread's stack and interrupts the benchmark (its ``finally`` blocks clean up).
 """
 
@@ -269,16 +270,24 @@ class Watchdog(threading.Thread):
 		super().__init__(daemon=True, name="benchmark-watchdog")
 		self.stall = stall
 		self.main = threading.main_thread().ident
-		self.cpu = time.process_time()
+		self.cpu = self.cpu_seconds()
 		self.cpu_moved = time.monotonic()
 		self.fired = False
+
+	@staticmethod
+	def cpu_seconds() -> float:
+		"""CPU of this process and of every process it started (a browser, a server…)."""
+		try:
+			return process_cpu([os.getpid()])
+		except Exception:
+			return time.process_time()
 
 	def run(self) -> None:
 		while not self.fired:
 			time.sleep(5)
 			now = time.monotonic()
-			cpu = time.process_time()
-			if cpu - self.cpu >= 0.5:
+			cpu = self.cpu_seconds()
+			if cpu - self.cpu >= 1.0:
 				self.cpu, self.cpu_moved = cpu, now
 			quiet = now - max(_last_moved, self.cpu_moved)
 			if quiet < self.stall:
