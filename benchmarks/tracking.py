@@ -14,13 +14,15 @@ tenth of them in aggregate; a Click event rule):
   every click) — the baseline;
 - **buffered** (each hit into the queue Redis, written in bulk by the minute's flush).
 
-For each: a burst of ``--hits`` opens and clicks (a tenth from a link scanner) sent by
-``--concurrency`` clients as fast as the server answers; hits per second; database statements per
-hit — the requests' own (every statement the server received, COMMIT and ROLLBACK included),
-the flush's, and the event rules' jobs apart; the desk's Campaign form (the requests the desk
-sends when it opens the form, in parallel as a browser does) timed idle, then during the burst.
-Then the figures are checked exact: each campaign's opens, clicks, unique opens and clicks,
-events, step counters and rule actions equal what the hits must give.
+For each: ``--throughput-hits`` opens and clicks (a tenth from a link scanner) sent by
+``--concurrency`` clients as fast as the server answers — hits per second (beside Frappe's own
+``ping`` on the same server: the floor of any request), database statements per hit (the
+requests' own: every statement the server received, COMMIT and ROLLBACK included; the flushes';
+the event rules' jobs apart); then a burst of ``--hits`` offered at ``--rate`` per second while
+the desk's Campaign form opens again and again (the requests the desk sends when it opens the
+form, in parallel as a browser does), against its idle time. Then the figures are checked exact:
+each campaign's opens, clicks, unique opens and clicks, events, step counters and rule actions
+equal what the hits must give.
 
 Targets: ≥ 300 hits/s, ≤ 0.5 statements per hit, the form during the burst within 1.5x its idle
 time (absolute figures only on a quiet machine: the load is printed). Everything made is
@@ -355,6 +357,14 @@ def run_path(
 		say(f"  {label}: throughput: {len(flood)} hits in {result['seconds']:.1f} s: {result['rate']:.0f} hits/s "
 		    f"({args.concurrency} clients; p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms), "
 		    f"answers {result['statuses']}")  # fmt: skip
+
+		# Frappe's own floor on the same server: its lightest method (ping), as fast as answered
+		pings = burst(
+			server.port, args.site, [("/api/method/ping", BROWSER)] * len(flood), args.concurrency, [0]
+		)
+		result["ping_rate"] = pings["rate"]
+		say(f"  {label}: Frappe's ping on the same server: {pings['rate']:.0f} requests/s (hits / ping: "
+		    f"{result['rate'] / pings['rate']:.2f}x)")  # fmt: skip
 
 		paced = paths[200 + args.throughput_hits :]
 		progress, during, done, offered = [0], [], threading.Event(), {}

@@ -519,7 +519,7 @@ def test_statistics_equal_a_hand_computed_fixture():
 
 	from campaign_plus.campaign_plus.report.campaign_roi.campaign_roi import execute
 
-	columns, data = execute({})
+	columns, data, _message = execute({})
 	assert {"open_rate", "click_rate", "hard_bounces", "soft_bounces", "unsubscribes", "replies"} <= {
 		c["fieldname"] for c in columns
 	}
