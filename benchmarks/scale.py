@@ -400,9 +400,16 @@ def main():
 				by_function.items(), key=lambda item: item[1]["longest"] / (item[1]["timeout"] or 1e9)
 			)
 			for func, entry in sorted(by_function.items(), key=lambda item: -item[1]["sql"]):
-				say(f"  {func}: {entry['jobs']} jobs, {entry['sql']} statements, the longest {entry['longest']:.1f} s "
-				    f"of its {entry['timeout']} s timeout, up to {entry['maxrss_kb'] / 1024:.0f} MB")  # fmt: skip
+				say(f"  {func}: {entry['jobs']} jobs, {entry['sql']} statements, {entry['cpu']:.0f} s of CPU "
+				    f"({entry['cpu'] / n * 1000:.2f} ms per recipient), the longest {entry['longest']:.1f} s of its "
+				    f"{entry['timeout']} s timeout, up to {entry['maxrss_kb'] / 1024:.0f} MB")  # fmt: skip
 			total_sql = sum(entry["sql"] for entry in by_function.values())
+			total_cpu = sum(entry["cpu"] for entry in by_function.values())
+			server_cpu = process_cpu([server.process.pid])
+			summary.append(f"CPU: the jobs {total_cpu:.0f} s ({total_cpu / n * 1000:.1f} ms per recipient), the "
+			               f"mail server {server_cpu:.0f} s; on {args.workers} quiet cores the jobs alone would take "
+			               f"{total_cpu / args.workers / 60:.1f} min (MariaDB's share not counted)")  # fmt: skip
+			say(summary[-1])
 			summary.append(f"longest job against its timeout: {worst[0]} {worst[1]['longest']:.1f} s of "
 			               f"{worst[1]['timeout']} s ({worst[1]['longest'] / worst[1]['timeout']:.0%}; target ≤ 50 %); "
 			               f"SQL statements of all jobs: {total_sql} ({total_sql / n:.1f} per recipient)")  # fmt: skip

@@ -55,6 +55,11 @@ def count_request(kind: str, statements_: int) -> None:
 	write(force=False)
 
 
+def _cpu() -> float:
+	usage = resource.getrusage(resource.RUSAGE_SELF)
+	return usage.ru_utime + usage.ru_stime
+
+
 def _maxrss_kb() -> int:
 	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -114,7 +119,7 @@ def _install_jobs() -> None:
 	perform = Job.perform
 
 	def _perform(self):
-		begun, sql = time.monotonic(), _state.sql
+		begun, sql, cpu = time.monotonic(), _state.sql, _cpu()
 		try:
 			return perform(self)
 		finally:
@@ -125,6 +130,7 @@ def _install_jobs() -> None:
 					"func": str(kwargs.get("job_name") or kwargs.get("method") or self.func_name),
 					"timeout": self.timeout,
 					"seconds": time.monotonic() - begun,
+					"cpu": _cpu() - cpu,
 					"sql": _state.sql - sql,
 					"maxrss_kb": _maxrss_kb(),
 				}
