@@ -51,6 +51,15 @@ def batch_headers(campaign: str, rows: list) -> dict[str, list[tuple[str, str]]]
 	return headers_of
 
 
+def add_message_headers(campaign: str, items: list[tuple[dict, dict]]) -> None:
+	"""Each queued message of a send batch ((Send Log row, Email Queue values) each) gets its
+	headers, written into its text."""
+	rows = [frappe._dict(row, email_account=data.get("email_account") or None) for row, data in items]
+	headers = batch_headers(campaign, rows)
+	for row, data in items:
+		data["message"] = mailheaders.add_headers(data["message"], headers.get(row.name, []))
+
+
 def mailboxes(accounts: set[str]) -> dict[str, str]:
 	"""{Email Account: its address} for the accounts whose incoming mail the app reads."""
 	if not accounts:
