@@ -83,9 +83,14 @@ def list_headers(campaign: str, rows: list) -> dict[str, dict[str, str]]:
 		if (settings.mailto_unsubscribe)
 		else {}
 	)
-	result = {}
+	result, feedback = {}, {}
 	for row in rows:
-		token = sign_link(row.name)
+		key = (row.get("step_idx") or 0, row.get("email_account"))
+		if key not in feedback:  # one per step and account: Gmail aggregates by it
+			feedback[key] = mailheaders.feedback_id(
+				campaign, f"step{key[0]}", key[1], settings.feedback_sender
+			)
+		token = row.get("unsubscribe_token") or sign_link(row.name)
 		address = inbox.get(row.get("email_account"))
 		mailto = mailheaders.mailto_uri(address, MAILTO_SUBJECT.format(token)) if address else None
 		result[row.name] = {
@@ -94,11 +99,6 @@ def list_headers(campaign: str, rows: list) -> dict[str, dict[str, str]]:
 				unsubscribe_links.one_click_url(token, base), mailto
 			),
 			mailheaders.LIST_UNSUBSCRIBE_POST: mailheaders.ONE_CLICK,
-			mailheaders.FEEDBACK_ID: mailheaders.feedback_id(
-				campaign,
-				f"step{row.get('step_idx') or 0}",
-				row.get("email_account"),
-				settings.feedback_sender,
-			),
+			mailheaders.FEEDBACK_ID: feedback[key],
 		}
 	return result

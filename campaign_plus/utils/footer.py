@@ -70,8 +70,8 @@ def postal_address(company: str) -> str:
 def sender_identity(campaign: str | None = None, company: str | None = None) -> SenderIdentity:
 	"""The sender of ``campaign``'s emails (or of ``company``'s): name and postal address."""
 	company = company or campaign_company(campaign)
-	if company and frappe.db.exists("Company", company):
-		name = frappe.db.get_value("Company", company, "company_name") or company
+	name = frappe.db.get_value("Company", company, "company_name") if company else None
+	if name:
 		return SenderIdentity(company, name, postal_address(company))
 	name = frappe.db.get_single_value("Website Settings", "app_name") or frappe.local.site
 	return SenderIdentity(None, name, "")
@@ -124,9 +124,8 @@ class BatchFooters:
 		language = self.languages.get((row.party_type, row.party))
 		if language not in self.templates:
 			self.templates[language] = FooterTemplate(self.identity, language)
-		html, plain = self.templates[language].render(
-			unsubscribe_links.page_url(self.sign(row.name), self.base)
-		)
+		row["unsubscribe_token"] = token = self.sign(row.name)  # the List-Unsubscribe URL's too
+		html, plain = self.templates[language].render(unsubscribe_links.page_url(token, self.base))
 		return body + html, (text + plain if text is not None else None)
 
 
