@@ -111,9 +111,10 @@ class Bench:
 		"""This checkout's code and the private queue; never ``CI``: Frappe's workers take a job for
 		a test when it is set (``frappe.flags.in_test``), and these stand for production workers."""
 		path = os.environ.get("PYTHONPATH")
+		ours = f"{self.extra_path}{os.pathsep}{CHECKOUT}" if self.extra_path else str(CHECKOUT)
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{self.checkout}{os.pathsep}{path}" if path else str(self.checkout),
+			"PYTHONPATH": f"{ours}{os.pathsep}{path}" if path else ours,
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 		}
 
