@@ -93,11 +93,12 @@ class Bench:
 	"""``bench`` commands of one bench, running this checkout's campaign_plus."""
 
 	def __init__(
-		self, path: pathlib.Path, site: str, queue: PrivateQueue, checkout: pathlib.Path | None = None
+		self, path: pathlib.Path, site: str, queue: PrivateQueue, extra_path: pathlib.Path | None = None
 	):
-		"""``checkout``: the campaign_plus code the workers run (default: this checkout)."""
+		"""``extra_path``: a folder put before this checkout on the workers' path (a benchmark's
+		sitecustomize)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
-		self.checkout = pathlib.Path(checkout) if checkout else CHECKOUT
+		self.extra_path = extra_path
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
