@@ -29,6 +29,9 @@ READERS = {
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
+	# the findings are remembered for an hour in the cache (the send gate), never in the database
+	"campaign_plus.deliverability.api.check_deliverability",
+	"campaign_plus.deliverability.api.first_send_pending",
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -63,6 +66,11 @@ GUESTS = {
 	"campaign_plus.tracking.api.click",
 	"campaign_plus.consent.api.request_opt_in",
 	"campaign_plus.consent.api.confirm",
+	# unsubscribing: the one-click POST and the page's form act; GETs only show (test_inbox_http)
+	"campaign_plus.optout.api.one_click",
+	"campaign_plus.optout.api.page",
+	"campaign_plus.optout.api.choose",
+	"campaign_plus.optout.api.legacy_unsubscribe",
 }
 
 
@@ -121,6 +129,7 @@ def test_a_reader_may_read_but_not_write_campaigns(reader_setup):
 
 def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.card import api as card
+	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.sending import api as sending
@@ -136,6 +145,8 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
 		"time_zones": lambda: windows.time_zones(),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
+		"check_deliverability": lambda: deliverability.check_deliverability(name),
+		"first_send_pending": lambda: deliverability.first_send_pending(name),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"
