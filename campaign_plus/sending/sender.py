@@ -198,7 +198,8 @@ class CampaignLayout:
 	"""
 
 	def __init__(self, account):
-		unsubscribe = get_unsubscribe_message(_("Unsubscribe from this campaign"), None)
+		self.unsubscribe_message = _("Unsubscribe from this campaign")
+		unsubscribe = get_unsubscribe_message(self.unsubscribe_message, None)
 		in_db = bool(account.is_exists_in_db())
 		self.account = copy.copy(account)
 		self.account.is_exists_in_db = lambda: in_db  # asked once per message by QueueBuilder
@@ -252,7 +253,7 @@ def build_queue_row(
 		text_content=text,
 		reference_doctype="Campaign",
 		reference_name=campaign,
-		unsubscribe_message=_("Unsubscribe from this campaign"),
+		unsubscribe_message=layout.unsubscribe_message,
 		add_unsubscribe_link=1,
 		send_priority=PRIORITY,
 	)
@@ -328,7 +329,8 @@ class MessageSkeleton:
 			return None
 		subject = " ".join(subject.splitlines())
 		message_id = f"{frappe.generate_hash(length=24)}@{self.message_id.rpartition('@')[2]}"
-		html_body = f"{self.html_before}{_qp(scrub_urls(body), self.linesep)}{self.after}"
+		encoded = body.qp(self.linesep) if hasattr(body, "qp") else _qp(scrub_urls(body), self.linesep)
+		html_body = f"{self.html_before}{encoded}{self.after}"
 		html_body = html_body.replace(SUBJECT_TOKEN, _qp(escape_html(subject), self.linesep))
 		head = self.head.replace("\x00subject\x00", email_policy.SMTP.fold("Subject", subject))
 		message = (
@@ -447,6 +449,9 @@ def _send(campaign: str, names: list[str]) -> dict:
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
 	tracker = BatchTracker(campaign, campaign_doc)
+	from campaign_plus.design.sending import BatchDesigns, DesignedLayout
+
+	designs = BatchDesigns(campaign, campaign_doc, {row.email_template for row in rows}, tracker)
 	for row in rows:
 		template = templates.get(row.email_template)
 		if not isinstance(template, CompiledTemplate):
@@ -461,14 +466,17 @@ def _send(campaign: str, names: list[str]) -> dict:
 		}
 		try:
 			subject, message = template.render(context)
+			design = designs.get(row.email_template) if designs else None
 		except Exception as error:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
-		message, text = tracker.track(row, party, message)
+		# a designed email: the compiled design, filled in, without Frappe's layout around it
+		message, text = design.render(row, party) if design else tracker.track(row, party, message)
 		sender, account = sender_of[row.email_campaign]
-		key = f"{account.name}\x00{sender}"
+		key = f"{account.name}\x00{sender}\x00{bool(design)}"
 		if key not in skeletons:
-			layout = layouts.setdefault(account.name, CampaignLayout(account))
+			layout_class = DesignedLayout if design else CampaignLayout
+			layout = layouts.setdefault(f"{account.name}\x00{bool(design)}", layout_class(account))
 			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message, text))
 		skeleton = skeletons[key]
 		data = skeleton.fill(row.email, subject, message, text) if skeleton.usable(message) else None

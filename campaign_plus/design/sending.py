@@ -1,0 +1,138 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Designed emails in the send batch: compiled once, filled per recipient, sent as compiled.
+
+An Email Template whose *Email Design* is set sends that design: its subject stays the
+template's (Jinja, as before), its HTML and text are the compiled design's. Per batch, each
+design is compiled (or taken from the cache), its tracked links and open pixel become slots,
+the items' prices are asked once and the campaign's targets read once; per recipient, the
+slots are filled (personalisation fields, the price they pay, the unsubscribe link, click and
+pixel URLs) — joining strings, the HTML part's quoted-printable encoding joined from pieces
+encoded once (:meth:`campaign_plus.engine.design_render.Template.encoded`).
+
+The message is built without Frappe's standard email layout around it (:class:`DesignedLayout`),
+in both send paths: the filled-in skeleton and Frappe's own QueueBuilder. Frappe still fills in
+the unsubscribe URL at send time; the delivery jobs and Frappe's queue send the bytes as stored,
+so Outlook's conditional comments reach the inbox.
+"""
+
+import copy
+
+import frappe
+from frappe.query_builder import DocType
+
+from campaign_plus.design import catalogue, compiler, identity
+from campaign_plus.design.personal import field_values
+from campaign_plus.engine import design as engine
+from campaign_plus.engine.design_render import CLICK, PIXEL, Compiled, tracked
+from campaign_plus.sending.sender import BODY_TOKEN, CampaignLayout
+
+DESIGN_FIELD = "cp_email_design"
+
+
+class Rendered(str):
+	"""A designed message's HTML, with what it was filled from: its quoted-printable encoding is
+	joined from pieces encoded once (:meth:`qp`)."""
+
+	template = None
+	values = None
+
+	def qp(self, linesep: str) -> str:
+		return self.template.encoded(self.values, linesep)
+
+
+class DesignedLayout(CampaignLayout):
+	"""No layout: the compiled design is the whole HTML part (no Frappe wrapper, no premailer,
+	no unsubscribe line appended — the design's footer has it)."""
+
+	unsubscribe_message = None
+
+	def __init__(self, account):
+		in_db = bool(account.is_exists_in_db())
+		self.account = copy.copy(account)
+		self.account.is_exists_in_db = lambda: in_db
+		self.unsubscribe_text = ""
+		self.html = BODY_TOKEN
+
+
+def template_designs(names) -> dict[str, str]:
+	"""Email Template → its design, for the templates that have one."""
+	names = [name for name in names if name]
+	if not names or not frappe.get_meta("Email Template").has_field(DESIGN_FIELD):
+		return {}
+	template = DocType("Email Template")
+	rows = (
+		frappe.qb.from_(template)
+		.select(template.name, template[DESIGN_FIELD])
+		.where(
+			template.name.isin(names) & template[DESIGN_FIELD].isnotnull() & (template[DESIGN_FIELD] != "")
+		)
+		.run()
+	)
+	return dict(rows)
+
+
+class BatchDesign:
+	"""One design, ready for one batch of one campaign."""
+
+	def __init__(self, compiled: Compiled, tracker, prices: dict, targets: set, campaign: str):
+		self.tracker = tracker
+		self.prices, self.targets, self.campaign = prices, targets, campaign
+		if tracker is not None and tracker.enabled:
+			compiled, self.urls = tracked(compiled, tracker.opens, tracker.clicks)
+		else:
+			self.urls = []
+		self.compiled = compiled
+		self.click_slots = [(CLICK, str(index)) for index in range(len(self.urls))]
+
+	def render(self, row, party: dict | None, email: str | None = None) -> tuple[Rendered, str]:
+		"""(HTML, text) of the message to ``row``'s recipient."""
+		urls = {}
+		if self.tracker is not None and self.tracker.enabled:
+			pixel, clicks = self.tracker.urls(row, party, self.urls)
+			urls = dict(zip(self.click_slots, clicks, strict=True))
+			urls[(PIXEL, "")] = pixel or ""
+		fields = field_values(row.get("party_type"), party, email or row.get("email"))
+		target = (row.get("party_type"), row.get("party")) in self.targets
+		html_values, text_values = self.compiled.values(
+			fields, self.prices, target, identity.unsubscribe_href(row), urls
+		)
+		html = Rendered(self.compiled.html_template.fill(html_values))
+		html.template, html.values = self.compiled.html_template, html_values
+		return html, self.compiled.text_template.fill(text_values)
+
+
+class BatchDesigns:
+	"""The designs of a send batch's templates (compiled at first use)."""
+
+	def __init__(self, campaign: str, campaign_doc: dict, template_names, tracker=None):
+		self.campaign, self.campaign_doc, self.tracker = campaign, campaign_doc, tracker
+		self.by_template = template_designs(template_names)
+		self.ready: dict[str, BatchDesign | Exception] = {}
+		self._targets = None
+
+	def __bool__(self) -> bool:
+		return bool(self.by_template)
+
+	def targets(self) -> set:
+		if self._targets is None:
+			self._targets = catalogue.target_parties(self.campaign, self.campaign_doc)
+		return self._targets
+
+	def get(self, template: str) -> BatchDesign | None:
+		"""The template's design for this batch; None for a template without one. A design that
+		cannot be compiled raises (its recipients fail with the error, as a broken template's)."""
+		name = self.by_template.get(template)
+		if not name:
+			return None
+		if name not in self.ready:
+			try:
+				_row, design, compiled = compiler.compiled(name, self.campaign)
+				prices = catalogue.prices(engine.item_codes(design), self.campaign_doc)
+				self.ready[name] = BatchDesign(compiled, self.tracker, prices, self.targets(), self.campaign)
+			except Exception as error:
+				self.ready[name] = error
+		ready = self.ready[name]
+		if isinstance(ready, Exception):
+			raise ready
+		return ready
