@@ -25,6 +25,7 @@ doctype_js = {
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
 	"Sales Invoice": "public/js/campaign_prices.js",
+	"Email Template": "public/js/email_template.js",
 }
 doctype_list_js = {"Campaign": "public/js/campaign_list.js", "Campaign Consent": "public/js/consent.js"}
 

@@ -455,3 +455,119 @@ def fields_used(design: dict) -> list[str]:
 def dumps(design: dict) -> str:
 	"""The canonical JSON of a normalised design (sorted keys: equal designs, equal text)."""
 	return json.dumps(design, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# ----------------------------------------------------------------------- checks before sending
+
+ERROR, WARNING = "error", "warning"
+GMAIL_CLIP_BYTES = 102 * 1024
+# what each tracked link adds to a message (a click URL instead of the link), about
+TRACKING_BYTES_PER_LINK = 160
+_LOCAL_HOSTS = re.compile(
+	r"^https?://(localhost|127\.|0\.0\.0\.0|\[::1\]|[^/]*\.local(?:[:/]|$))", re.IGNORECASE
+)
+_HREF = re.compile(r'href\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+	level: str  # error: do not send; warning: worth a look
+	message: str  # untranslated, {0}-style placeholders
+	args: tuple = ()
+
+
+def _links(design: dict) -> list[tuple[str, str]]:
+	"""(where, url) of every link a reader may follow in the design."""
+	links = []
+	for block in walk(design["blocks"]):
+		kind = block["type"]
+		for name in ("href", "link"):
+			if block.get(name) and not (kind == PRODUCTS and name == "link"):
+				links.append((kind, block[name]))
+		for name in ("html",):
+			for url in _HREF.findall(block.get(name) or ""):
+				links.append((kind, html.unescape(url)))
+		for link in block.get("links") or []:
+			links.append((kind, link["url"]))
+	return links
+
+
+def check(
+	design: dict,
+	html_size: int,
+	has_unsubscribe: bool,
+	items: dict,
+	prices: dict,
+	coupons: dict,
+	identity: dict,
+	tracked_links: int = 0,
+) -> list[Problem]:
+	"""What to fix (errors) or look at (warnings) before sending a design.
+
+	``items``: item code → its data (missing: unknown or disabled); ``prices``: item code →
+	{"list": …} (None: no price); ``coupons``: coupon name → its data with ``expired``,
+	``used_up``, ``rule_disabled``; ``identity``: the company's name and address lines."""
+	problems: list[Problem] = []
+	if not has_unsubscribe:
+		problems.append(Problem(ERROR, _("The email has no unsubscribe link.")))
+	if not identity.get("company_name") or not identity.get("address_lines"):
+		problems.append(
+			Problem(
+				ERROR,
+				_(
+					"The footer cannot show the company's name and postal address: give the company an address."
+				),
+			)
+		)
+	size = html_size + tracked_links * TRACKING_BYTES_PER_LINK
+	if size > GMAIL_CLIP_BYTES:
+		problems.append(
+			Problem(
+				ERROR,
+				_("The email weighs {0} KB: Gmail clips messages over 102 KB (and the footer with them)."),
+				(size // 1024,),
+			)
+		)
+	for block in walk(design["blocks"]):
+		kind = block["type"]
+		if kind == IMAGE:
+			if not block["src"]:
+				problems.append(Problem(WARNING, _("An image block has no image.")))
+			elif not block["alt"]:
+				problems.append(Problem(WARNING, _("An image has no alternative text: {0}"), (block["src"],)))
+		if kind == HEADER and block["logo"] and not block["alt"] and not identity.get("company_name"):
+			problems.append(Problem(WARNING, _("The logo has no alternative text.")))
+		if kind == BUTTON and not block["href"]:
+			problems.append(Problem(ERROR, _("The button {0} has no link."), (block["label"] or "?",)))
+		if kind == PRODUCTS:
+			if not block["items"]:
+				problems.append(Problem(WARNING, _("A products block lists no item.")))
+			for code in block["items"]:
+				if code not in items:
+					problems.append(Problem(ERROR, _("Item {0} does not exist or is disabled."), (code,)))
+					continue
+				if not (prices.get(code) or {}).get("list"):
+					problems.append(Problem(ERROR, _("Item {0} has no selling price."), (code,)))
+				if not items[code].get("image"):
+					problems.append(Problem(WARNING, _("Item {0} has no image."), (code,)))
+		if kind == COUPON:
+			coupon = coupons.get(block["coupon_code"])
+			if not block["coupon_code"]:
+				problems.append(Problem(ERROR, _("A coupon block has no coupon code.")))
+			elif not coupon:
+				problems.append(Problem(ERROR, _("Coupon code {0} does not exist."), (block["coupon_code"],)))
+			elif coupon.get("expired") or coupon.get("used_up") or coupon.get("rule_disabled"):
+				problems.append(
+					Problem(ERROR, _("Coupon code {0} can no longer be used."), (coupon["code"],))
+				)
+	for _where, url in _links(design):
+		lowered = url.lower()
+		if lowered.startswith("http://"):
+			problems.append(Problem(WARNING, _("A link is not secure (http://, use https://): {0}"), (url,)))
+		if _LOCAL_HOSTS.match(url):
+			problems.append(
+				Problem(ERROR, _("A link points to this computer, readers cannot open it: {0}"), (url,))
+			)
+		if lowered.startswith(("http://", "https://")) and "." not in url.split("/")[2].split(":")[0]:
+			problems.append(Problem(WARNING, _("A link has no domain name: {0}"), (url,)))
+	return problems
