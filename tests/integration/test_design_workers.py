@@ -21,7 +21,14 @@ from campaign_plus.design import compiler
 from campaign_plus.engine import design_mjml, design_render
 from tests.integration.conftest import BENCH, SITE
 from tests.smtp_server import MailServer
-from tests.workers import Bench, PrivateQueue, committed_account, committed_campaign, delete_campaign, wait_for
+from tests.workers import (
+	Bench,
+	PrivateQueue,
+	committed_account,
+	committed_campaign,
+	delete_campaign,
+	wait_for,
+)
 
 RECIPIENTS = 1000
 
@@ -65,7 +72,10 @@ def designed_campaign(rig):
 	blocks = [
 		{"type": "header", "alt": "Boutique"},
 		{"type": "heading", "html": "Bonjour {{ first_name | cher client }} !"},
-		{"type": "text", "html": '<p>Notre <a href="https://shop.example.com/offre?a=1&amp;b=2">offre</a>.</p>'},
+		{
+			"type": "text",
+			"html": '<p>Notre <a href="https://shop.example.com/offre?a=1&amp;b=2">offre</a>.</p>',
+		},
 		{"type": "button", "label": "J'en profite", "href": "https://shop.example.com/achat"},
 		{
 			"type": "columns",
@@ -124,7 +134,12 @@ def test_a_designed_email_to_1000_recipients_through_the_workers(rig, designed_c
 	pattern = re.compile("(.*?)".join(re.escape(piece) for piece in tracked.html_template.pieces), re.DOTALL)
 	kinds = [tracked.slots[gap] for gap in tracked.html_template.gaps]
 	leads = dict(
-		frappe.get_all("Lead", filters={"name": ("in", designed_campaign.leads)}, fields=["email_id", "first_name"], as_list=1)
+		frappe.get_all(
+			"Lead",
+			filters={"name": ("in", designed_campaign.leads)},
+			fields=["email_id", "first_name"],
+			as_list=1,
+		)
 	)
 	seen_first_names, seen_clicks = set(), set()
 	for raw in messages:
