@@ -91,7 +91,14 @@ def _item_price(code: str, company: str | None, price_list: str, currency: str, 
 	except Exception:
 		frappe.clear_last_message()
 		return {}
-	return {"price_list_rate": flt(details.get("price_list_rate")), "rate": flt(details.get("rate"))}
+	# the rate a document would get: ERPNext leaves it to the document's own calculation
+	price_list_rate = flt(details.get("price_list_rate"))
+	rate = flt(details.get("rate"))
+	if not rate and price_list_rate:
+		rate = price_list_rate * (1 - flt(details.get("discount_percentage")) / 100) - flt(
+			details.get("discount_amount")
+		)
+	return {"price_list_rate": price_list_rate, "rate": max(rate, 0)}
 
 
 def prices(codes: list[str], campaign_doc: dict | None, brand: dict | None = None) -> dict[str, dict]:

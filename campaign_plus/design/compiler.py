@@ -66,7 +66,7 @@ def compile_cached(name: str, version: int, design: dict, inputs: Inputs) -> Com
 	key = f"{CACHE_PREFIX}{frappe.local.site}:{name}:{version}:{nonce_for(design, inputs)}"
 	if key in _local:
 		return _local[key]
-	stored = frappe.cache.get_value(key)
+	stored = frappe.cache.get_value(key, expires=True)
 	if stored:
 		data = json.loads(stored)
 		result = Compiled(data["html"], data["text"], [Slot(*slot) for slot in data["slots"]], data["nonce"])

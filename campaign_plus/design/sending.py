@@ -54,6 +54,11 @@ class DesignedLayout(CampaignLayout):
 		self.unsubscribe_text = ""
 		self.html = BODY_TOKEN
 
+	def render(self, subject: str, body: str) -> str:
+		# as compiled: its links are absolute already, and Frappe's scrub_urls would make the
+		# unsubscribe placeholder a relative link of the site
+		return f"\n{body}\n"
+
 
 def template_designs(names) -> dict[str, str]:
 	"""Email Template → its design, for the templates that have one."""

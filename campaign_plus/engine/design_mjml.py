@@ -383,9 +383,10 @@ class _Builder:
 		label = _label(self.inputs, "unsubscribe", "Unsubscribe")
 		why = _label(self.inputs, "why", "")
 		link = f'<a href="{unsubscribe}" style="color:inherit;text-decoration:underline;">{html.escape(label, quote=False)}</a>'
-		parts.append(
-			f'<div class="cp-unsubscribe" style="margin-top:8px;">{html.escape(why, quote=False)} {link}</div>'
-		)
+		# the link on a line of its own: Frappe fills the placeholder in the encoded message, where a
+		# long line would be cut by a soft line break
+		why = html.escape(why, quote=False)
+		parts.append(f'<div class="cp-unsubscribe" style="margin-top:8px;">{why}\n{link}\n</div>')
 		text.append(f"{label}: {unsubscribe}")
 		self.say(*text)
 		inner = (

@@ -146,7 +146,7 @@ def test_a_designed_email_to_1000_recipients_through_the_workers(rig, designed_c
 		message = email.message_from_bytes(raw, policy=policy.SMTP)
 		recipient = str(message["To"]).strip("<>")
 		(part,) = [p for p in message.walk() if p.get_content_type() == "text/html"]
-		match = pattern.fullmatch(part.get_content().strip("\n"))
+		match = pattern.fullmatch(part.get_content().replace("\r\n", "\n").strip("\n"))
 		assert match, f"the message to {recipient} is not the compiled design with its personal parts"
 		for slot, value in zip(kinds, match.groups(), strict=True):
 			if slot.kind == design_mjml.FIELD:
