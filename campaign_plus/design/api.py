@@ -137,7 +137,7 @@ def preview(
 		normalised = engine.normalise(data if data is not None else (doc.design or "{}"))
 	document, email = _party(party_type, party)
 	campaign_doc = frappe.get_doc("Campaign", doc.campaign).as_dict() if doc.campaign else None
-	lang = identity.recipient_language(document)
+	lang = doc.language or identity.recipient_language(document)
 	inputs = compiler.inputs_for(normalised, doc.campaign, lang)
 	compiled = compiler.compile_cached(f"{doc.name}:preview", 0, normalised, inputs)
 	prices = catalogue.prices(engine.item_codes(normalised), campaign_doc)
@@ -156,8 +156,7 @@ def preview(
 @frappe.whitelist()
 def item_cards(items: str | list, campaign: str | None = None) -> list[dict]:
 	"""Name, image and list price of items, for the products block in the editor."""
-	if not frappe.has_permission("Item", "read"):
-		return []
+	frappe.has_permission("Item", "read", throw=True)
 	if isinstance(items, str):
 		items = [code.strip() for code in items.replace("\n", ",").split(",") if code.strip()]
 	items = list(dict.fromkeys(items))[:MAX_ITEMS]

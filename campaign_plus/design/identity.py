@@ -63,5 +63,5 @@ def unsubscribe_href(row=None) -> str:
 
 
 def recipient_language(party: dict | None = None) -> str:
-	"""The language a designed email's labels are written in (the site's, for now)."""
+	"""The language of a design's own words when the design names none (the site's, for now)."""
 	return frappe.db.get_default("lang") or frappe.local.lang or "en"

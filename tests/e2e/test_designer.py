@@ -13,7 +13,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 from email import policy
 
@@ -27,19 +26,21 @@ HERE = CHECKOUT / "tests" / "e2e"
 
 
 def _bench_python(*args) -> str:
-	return subprocess.run(
+	result = subprocess.run(
 		[str(BENCH / "env" / "bin" / "python"), *args],
 		cwd=BENCH / "sites",
 		capture_output=True,
 		text=True,
-		check=True,
 		env=checkout_env(),
-	).stdout
+	)
+	assert result.returncode == 0, result.stderr[-3000:]
+	return result.stdout
 
 
 @pytest.fixture(scope="module")
 def mail_server():
-	server = MailServer(python=sys.executable, store=True).start()
+	# run by the bench's Python, which has aiosmtpd (the browser tier runs with the system's)
+	server = MailServer(python=str(BENCH / "env" / "bin" / "python"), store=True).start()
 	yield server
 	server.cleanup()
 
@@ -59,6 +60,9 @@ def design_data(mail_server):
 def french_page(browser, base_url, design_data, request):
 	context = browser.new_context(viewport={"width": 1500, "height": 950}, locale="fr-FR")
 	page = context.new_page()
+	console = []
+	page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+	page.on("pageerror", lambda error: console.append(f"page error: {error}"))
 	page.goto(base_url + "/login")
 	response = page.request.post(
 		base_url + "/api/method/login", form={"usr": design_data["user"], "pwd": design_data["password"]}
@@ -69,6 +73,7 @@ def french_page(browser, base_url, design_data, request):
 		SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 		page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"))
 		(SCREENSHOTS / f"{request.node.name}.html").write_text(page.content())
+		(SCREENSHOTS / f"{request.node.name}.console.txt").write_text("\n".join(console))
 	context.close()
 
 
@@ -202,17 +207,18 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	# edit in place: the heading, with a personalisation field and its fallback
 	heading = canvas(page).locator("[data-cp-block=heading]").first
 	heading.dblclick()
+	page.wait_for_timeout(300)
 	page.keyboard.press("Control+A")
 	page.keyboard.type("Bonjour {{ first_name | cher client }}, nos offres")
 	page.wait_for_timeout(200)
-	select_block(page, "[data-cp-block=text]")
 	text = canvas(page).locator("[data-cp-block=text]").first
-	text.dblclick()
+	text.locator("p").first.dblclick()
+	page.wait_for_timeout(300)
 	page.keyboard.press("Control+A")
 	page.keyboard.type("Découvrez notre sélection de la saison.")
 	# settings of each block, in the settings panel
 	select_block(page, "[data-cp-block=image]")
-	set_trait(page, "Image (URL)", data["banner"])
+	set_trait(page, "Image (URL)", base_url + data["banner"])
 	set_trait(page, "Texte alternatif", "Nouvelle collection")
 	set_trait(page, "Lien", "https://shop.example.com/collection")
 	select_block(page, "[data-cp-block=button]")
@@ -268,6 +274,8 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 		"footer",
 	]
 	assert "{{ first_name | cher client }}" in blocks[0]["html"]
+	assert blocks[1]["html"] == "<p>Découvrez notre sélection de la saison.</p>"
+	assert blocks[3]["src"].endswith(data["banner"]) and blocks[3]["alt"] == "Nouvelle collection"
 
 	# preview with a chosen recipient (the target)
 	page.locator("[data-action=preview]").click()
@@ -287,7 +295,10 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	assert html.strip().lower().startswith("<!doctype html>")
 	assert re.search(r'<table[^>]+role="presentation"', html) and re.search(r'<td[^>]+style="[^"]+"', html)
 	assert html.count("<!--[if mso | IE]>") >= 4 and "<![endif]-->" in html
-	assert "Bonjour Zoé, nos offres" in html
+	assert "Bonjour Zoé, nos offres" in html and "Découvrez notre sélection de la saison." in html
+	assert (
+		'lang="fr"' in html and "Se désabonner" in html and "Votre code promo" in html
+	)  # the design's language
 	assert re.search(r"80[,.]00", html) and re.search(r"100[,.]00", html)  # 80 instead of 100
 	assert data["coupon_code"] in html
 	assert "tracking.api.click?t=" in html and "tracking.api.open?t=" in html

@@ -29,6 +29,7 @@ const TOP_TYPES = [
 	"footer",
 ];
 const COLUMN_TYPES = ["heading", "text", "image", "button", "divider", "spacer"];
+const TEXT_TYPES = ["heading", "text", "button", "footer-text"];
 const NETWORKS = ["facebook", "x", "linkedin", "instagram", "youtube", "pinterest", "tiktok", "github"];
 const NETWORK_LABELS = {
 	facebook: "Facebook",
@@ -190,7 +191,8 @@ class EmailDesigner {
 				locale: frappe.boot.lang === "fr" ? "fr" : "en",
 				detectLocale: false,
 				localeFallback: "en",
-				messages: { fr },
+				// our traits carry their own (translated) labels: GrapesJS's would replace them by name
+				messages: { fr: { ...fr, traitManager: { ...fr.traitManager, traits: {} } } },
 			},
 		});
 		this.define_types();
@@ -204,9 +206,46 @@ class EmailDesigner {
 			hoverable: false,
 			badgable: false,
 		});
+		// what a text block holds (paragraphs, bold, links…) is its text, edited in place: never a
+		// block of its own to select, drag or delete
+		editor.on("component:add", (component) => this.lock_inner(component));
 		editor.on("component:update component:add component:remove", () => this.mark_dirty());
 		editor.on("component:selected", () => this.$root.find(".cp-settings-empty").hide());
 		editor.on("component:deselected", () => this.$root.find(".cp-settings-empty").show());
+	}
+
+	lock_inner(component) {
+		if (TEXT_TYPES.includes(this.type_of(component))) {
+			component.components().forEach((child) => this.lock_inner(child));
+			return;
+		}
+		let parent = component.parent && component.parent();
+		while (parent && !TEXT_TYPES.includes(this.type_of(parent))) parent = parent.parent && parent.parent();
+		if (!parent) {
+			component.components().forEach((child) => this.lock_inner(child));
+			return;
+		}
+		const lock = (c) => {
+			c.set({
+				selectable: false,
+				hoverable: false,
+				draggable: false,
+				droppable: false,
+				removable: false,
+				copyable: false,
+				badgable: false,
+				layerable: false,
+				editable: false,
+			});
+			c.components().forEach(lock);
+		};
+		lock(component);
+	}
+
+	stop_editing() {
+		const editing = this.editor.getEditing();
+		const view = editing && editing.getView && editing.getView();
+		if (view && view.disableEditing) view.disableEditing();
 	}
 
 	canvas_css() {
@@ -269,7 +308,7 @@ class EmailDesigner {
 
 	type_of(component) {
 		const type = (component && component.get && component.get("type")) || "";
-		return type.startsWith("cp-") ? type.slice(3) : type;
+		return type.startsWith("cp-") ? type.slice(3) : ""; // "" for GrapesJS's own types
 	}
 
 	prop_traits(type) {
@@ -579,16 +618,21 @@ class EmailDesigner {
 			return `<div class="cp-placeholder">${__("Products: give the item codes in the settings.")}</div>`;
 		const key = items.join(",");
 		const cards = this.cards[key];
+		if (cards === "error")
+			return `<div class="cp-placeholder">${__("The items could not be read.")}</div>`;
+		if (cards === null) return `<div class="cp-placeholder">${__("Loading the items…")}</div>`;
 		if (!cards) {
-			frappe
-				.call({
+			this.cards[key] = null;
+			const redraw = () => view.el && view.el.isConnected && view.render();
+			Promise.resolve(
+				frappe.call({
 					method: "campaign_plus.design.api.item_cards",
 					args: { items: key, campaign: this.context.campaign || null },
 				})
-				.then((r) => {
-					this.cards[key] = r.message || [];
-					if (view.el && view.el.isConnected) view.render();
-				});
+			)
+				.then((r) => (this.cards[key] = (r && r.message) || []))
+				.catch(() => (this.cards[key] = "error"))
+				.then(redraw);
 			return `<div class="cp-placeholder">${__("Loading the items…")}</div>`;
 		}
 		const width = `${100 / (Number(model.get("per_row")) || 2)}%`;
@@ -781,6 +825,7 @@ class EmailDesigner {
 	set_design(design) {
 		this.loading = true;
 		this.editor.setComponents(design.blocks.map((block) => this.to_component(block)));
+		this.editor.getWrapper().components().forEach((component) => this.lock_inner(component));
 		this.editor.UndoManager.clear();
 		this.loading = false;
 		this.dirty = false;
@@ -788,6 +833,7 @@ class EmailDesigner {
 	}
 
 	get_design() {
+		this.stop_editing(); // the text being typed goes into the model first
 		const blocks = this.editor
 			.getWrapper()
 			.components()
