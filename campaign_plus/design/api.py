@@ -16,6 +16,7 @@ from campaign_plus.errors import translated_rule_errors
 
 DOCTYPE = model.DOCTYPE
 PARTY_TYPES = ("Lead", "Contact")
+PREVIEW_ROW = "design-preview"  # a preview names no Send Log row: its unsubscribe link leads nowhere
 MAX_ITEMS = 12
 
 
@@ -137,14 +138,15 @@ def preview(
 		normalised = engine.normalise(data if data is not None else (doc.design or "{}"))
 	document, email = _party(party_type, party)
 	campaign_doc = frappe.get_doc("Campaign", doc.campaign).as_dict() if doc.campaign else None
-	lang = doc.language or identity.recipient_language(document)
+	lang = identity.recipient_language(party_type, party) if document else identity.recipient_language()
 	inputs = compiler.inputs_for(normalised, doc.campaign, lang)
 	compiled = compiler.compile_cached(f"{doc.name}:preview", 0, normalised, inputs)
 	prices = catalogue.prices(engine.item_codes(normalised), campaign_doc)
 	targets = catalogue.target_parties(doc.campaign, campaign_doc) if document else set()
 	target = (party_type, party) in targets
 	fields = field_values(party_type, document, email)
-	html_values, text_values = compiled.values(fields, prices, target, identity.unsubscribe_href(), None)
+	unsubscribe = identity.UnsubscribeLinks().url(PREVIEW_ROW)
+	html_values, text_values = compiled.values(fields, prices, target, unsubscribe, None)
 	return {
 		"html": compiled.html_template.fill(html_values),
 		"text": compiled.text_template.fill(text_values),

@@ -46,9 +46,9 @@ def items(codes: list[str]) -> dict[str, dict]:
 
 
 def _company(campaign_doc: dict | None) -> str | None:
-	from campaign_plus.design.identity import company_of
+	from campaign_plus.utils.footer import campaign_company
 
-	return company_of((campaign_doc or {}).get("name"))
+	return campaign_company((campaign_doc or {}).get("name")) or frappe.db.get_value("Company", {}, "name")
 
 
 def selling_price_list() -> str | None:

@@ -5,7 +5,10 @@ without alternative text, insecure or unreachable links, Gmail's 102 KB clipping
 link and the legal identity, products without price or image, unusable coupons.
 
 :func:`campaign_checks` gives the problems of every design a campaign's steps send, for the
-campaign's pre-send checks (Check Deliverability, when the inbox-ready email is on main)."""
+campaign's pre-send checks; :func:`deliverability_checks` joins them to Check Deliverability
+(the ``campaign_plus_deliverability_checks`` hook), which also renders each designed step as it
+is sent and judges that email itself (size, images' alternative text, http links, unsubscribe
+link): those checks are not repeated here."""
 
 import frappe
 from frappe import _
@@ -23,10 +26,14 @@ def _translated(problem: engine.Problem) -> dict:
 
 
 def problems_for(design: dict, compiled, campaign: str | None, campaign_doc: dict | None) -> list[dict]:
+	return [_translated(problem) for problem in problems(design, compiled, campaign, campaign_doc)]
+
+
+def problems(design: dict, compiled, campaign: str | None, campaign_doc: dict | None) -> list[engine.Problem]:
 	codes = engine.item_codes(design)
 	unsubscribe = {i for i, slot in enumerate(compiled.slots) if slot.kind == UNSUBSCRIBE}
 	in_html = {int(m.group(1)) for m in marker_pattern(compiled.nonce).finditer(compiled.html)}
-	problems = engine.check(
+	return engine.check(
 		design,
 		message_size(compiled.html),
 		bool(unsubscribe & in_html),
@@ -36,7 +43,6 @@ def problems_for(design: dict, compiled, campaign: str | None, campaign_doc: dic
 		identity.legal_identity(campaign),
 		len(tracking.tracked_links(compiled.html)),
 	)
-	return [_translated(problem) for problem in problems]
 
 
 def check_design(name: str, campaign: str | None = None) -> list[dict]:
@@ -72,3 +78,36 @@ def campaign_checks(campaign: str) -> list[dict]:
 				}
 			)
 	return out
+
+
+# judged by Check Deliverability on the rendered email of each step
+COVERED = {"size", "image_alt", "http_link", "unsubscribe"}
+
+
+def deliverability_checks(ctx) -> list:
+	"""Hook ``campaign_plus_deliverability_checks``: the design checks of each designed step."""
+	from campaign_plus.design.sending import template_designs
+	from campaign_plus.engine.deliverability import Finding
+
+	designs = template_designs({step.template for step in ctx.steps})
+	if not designs:
+		return []
+	campaign_doc = frappe.get_doc("Campaign", ctx.campaign).as_dict()
+	findings = []
+	for step in ctx.steps:
+		name = designs.get(step.template)
+		if not name:
+			continue
+		_row, design, compiled = compiler.compiled(name, ctx.campaign)
+		for problem in problems(design, compiled, ctx.campaign, campaign_doc):
+			if problem.code not in COVERED:
+				findings.append(
+					Finding(
+						f"design.{problem.code}",
+						problem.level,
+						problem.message,
+						problem.args,
+						step=step.label,
+					)
+				)
+	return findings

@@ -57,7 +57,7 @@ def inputs_for(design: dict, campaign: str | None, lang: str) -> Inputs:
 def compiled(name: str, campaign: str | None = None, lang: str | None = None) -> tuple[dict, dict, Compiled]:
 	"""(the design's row, the design, its compiled email) for ``campaign`` (default: the design's own)."""
 	row, design = model.load(name)
-	lang = lang or row.language or identity.recipient_language()
+	lang = lang or identity.recipient_language()
 	inputs = inputs_for(design, campaign or row.campaign, lang)
 	return row, design, compile_cached(name, row.version, design, inputs)
 

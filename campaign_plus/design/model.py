@@ -18,8 +18,6 @@ def validate_design(doc) -> None:
 	with translated_rule_errors():
 		normalised = engine.normalise(doc.design or "{}")
 	doc.design = engine.dumps(normalised)
-	if not doc.language:
-		doc.language = frappe.local.lang or frappe.db.get_default("lang") or "en"
 	before = (
 		None if doc.is_new() else frappe.db.get_value(DOCTYPE, doc.name, ["design", "version"], as_dict=True)
 	)
@@ -39,10 +37,8 @@ def _canonical(value) -> str | None:
 
 
 def load(name: str) -> tuple[dict, dict]:
-	"""(the design's row: name, title, campaign, version, language; its normalised design)."""
-	row = frappe.db.get_value(
-		DOCTYPE, name, ["name", "title", "campaign", "version", "language", "design"], as_dict=True
-	)
+	"""(the design's row: name, title, campaign, version; its normalised design)."""
+	row = frappe.db.get_value(DOCTYPE, name, ["name", "title", "campaign", "version", "design"], as_dict=True)
 	if not row:
 		frappe.throw(
 			frappe._("Email design {0} not found.").format(frappe.bold(name)), frappe.DoesNotExistError

@@ -42,16 +42,13 @@ class Rendered(str):
 
 
 class DesignedLayout(CampaignLayout):
-	"""No layout: the compiled design is the whole HTML part (no Frappe wrapper, no premailer,
-	no unsubscribe line appended — the design's footer has it)."""
-
-	unsubscribe_message = None
+	"""No layout: the compiled design is the whole HTML part (no Frappe wrapper, no premailer;
+	the design's footer carries the sender and the unsubscribe link)."""
 
 	def __init__(self, account):
 		in_db = bool(account.is_exists_in_db())
 		self.account = copy.copy(account)
 		self.account.is_exists_in_db = lambda: in_db
-		self.unsubscribe_text = ""
 		self.html = BODY_TOKEN
 
 	def render(self, subject: str, body: str) -> str:
@@ -78,11 +75,11 @@ def template_designs(names) -> dict[str, str]:
 
 
 class BatchDesign:
-	"""One design, ready for one batch of one campaign."""
+	"""One design in one language, ready for one batch of one campaign."""
 
-	def __init__(self, compiled: Compiled, tracker, prices: dict, targets: set, campaign: str):
+	def __init__(self, compiled: Compiled, tracker, prices: dict, targets: set, links):
 		self.tracker = tracker
-		self.prices, self.targets, self.campaign = prices, targets, campaign
+		self.prices, self.targets, self.links = prices, targets, links
 		if tracker is not None and tracker.enabled:
 			compiled, self.urls = tracked(compiled, tracker.opens, tracker.clicks)
 		else:
@@ -90,8 +87,11 @@ class BatchDesign:
 		self.compiled = compiled
 		self.click_slots = [(CLICK, str(index)) for index in range(len(self.urls))]
 
-	def render(self, row, party: dict | None, email: str | None = None) -> tuple[Rendered, str]:
-		"""(HTML, text) of the message to ``row``'s recipient."""
+	def render(
+		self, row, party: dict | None, email: str | None = None, unsubscribe: str | None = None
+	) -> tuple[Rendered, str]:
+		"""(HTML, text) of the message to ``row``'s recipient (``unsubscribe``: their unsubscribe
+		URL, else the unsubscribe page of the row)."""
 		urls = {}
 		if self.tracker is not None and self.tracker.enabled:
 			pixel, clicks = self.tracker.urls(row, party, self.urls)
@@ -100,7 +100,7 @@ class BatchDesign:
 		fields = field_values(row.get("party_type"), party, email or row.get("email"))
 		target = (row.get("party_type"), row.get("party")) in self.targets
 		html_values, text_values = self.compiled.values(
-			fields, self.prices, target, identity.unsubscribe_href(row), urls
+			fields, self.prices, target, unsubscribe or self.links.url(row.name), urls
 		)
 		html = Rendered(self.compiled.html_template.fill(html_values))
 		html.template, html.values = self.compiled.html_template, html_values
@@ -108,13 +108,15 @@ class BatchDesign:
 
 
 class BatchDesigns:
-	"""The designs of a send batch's templates (compiled at first use)."""
+	"""The designs of a send batch's templates, each compiled (or taken from the cache) at first
+	use in each recipient language; prices asked once per design, targets read once."""
 
-	def __init__(self, campaign: str, campaign_doc: dict, template_names, tracker=None):
-		self.campaign, self.campaign_doc, self.tracker = campaign, campaign_doc, tracker
-		self.by_template = template_designs(template_names)
-		self.ready: dict[str, BatchDesign | Exception] = {}
-		self._targets = None
+	def __init__(self, campaign: str, campaign_doc: dict, rows, tracker=None):
+		self.campaign, self.campaign_doc, self.tracker, self.rows = campaign, campaign_doc, tracker, rows
+		self.by_template = template_designs({row.get("email_template") for row in rows})
+		self.ready: dict[tuple, BatchDesign | Exception] = {}
+		self.prices: dict[str, dict] = {}
+		self._targets = self._languages = self._links = None
 
 	def __bool__(self) -> bool:
 		return bool(self.by_template)
@@ -124,20 +126,32 @@ class BatchDesigns:
 			self._targets = catalogue.target_parties(self.campaign, self.campaign_doc)
 		return self._targets
 
-	def get(self, template: str) -> BatchDesign | None:
-		"""The template's design for this batch; None for a template without one. A design that
-		cannot be compiled raises (its recipients fail with the error, as a broken template's)."""
+	def language(self, row) -> str:
+		if self._languages is None:
+			self._languages = identity.languages(self.rows)
+		return self._languages.get((row.get("party_type"), row.get("party"))) or identity.recipient_language()
+
+	def get(self, template: str, row=None, lang: str | None = None) -> BatchDesign | None:
+		"""The template's design for this batch, in ``row``'s recipient's language; None for a
+		template without one. A design that cannot be compiled raises (its recipients fail with
+		the error, as a broken template's)."""
 		name = self.by_template.get(template)
 		if not name:
 			return None
-		if name not in self.ready:
+		lang = lang or (self.language(row) if row is not None else identity.recipient_language())
+		if (name, lang) not in self.ready:
 			try:
-				_row, design, compiled = compiler.compiled(name, self.campaign)
-				prices = catalogue.prices(engine.item_codes(design), self.campaign_doc)
-				self.ready[name] = BatchDesign(compiled, self.tracker, prices, self.targets(), self.campaign)
+				_row, design, compiled = compiler.compiled(name, self.campaign, lang)
+				if name not in self.prices:
+					self.prices[name] = catalogue.prices(engine.item_codes(design), self.campaign_doc)
+				if self._links is None:
+					self._links = identity.UnsubscribeLinks()
+				self.ready[(name, lang)] = BatchDesign(
+					compiled, self.tracker, self.prices[name], self.targets(), self._links
+				)
 			except Exception as error:
-				self.ready[name] = error
-		ready = self.ready[name]
+				self.ready[(name, lang)] = error
+		ready = self.ready[(name, lang)]
 		if isinstance(ready, Exception):
 			raise ready
 		return ready

@@ -9,6 +9,7 @@ links), built by Frappe's QueueBuilder without Frappe's layout around it and sen
 import frappe
 from frappe import _
 
+from campaign_plus.design import identity
 from campaign_plus.design.sending import BatchDesigns, DesignedLayout
 from campaign_plus.sending.sender import CampaignQueueBuilder
 from campaign_plus.tracking.messages import BatchTracker
@@ -25,7 +26,8 @@ def send_test_email(doc, email: str, party_type: str | None, party: dict | None)
 		tracker.consent_required = True  # tokens name the step, not a recipient
 	designs = BatchDesigns(campaign, campaign_doc or {}, [], tracker)
 	designs.by_template = {"test": doc.name}
-	design = designs.get("test")
+	party_name = (party or {}).get("name")
+	design = designs.get("test", lang=identity.recipient_language(party_type, party_name) if party else None)
 	row = frappe._dict(
 		name=f"test-{frappe.generate_hash(length=8)}",
 		party_type=party_type,
@@ -45,8 +47,7 @@ def send_test_email(doc, email: str, party_type: str | None, party: dict | None)
 		text_content=text,
 		reference_doctype="Campaign" if campaign else doc.doctype,
 		reference_name=campaign or doc.name,
-		unsubscribe_message=None,
-		add_unsubscribe_link=1,
+		add_unsubscribe_link=0,  # the design's footer carries the unsubscribe page's link
 	)
 	builder.process(send_now=True)
 	if tracker is not None:

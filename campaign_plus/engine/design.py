@@ -24,7 +24,7 @@ import html
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from campaign_plus.engine.errors import RuleError, _
@@ -474,6 +474,7 @@ class Problem:
 	level: str  # error: do not send; warning: worth a look
 	message: str  # untranslated, {0}-style placeholders
 	args: tuple = ()
+	code: str = ""  # what is checked (see CODES)
 
 
 def _links(design: dict) -> list[tuple[str, str]]:
@@ -570,4 +571,26 @@ def check(
 			)
 		if lowered.startswith(("http://", "https://")) and "." not in url.split("/")[2].split(":")[0]:
 			problems.append(Problem(WARNING, _("A link has no domain name: {0}"), (url,)))
-	return problems
+	return [replace(problem, code=CODES.get(problem.message, "")) for problem in problems]
+
+
+# What each check is about (Check Deliverability leaves out those it makes itself on the sent email).
+CODES = {
+	"The email has no unsubscribe link.": "unsubscribe",
+	"The footer cannot show the company's name and postal address: give the company an address.": "identity",
+	"The email weighs {0} KB: Gmail clips messages over 102 KB (and the footer with them).": "size",
+	"An image block has no image.": "image_empty",
+	"An image has no alternative text: {0}": "image_alt",
+	"The logo has no alternative text.": "logo_alt",
+	"The button {0} has no link.": "button_link",
+	"A products block lists no item.": "products_empty",
+	"Item {0} does not exist or is disabled.": "item_unknown",
+	"Item {0} has no selling price.": "item_price",
+	"Item {0} has no image.": "item_image",
+	"A coupon block has no coupon code.": "coupon_empty",
+	"Coupon code {0} does not exist.": "coupon_unknown",
+	"Coupon code {0} can no longer be used.": "coupon_unusable",
+	"A link is not secure (http://, use https://): {0}": "http_link",
+	"A link points to this computer, readers cannot open it: {0}": "local_link",
+	"A link has no domain name: {0}": "no_domain",
+}

@@ -386,7 +386,10 @@ class _Builder:
 		# the link on a line of its own: Frappe fills the placeholder in the encoded message, where a
 		# long line would be cut by a soft line break
 		why = html.escape(why, quote=False)
-		parts.append(f'<div class="cp-unsubscribe" style="margin-top:8px;">{why}\n{link}\n</div>')
+		# data-cp-footer: the body has its own footer, the sender's is not added (utils/footer.py)
+		parts.append(
+			f'<div class="cp-unsubscribe" data-cp-footer="1" style="margin-top:8px;">{why}\n{link}\n</div>'
+		)
 		text.append(f"{label}: {unsubscribe}")
 		self.say(*text)
 		inner = (

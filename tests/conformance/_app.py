@@ -56,6 +56,7 @@ STOCK_FIELDS = {
 	"Event": {"description"},
 	"Contact": {"unsubscribed"},
 	"Email Template": {"subject"},
+	"Email Account": {"brand_logo"},
 }  # fmt: skip
 
 

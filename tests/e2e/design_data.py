@@ -91,7 +91,7 @@ def create(tag: str, smtp: dict) -> dict:
 		{"doctype": "Item Price", "item_code": item.name, "price_list": price_list, "price_list_rate": 100}
 	).insert()
 	customer = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": f"E2E Design Buyer {tag}", "customer_type": "Company"}
+		{"doctype": "Customer", "customer_name": f"E2E Design Buyer {tag}", "customer_type": "Company", "language": "fr"}
 	).insert()
 	contact = frappe.get_doc(
 		{
@@ -158,6 +158,7 @@ def create(tag: str, smtp: dict) -> dict:
 			"doctype": "Lead",
 			"first_name": "Léa",
 			"last_name": f"Prospect {tag}",
+			"language": "fr",
 			"email_id": f"lea-{tag.lower()}@example.com",
 		}
 	).insert()
@@ -166,7 +167,6 @@ def create(tag: str, smtp: dict) -> dict:
 			"doctype": "Campaign Email Design",
 			"title": f"E2E Design {tag}",
 			"campaign": campaign.name,
-			"language": "fr",
 			"design": json.dumps({"blocks": []}),
 		}
 	).insert()

@@ -224,7 +224,8 @@ def test_a_designed_template_goes_out_as_compiled(shop, monkeypatch):
 	assert 'role="presentation"' in html and re.search(r'<td[^>]+style="[^"]+"', html)
 	assert "Bonjour Zoé" in html
 	assert shop.coupon_code in html
-	assert "<!--unsubscribe_url-->" in html  # Frappe fills it in at send time
+	assert re.search(r'<a href="[^"]*campaign_plus\.optout\.api\.page\?t=[^"]+"', html)  # the unsubscribe page
+	assert "data-cp-footer" in html and html.count("optout.api.page") == 1  # no second footer added
 	assert "shop.example.com" not in html, "every link tracked"
 	assert len(re.findall(r"tracking\.api\.click\?t=", html)) >= 5 and "tracking.api.open?t=" in html
 	assert "Une chaise confortable" in html
@@ -272,7 +273,7 @@ def test_existing_templates_keep_working_beside_a_designed_one(shop):
 	designed = [h for h in layouts if h.strip().lower().startswith("<!doctype html>") and "mso" in h]
 	plain_html = [h for h in layouts if "Bonjour" in h and h not in designed]
 	assert len(designed) == 2 and len(plain_html) == 2
-	assert all("<!--unsubscribe_url-->" in h for h in plain_html)  # Frappe's layout, as before
+	assert all("optout.api.page" in h for h in plain_html)  # the sender's footer, as before
 
 
 def test_compiled_once_per_version(shop, monkeypatch):
@@ -415,9 +416,8 @@ def test_delivery_and_frappes_send_deliver_the_design_intact(shop, delivering, m
 		assert raw == by_id[email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"]]
 		_subject, text, html = parts(raw)
 		assert html.count("<!--[if mso | IE]>") >= 4 and "<!--[if mso]>" in html
-		assert "<!--unsubscribe_url-->" not in html and "unsubscribe" in html
-		assert re.search(r'<a href="https?://[^"]*unsubscribe[^"]*"', html)
-		assert "<!--unsubscribe_url-->" not in text and "unsubscribe" in text
+		assert re.search(r'<a href="https?://[^"]*campaign_plus\.optout\.api\.page\?t=[^"]+"', html)
+		assert "campaign_plus.optout.api.page?t=" in text
 
 
 def test_send_test_email_reaches_the_mail_server(shop, delivering):
@@ -431,4 +431,4 @@ def test_send_test_email_reaches_the_mail_server(shop, delivering):
 	assert subject.startswith("[Test]") or subject.startswith("[Essai]")
 	assert "Bonjour Zoé" in html and re.search(r"80[.,]00", html) and shop.coupon_code in html
 	assert "tracking.api.click?t=" in html and "<!--[if mso | IE]>" in html
-	assert "<!--unsubscribe_url-->" not in html
+	assert "campaign_plus.optout.api.page?t=" in html

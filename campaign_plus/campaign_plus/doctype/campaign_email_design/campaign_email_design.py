@@ -17,7 +17,6 @@ class CampaignEmailDesign(Document):
 
 		campaign: DF.Link | None
 		design: DF.JSON | None
-		language: DF.Link | None
 		title: DF.Data
 		version: DF.Int
 	# end: auto-generated types
