@@ -91,7 +91,12 @@ def create(tag: str, smtp: dict) -> dict:
 		{"doctype": "Item Price", "item_code": item.name, "price_list": price_list, "price_list_rate": 100}
 	).insert()
 	customer = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": f"E2E Design Buyer {tag}", "customer_type": "Company", "language": "fr"}
+		{
+			"doctype": "Customer",
+			"customer_name": f"E2E Design Buyer {tag}",
+			"customer_type": "Company",
+			"language": "fr",
+		}
 	).insert()
 	contact = frappe.get_doc(
 		{

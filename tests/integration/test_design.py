@@ -224,7 +224,9 @@ def test_a_designed_template_goes_out_as_compiled(shop, monkeypatch):
 	assert 'role="presentation"' in html and re.search(r'<td[^>]+style="[^"]+"', html)
 	assert "Bonjour Zoé" in html
 	assert shop.coupon_code in html
-	assert re.search(r'<a href="[^"]*campaign_plus\.optout\.api\.page\?t=[^"]+"', html)  # the unsubscribe page
+	assert re.search(
+		r'<a href="[^"]*campaign_plus\.optout\.api\.page\?t=[^"]+"', html
+	)  # the unsubscribe page
 	assert "data-cp-footer" in html and html.count("optout.api.page") == 1  # no second footer added
 	assert "shop.example.com" not in html, "every link tracked"
 	assert len(re.findall(r"tracking\.api\.click\?t=", html)) >= 5 and "tracking.api.open?t=" in html
