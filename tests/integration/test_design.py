@@ -434,3 +434,22 @@ def test_send_test_email_reaches_the_mail_server(shop, delivering):
 	assert "Bonjour Zoé" in html and re.search(r"80[.,]00", html) and shop.coupon_code in html
 	assert "tracking.api.click?t=" in html and "<!--[if mso | IE]>" in html
 	assert "campaign_plus.optout.api.page?t=" in html
+
+
+def test_check_deliverability_renders_the_design_and_adds_its_checks(shop):
+	from campaign_plus.deliverability import checks as deliverability
+	from campaign_plus.design.checks import deliverability_checks
+
+	(step,) = deliverability.render_steps(shop.campaign)
+	assert step.error is None and "<!--[if mso | IE]>" in step.html and "data-cp-footer" in step.html
+	assert step.html.count("campaign_plus.optout.api.page?t=") == 1  # the design's footer, no other
+	ctx = deliverability.CheckContext(shop.campaign, [step], [], lambda name: None)
+	assert deliverability_checks(ctx) == []
+	frappe.db.set_value("Item", shop.chair, "image", None)
+	frappe.db.set_value("Coupon Code", shop.coupon, "valid_upto", add_days(today(), -1))
+	compiler._local.clear()
+	findings = {finding.check: finding for finding in deliverability_checks(ctx)}
+	assert set(findings) == {"design.item_image", "design.coupon_unusable"}
+	assert findings["design.coupon_unusable"].level == "error" and findings["design.item_image"].step == step.label
+	# what Check Deliverability judges on the sent email itself is not said twice
+	assert "design.image_alt" not in findings and "design.http_link" not in findings
