@@ -215,7 +215,15 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	text.locator("p").first.dblclick()
 	page.wait_for_timeout(300)
 	page.keyboard.press("Control+A")
-	page.keyboard.type("Découvrez notre sélection de la saison.")
+	page.keyboard.type("Découvrez notre sélection de la saison. Pour ")
+	# a personalisation field from the editor's menu, with its fallback
+	page.locator(".gjs-rte-toolbar .cp-rte-field").click()
+	field_dialog = page.locator(".modal.show")
+	field_dialog.locator('[data-fieldname="field"] select').select_option("company_name")
+	field_dialog.locator('[data-fieldname="fallback"] input').fill("votre entreprise")
+	field_dialog.locator(".btn-primary").filter(has_text="Insérer").click()
+	page.locator(".modal.show").wait_for(state="hidden")
+	page.wait_for_timeout(300)
 	# settings of each block, in the settings panel
 	select_block(page, "[data-cp-block=image]")
 	set_trait(page, "Image (URL)", base_url + data["banner"])
@@ -274,7 +282,10 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 		"footer",
 	]
 	assert "{{ first_name | cher client }}" in blocks[0]["html"]
-	assert blocks[1]["html"] == "<p>Découvrez notre sélection de la saison.</p>"
+	assert (
+		blocks[1]["html"]
+		== "<p>Découvrez notre sélection de la saison. Pour {{ company_name | votre entreprise }}</p>"
+	)
 	assert blocks[3]["src"].endswith(data["banner"]) and blocks[3]["alt"] == "Nouvelle collection"
 
 	# preview with a chosen recipient (the target)
@@ -295,7 +306,10 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	assert html.strip().lower().startswith("<!doctype html>")
 	assert re.search(r'<table[^>]+role="presentation"', html) and re.search(r'<td[^>]+style="[^"]+"', html)
 	assert html.count("<!--[if mso | IE]>") >= 4 and "<![endif]-->" in html
-	assert "Bonjour Zoé, nos offres" in html and "Découvrez notre sélection de la saison." in html
+	assert (
+		"Bonjour Zoé, nos offres" in html
+		and "Découvrez notre sélection de la saison. Pour votre entreprise" in html
+	)
 	assert (
 		'lang="fr"' in html and "Se désabonner" in html and "Votre code promo" in html
 	)  # the reader's language

@@ -450,6 +450,9 @@ def test_check_deliverability_renders_the_design_and_adds_its_checks(shop):
 	compiler._local.clear()
 	findings = {finding.check: finding for finding in deliverability_checks(ctx)}
 	assert set(findings) == {"design.item_image", "design.coupon_unusable"}
-	assert findings["design.coupon_unusable"].level == "error" and findings["design.item_image"].step == step.label
+	assert (
+		findings["design.coupon_unusable"].level == "error"
+		and findings["design.item_image"].step == step.label
+	)
 	# what Check Deliverability judges on the sent email itself is not said twice
 	assert "design.image_alt" not in findings and "design.http_link" not in findings
