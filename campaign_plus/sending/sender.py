@@ -64,6 +64,7 @@ from campaign_plus.utils.language import recipient_languages
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
+QUEUE_INSERT_BYTES = 4_000_000
 # Campaign emails go after transactional ones in Frappe's queue (it sends higher priority first).
 PRIORITY = 0
 
@@ -393,7 +394,15 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		for row, data in items
 	]
 	fields = sorted({key for r in queue_rows for key in r})
-	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
+	# each INSERT well under MariaDB's max_allowed_packet (16 MB by default): designed emails weigh
+	# tens of KB each
+	largest = max(len(r.get("message") or "") for r in queue_rows)
+	frappe.db.bulk_insert(
+		"Email Queue",
+		fields,
+		[tuple(r.get(f) for f in fields) for r in queue_rows],
+		chunk_size=max(1, min(10_000, QUEUE_INSERT_BYTES // max(largest, 1))),
+	)
 
 	recipient_fields = [
 		*STANDARD_COLUMNS,

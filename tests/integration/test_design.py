@@ -456,3 +456,19 @@ def test_check_deliverability_renders_the_design_and_adds_its_checks(shop):
 	)
 	# what Check Deliverability judges on the sent email itself is not said twice
 	assert "design.image_alt" not in findings and "design.http_link" not in findings
+
+
+def test_a_batch_of_large_messages_fits_the_database_packet():
+	"""450 designed-size messages (40 KB each, 18 MB together) go in several INSERTs, each under
+	MariaDB's 16 MB max_allowed_packet."""
+	now = frappe.utils.now_datetime()
+	tag = frappe.generate_hash(length=6)
+	items = [
+		(
+			frappe._dict(name=f"_cp-big-{tag}-{i:04d}", email=f"big{i}@example.com"),
+			{"message": "x" * 40_000, "sender": "a@example.com", "reference_doctype": "Campaign"},
+		)
+		for i in range(450)
+	]
+	sender.insert_queue_rows(items, now)
+	assert frappe.db.count("Email Queue", {"name": ("like", f"_cp-big-{tag}-%")}) == 450
