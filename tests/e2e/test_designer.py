@@ -282,10 +282,8 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 		"footer",
 	]
 	assert "{{ first_name | cher client }}" in blocks[0]["html"]
-	assert (
-		blocks[1]["html"]
-		== "<p>Découvrez notre sélection de la saison. Pour {{ company_name | votre entreprise }}</p>"
-	)
+	assert blocks[1]["html"].startswith("<p>Découvrez notre sélection de la saison.")
+	assert "{{ company_name | votre entreprise }}</p>" in blocks[1]["html"]
 	assert blocks[3]["src"].endswith(data["banner"]) and blocks[3]["alt"] == "Nouvelle collection"
 
 	# preview with a chosen recipient (the target)
@@ -306,10 +304,8 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	assert html.strip().lower().startswith("<!doctype html>")
 	assert re.search(r'<table[^>]+role="presentation"', html) and re.search(r'<td[^>]+style="[^"]+"', html)
 	assert html.count("<!--[if mso | IE]>") >= 4 and "<![endif]-->" in html
-	assert (
-		"Bonjour Zoé, nos offres" in html
-		and "Découvrez notre sélection de la saison. Pour votre entreprise" in html
-	)
+	assert "Bonjour Zoé, nos offres" in html and "Découvrez notre sélection de la saison." in html
+	assert re.search(r"Pour(\s|&nbsp;|\xa0)votre entreprise", html)  # the field's fallback
 	assert (
 		'lang="fr"' in html and "Se désabonner" in html and "Votre code promo" in html
 	)  # the reader's language

@@ -71,6 +71,37 @@ function text_of(html) {
 	return (div.textContent || "").trim();
 }
 
+// where the caret is in ``el``, as a number of characters of its text (-1: not in it)
+function caret_offset(el) {
+	const selection = el.ownerDocument.getSelection();
+	if (!selection || !selection.rangeCount) return -1;
+	const range = selection.getRangeAt(0);
+	if (!el.contains(range.endContainer)) return -1;
+	const before = el.ownerDocument.createRange();
+	before.selectNodeContents(el);
+	before.setEnd(range.endContainer, range.endOffset);
+	return before.toString().length;
+}
+
+// ``text`` inserted at the character ``offset`` of ``el``'s text (-1: at the end)
+function insert_text_at(el, offset, text) {
+	const doc = el.ownerDocument;
+	const walker = doc.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+	let node = walker.nextNode();
+	let last = null;
+	while (node) {
+		if (offset >= 0 && offset <= node.data.length) {
+			node.insertData(offset, text);
+			return;
+		}
+		if (offset >= 0) offset -= node.data.length;
+		last = node;
+		node = walker.nextNode();
+	}
+	if (last) last.insertData(last.data.length, text);
+	else (el.querySelector("p") || el).appendChild(doc.createTextNode(text));
+}
+
 class EmailDesigner {
 	constructor(wrapper, name) {
 		this.wrapper = wrapper;
@@ -711,9 +742,12 @@ class EmailDesigner {
 	}
 
 	insert_field(rte) {
-		const doc = rte.doc || (rte.el && rte.el.ownerDocument);
-		const selection = doc && doc.getSelection();
-		const range = selection && selection.rangeCount ? selection.getRangeAt(0).cloneRange() : null;
+		// The dialog takes the focus (and GrapesJS may end the editing, drawing the text again):
+		// the caret is kept as a character offset in the block's text, and the field goes there.
+		const component = this.editor.getEditing() || this.editor.getSelected();
+		const view = component && component.getView && component.getView();
+		if (!view) return;
+		const offset = caret_offset(view.el);
 		const dialog = new frappe.ui.Dialog({
 			title: __("Personalisation Field"),
 			fields: [
@@ -737,12 +771,10 @@ class EmailDesigner {
 				dialog.hide();
 				const fallback = (values.fallback || "").replace(/[{}|]/g, "").trim();
 				const token = `{{ ${values.field}${fallback ? " | " + fallback : ""} }}`;
-				rte.el.focus();
-				if (range) {
-					selection.removeAllRanges();
-					selection.addRange(range);
-				}
-				rte.insertHTML(esc(token));
+				if (this.editor.getEditing() === component) view.disableEditing();
+				insert_text_at(view.el, offset, token);
+				component.components(view.el.innerHTML);
+				this.lock_inner(component);
 				this.mark_dirty();
 			},
 		});
