@@ -68,23 +68,24 @@ def compile_cached(name: str, version: int, design: dict, inputs: Inputs) -> Com
 		return _local[key]
 	stored = frappe.cache.get_value(key, expires=True)
 	if stored:
-		data = json.loads(stored)
-		result = Compiled(data["html"], data["text"], [Slot(*slot) for slot in data["slots"]], data["nonce"])
+		result = load_compiled(json.loads(stored))
 	else:
 		result = compile_design(design, inputs)
-		frappe.cache.set_value(
-			key,
-			json.dumps(
-				{
-					"html": result.html,
-					"text": result.text,
-					"slots": [[s.kind, s.key, s.fallback] for s in result.slots],
-					"nonce": result.nonce,
-				}
-			),
-			expires_in_sec=CACHE_SECONDS,
-		)
+		frappe.cache.set_value(key, json.dumps(dump_compiled(result)), expires_in_sec=CACHE_SECONDS)
 	if len(_local) >= _LOCAL_MAX:
 		_local.pop(next(iter(_local)))
 	_local[key] = result
 	return result
+
+
+def dump_compiled(compiled: Compiled) -> dict:
+	return {
+		"html": compiled.html,
+		"text": compiled.text,
+		"slots": [[s.kind, s.key, s.fallback] for s in compiled.slots],
+		"nonce": compiled.nonce,
+	}
+
+
+def load_compiled(data: dict) -> Compiled:
+	return Compiled(data["html"], data["text"], [Slot(*slot) for slot in data["slots"]], data["nonce"])

@@ -17,17 +17,22 @@ so Outlook's conditional comments reach the inbox.
 """
 
 import copy
+import json
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.utils import nowdate
 
-from campaign_plus.design import catalogue, compiler, identity
+from campaign_plus.design import catalogue, compiler, identity, model
 from campaign_plus.design.personal import field_values
 from campaign_plus.engine import design as engine
 from campaign_plus.engine.design_render import CLICK, PIXEL, Compiled, tracked
 from campaign_plus.sending.sender import BODY_TOKEN, CampaignLayout
 
 DESIGN_FIELD = "cp_email_design"
+SEND_CACHE_PREFIX = "campaign_plus:design-send:"
+SEND_CACHE_SECONDS = 300
+_prepared: dict[str, tuple] = {}
 
 
 class Rendered(str):
@@ -141,13 +146,12 @@ class BatchDesigns:
 		lang = lang or (self.language(row) if row is not None else identity.recipient_language())
 		if (name, lang) not in self.ready:
 			try:
-				_row, design, compiled = compiler.compiled(name, self.campaign, lang)
-				if name not in self.prices:
-					self.prices[name] = catalogue.prices(engine.item_codes(design), self.campaign_doc)
+				compiled, prices = self.prepared(name, lang)
+				self.prices[name] = prices
 				if self._links is None:
 					self._links = identity.UnsubscribeLinks()
 				self.ready[(name, lang)] = BatchDesign(
-					compiled, self.tracker, self.prices[name], self.targets(), self._links
+					compiled, self.tracker, prices, self.targets(), self._links
 				)
 			except Exception as error:
 				self.ready[(name, lang)] = error
@@ -155,3 +159,38 @@ class BatchDesigns:
 		if isinstance(ready, Exception):
 			raise ready
 		return ready
+
+	def prepared(self, name: str, lang: str) -> tuple[Compiled, dict]:
+		"""The compiled design and its items' prices, shared by the batches of one send run: kept
+		for a few minutes under the design's version, the campaign, the language and the day (a
+		batch then reads one cache key instead of the brand kit, identity, items and ERPNext's
+		pricing again)."""
+		version = frappe.db.get_value(model.DOCTYPE, name, "version")
+		key = f"{SEND_CACHE_PREFIX}{name}:{version}:{self.campaign}:{lang}:{nowdate()}"
+		if key in _prepared:
+			return _prepared[key]
+		stored = frappe.cache.get_value(key, expires=True)
+		if stored:
+			data = json.loads(stored)
+			prices = {
+				code: {**entry, "list": _pair(entry.get("list")), "campaign": _pair(entry.get("campaign"))}
+				for code, entry in data["prices"].items()
+			}
+			result = (compiler.load_compiled(data["compiled"]), prices)
+		else:
+			_row, design, compiled = compiler.compiled(name, self.campaign, lang)
+			prices = catalogue.prices(engine.item_codes(design), self.campaign_doc)
+			frappe.cache.set_value(
+				key,
+				json.dumps({"compiled": compiler.dump_compiled(compiled), "prices": prices}),
+				expires_in_sec=SEND_CACHE_SECONDS,
+			)
+			result = (compiled, prices)
+		if len(_prepared) >= 32:
+			_prepared.pop(next(iter(_prepared)))
+		_prepared[key] = result
+		return result
+
+
+def _pair(value):
+	return tuple(value) if value else None
