@@ -61,6 +61,7 @@ from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
+QUEUE_INSERT_BYTES = 4_000_000
 # Campaign emails go after transactional ones in Frappe's queue (it sends higher priority first).
 PRIORITY = 0
 
@@ -355,7 +356,8 @@ class MessageSkeleton:
 			return None
 		subject = " ".join(subject.splitlines())
 		message_id = f"{frappe.generate_hash(length=24)}@{self.message_id.rpartition('@')[2]}"
-		html_body = f"{self.html_before}{_qp(scrub_urls(body), self.linesep)}{self.after}"
+		encoded = body.qp(self.linesep) if hasattr(body, "qp") else _qp(scrub_urls(body), self.linesep)
+		html_body = f"{self.html_before}{encoded}{self.after}"
 		html_body = html_body.replace(SUBJECT_TOKEN, _qp(escape_html(subject), self.linesep))
 		head = self.head.replace("\x00subject\x00", email_policy.SMTP.fold("Subject", subject))
 		message = (
@@ -389,7 +391,15 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		for row, data in items
 	]
 	fields = sorted({key for r in queue_rows for key in r})
-	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
+	# each INSERT well under MariaDB's max_allowed_packet (16 MB by default): designed emails weigh
+	# tens of KB each
+	largest = max(len(r.get("message") or "") for r in queue_rows)
+	frappe.db.bulk_insert(
+		"Email Queue",
+		fields,
+		[tuple(r.get(f) for f in fields) for r in queue_rows],
+		chunk_size=max(1, min(10_000, QUEUE_INSERT_BYTES // max(largest, 1))),
+	)
 
 	recipient_fields = [
 		*STANDARD_COLUMNS,
@@ -474,6 +484,9 @@ def _send(campaign: str, names: list[str]) -> dict:
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
 	tracker = BatchTracker(campaign, campaign_doc)
+	from campaign_plus.design.sending import BatchDesigns, DesignedLayout
+
+	designs = BatchDesigns(campaign, campaign_doc, rows, tracker)
 	footers = BatchFooters(campaign, rows)
 	for row in rows:
 		template = templates.get(row.email_template)
@@ -489,15 +502,18 @@ def _send(campaign: str, names: list[str]) -> dict:
 		}
 		try:
 			subject, message = template.render(context)
+			design = designs.get(row.email_template, row) if designs else None
 		except Exception as error:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
-		message, text = tracker.track(row, party, message)
-		message, text = footers.add(row, message, text)
+		# a designed email: the compiled design, filled in, without Frappe's layout around it
+		message, text = design.render(row, party) if design else tracker.track(row, party, message)
+		message, text = footers.add(row, message, text)  # a design carries its own footer
 		sender, account = sender_of[row.email_campaign]
-		key = f"{account.name}\x00{sender}"
+		key = f"{account.name}\x00{sender}\x00{bool(design)}"
 		if key not in skeletons:
-			layout = layouts.setdefault(account.name, CampaignLayout(account))
+			layout_class = DesignedLayout if design else CampaignLayout
+			layout = layouts.setdefault(f"{account.name}\x00{bool(design)}", layout_class(account))
 			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message, text))
 		skeleton = skeletons[key]
 		data = skeleton.fill(row.email, subject, message, text) if skeleton.usable(message) else None
