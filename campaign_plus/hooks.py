@@ -65,12 +65,19 @@ doc_events = {
 		],
 		"on_update": "campaign_plus.consent.unsubscribe.on_party_update",
 	},
-	"Email Unsubscribe": {"after_insert": "campaign_plus.consent.unsubscribe.on_email_unsubscribe"},
+	"Email Unsubscribe": {
+		"after_insert": [
+			"campaign_plus.consent.unsubscribe.on_email_unsubscribe",
+			"campaign_plus.suppression.unsubscribes.on_email_unsubscribe",
+		],
+		"on_trash": "campaign_plus.suppression.unsubscribes.on_email_unsubscribe_trash",
+	},
 	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
 		"after_insert": [
 			"campaign_plus.tracking.bounces.on_received_email",
+			"campaign_plus.feedback.complaints.on_received_email",
 			"campaign_plus.stats.responses.record_reply",
 		],
 	},
@@ -106,7 +113,8 @@ campaign_plus_recipient_sources = [
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
 campaign_plus_address_exclusions = [
 	"campaign_plus.consent.rule.no_consent",
-	"campaign_plus.tracking.bounces.bounced_addresses",
+	# the suppression list: hard bounces (Campaign Bounce), complaints, unsubscribes, by hand
+	"campaign_plus.suppression.records.suppressed_addresses",
 ]
 # Rules on the planner's new rows: each function takes (campaign, rows, preview=False) and returns the rows, some
 # maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).

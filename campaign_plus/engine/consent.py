@@ -36,7 +36,8 @@ IMPORT = "Data Import"  # Frappe's Data Import tool
 DOUBLE_OPT_IN = "Double Opt-in"
 BY_HAND = "By Hand"
 UNSUBSCRIBE = "Unsubscribed"  # an unsubscribe link, flag or request
-SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE)
+SPAM_COMPLAINT = "Spam Complaint"  # the person marked a campaign email as spam
+SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE, SPAM_COMPLAINT)
 
 CAMPAIGN_EMAIL = "Campaign Email"  # the purpose campaign emails need; others may share the history
 PURPOSES = (CAMPAIGN_EMAIL,)

@@ -27,6 +27,7 @@ function campaign_plus_steps_table(steps) {
 				<td class="text-right">${percent(step.open_rate)}</td>
 				<td class="text-right">${percent(step.click_rate)}</td>
 				<td class="text-right">${percent(step.bounce_rate)}</td>
+				<td class="text-right">${step.complaints || 0} (${percent(step.complaint_rate)})</td>
 				<td class="text-right">${step.unsubscribes}</td>
 				<td class="text-right">${step.replies}</td>
 			</tr>`;
@@ -35,6 +36,7 @@ function campaign_plus_steps_table(steps) {
 	return `<table class="table table-sm small">
 		<thead><tr><th>${__("Step")}</th><th class="text-right">${__("Delivered")}</th><th class="text-right">${__("Open Rate %")}</th>
 		<th class="text-right">${__("Click Rate %")}</th><th class="text-right">${__("Bounce Rate %")}</th>
+		<th class="text-right">${__("Complaints")}</th>
 		<th class="text-right">${__("Unsubscribes")}</th><th class="text-right">${__("Replies")}</th></tr></thead>
 		<tbody>${rows}</tbody></table>`;
 }
@@ -53,22 +55,6 @@ frappe.ui.form.on("Campaign", {
 			});
 		frm.trigger("render_charts");
 		frm.trigger("show_delivery");
-	},
-
-	show_delivery(frm) {
-		// While a send runs: queued / delivered / failed and the finishing time under the sending
-		// limits, on refresh and then live (campaign_plus.delivery publishes after every chunk).
-		frappe
-			.xcall("campaign_plus.delivery.api.get_delivery_progress", { campaign: frm.doc.name })
-			.then((progress) => frm.events.render_delivery(frm, progress));
-		if (!frm.campaign_plus_delivery_listener) {
-			frm.campaign_plus_delivery_listener = (progress) => {
-				if (progress && frm.doc && progress.campaign === frm.doc.name) {
-					frm.events.render_delivery(frm, progress);
-				}
-			};
-			frappe.realtime.on("campaign_plus_delivery", frm.campaign_plus_delivery_listener);
-		}
 	},
 
 	render_delivery(frm, progress) {
