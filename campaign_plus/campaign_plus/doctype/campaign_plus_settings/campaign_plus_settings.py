@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from campaign_plus.engine.windows import check_cap, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
+from campaign_plus.webhooks.settings import validate_webhooks
 
 
 class CampaignPlusSettings(Document):
@@ -20,6 +21,9 @@ class CampaignPlusSettings(Document):
 
 		from campaign_plus.campaign_plus.doctype.campaign_plus_sending_limit.campaign_plus_sending_limit import (
 			CampaignPlusSendingLimit,
+		)
+		from campaign_plus.campaign_plus.doctype.campaign_plus_webhook.campaign_plus_webhook import (
+			CampaignPlusWebhook,
 		)
 
 		accept_website_requests: DF.Check
@@ -237,12 +241,14 @@ class CampaignPlusSettings(Document):
 		]
 		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		webhooks: DF.Table[CampaignPlusWebhook]
 	# end: auto-generated types
 
 	def validate(self):
 		self.validate_quiet_hours()
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
+		validate_webhooks(self)
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():
