@@ -121,6 +121,7 @@ campaign_plus_address_exclusions = [
 campaign_plus_plan_rules = [
 	"campaign_plus.automation.conditions.plan_rule",
 	"campaign_plus.experiments.split.plan_rule",
+	"campaign_plus.reputation.guard.plan_rule",
 ]
 # Before each planner run: each function takes (campaigns, now).
 campaign_plus_before_planning = ["campaign_plus.experiments.decisions.decide_due_tests"]
@@ -138,3 +139,13 @@ ignore_links_on_delete = ["Campaign Consent"]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True
+
+# What came back about sent campaign emails (bounces, complaints, deliveries, unsubscribes — by
+# email, by an email service's webhook, from the mail server): each function takes
+# {kind: [Send Log names]} (see campaign_plus.utils.feedback).
+campaign_plus_on_feedback = ["campaign_plus.reputation.guard.on_feedback"]
+# Holding campaign email back (see campaign_plus.utils.holds): a send batch asks each function
+# (campaign, accounts) for a reason to defer its rows; a delivery job asks each function
+# (campaign, account, names) which rows it takes back before the next chunk.
+campaign_plus_send_holds = ["campaign_plus.reputation.guard.hold_reason"]
+campaign_plus_delivery_holds = ["campaign_plus.reputation.guard.withhold"]

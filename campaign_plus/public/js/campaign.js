@@ -55,6 +55,49 @@ frappe.ui.form.on("Campaign", {
 			});
 		frm.trigger("render_charts");
 		frm.trigger("show_delivery");
+		frm.trigger("show_reputation");
+	},
+
+	show_reputation(frm) {
+		// The reputation guard paused this campaign (or its Email Account): why, in red, and for a
+		// Sales Manager the button that resumes sending.
+		frappe.xcall("campaign_plus.reputation.api.status", { campaign: frm.doc.name }).then((state) => {
+			if (!state.paused) return;
+			const reasons = state.pauses.map((p) => frappe.utils.escape_html(p.reason)).join("<br>");
+			frm.dashboard.set_headline_alert(reasons, "red", true);
+			if (state.can_resume) {
+				frm.add_custom_button(__("Resume Sending"), () =>
+					frappe.confirm(__("Let the held emails go? The guard judges again from now on."), () =>
+						frappe
+							.xcall("campaign_plus.reputation.api.resume_sending", { campaign: frm.doc.name })
+							.then((released) => {
+								frappe.show_alert({ message: __("{0} emails released", [released]), indicator: "green" });
+								frm.reload_doc();
+							})
+					)
+				);
+			}
+		});
+		if (!frm.campaign_plus_reputation_listener) {
+			frm.campaign_plus_reputation_listener = () => frm.doc && !frm.is_new() && frm.reload_doc();
+			frappe.realtime.on("campaign_plus_reputation", frm.campaign_plus_reputation_listener);
+		}
+	},
+
+	show_delivery(frm) {
+		// While a send runs: queued / delivered / failed and the finishing time under the sending
+		// limits, on refresh and then live (campaign_plus.delivery publishes after every chunk).
+		frappe
+			.xcall("campaign_plus.delivery.api.get_delivery_progress", { campaign: frm.doc.name })
+			.then((progress) => frm.events.render_delivery(frm, progress));
+		if (!frm.campaign_plus_delivery_listener) {
+			frm.campaign_plus_delivery_listener = (progress) => {
+				if (progress && frm.doc && progress.campaign === frm.doc.name) {
+					frm.events.render_delivery(frm, progress);
+				}
+			};
+			frappe.realtime.on("campaign_plus_delivery", frm.campaign_plus_delivery_listener);
+		}
 	},
 
 	render_delivery(frm, progress) {

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from campaign_plus.engine.windows import check_cap, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
+from campaign_plus.reputation.settings import validate_reputation_settings
 from campaign_plus.webhooks.settings import validate_webhooks
 
 
@@ -38,6 +39,11 @@ class CampaignPlusSettings(Document):
 		enable_tracking: DF.Check
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
+		guard_complaint_rate: DF.Percent
+		guard_hard_bounce_rate: DF.Percent
+		guard_minimum_volume: DF.Int
+		guard_refusal_rate: DF.Percent
+		guard_window_days: DF.Int
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		paced_delivery: DF.Check
@@ -239,6 +245,7 @@ class CampaignPlusSettings(Document):
 			"23:30",
 			"23:45",
 		]
+		reputation_guard: DF.Check
 		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
 		webhooks: DF.Table[CampaignPlusWebhook]
@@ -248,6 +255,7 @@ class CampaignPlusSettings(Document):
 		self.validate_quiet_hours()
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
+		validate_reputation_settings(self)
 		validate_webhooks(self)
 
 	def validate_quiet_hours(self):
