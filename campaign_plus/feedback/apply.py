@@ -45,11 +45,21 @@ def db_moment(moment: dt.datetime | None, default):
 	"""An aware moment as Frappe keeps datetimes: naive, in the system's time zone."""
 	if moment is None:
 		return default
-	from frappe.utils import convert_utc_to_system_timezone
+	return moment.astimezone(_system_zone()).replace(tzinfo=None)
 
-	return convert_utc_to_system_timezone(moment.astimezone(dt.timezone.utc).replace(tzinfo=None)).replace(
-		tzinfo=None
-	)
+
+def _system_zone():
+	from zoneinfo import ZoneInfo
+
+	from frappe.utils import get_system_timezone
+
+	name = get_system_timezone()
+	if _zones.get("name") != name:
+		_zones.update(name=name, zone=ZoneInfo(name))
+	return _zones["zone"]
+
+
+_zones: dict = {}
 
 
 def _case(names_values: list[tuple[str, object]], otherwise: str) -> tuple[str, list]:

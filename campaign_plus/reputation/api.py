@@ -9,9 +9,9 @@ from campaign_plus.permissions import only_for_sales_managers
 from campaign_plus.reputation import guard
 
 
-@frappe.whitelist(methods=["GET"])
+@frappe.whitelist()
 def status(campaign: str) -> dict:
-	"""The pauses holding ``campaign`` (read permission on the campaign)."""
+	"""The pauses holding ``campaign`` (read permission on the campaign; reads only)."""
 	frappe.get_doc("Campaign", campaign).check_permission("read")
 	pauses = guard.active_pauses(campaign, guard.campaign_accounts(campaign))
 	return {
