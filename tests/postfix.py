@@ -8,8 +8,12 @@ accepts mail for every domain and delivers every message to one Maildir
 (``<mail>/inbox/``), each copy naming its recipient in ``Delivered-To``; addresses matching ``refuse`` are answered
 ``550 5.1.1``; ``rate_limit`` turns on Postfix's own per-client message rate limit for localhost
 (``smtpd_client_message_rate_limit``, with the exceptions list emptied), so that it answers
-``450 4.7.1 … too much mail`` past it. Postfix must be installed (``apt-get install postfix``);
-the machine's own instance need not run. Run as root (Postfix's master starts as root).
+``450 4.7.1 … too much mail`` past it. ``slow_end_of_data=(pattern, seconds)`` holds the answer to
+a message's final dot for recipients matching ``pattern`` (a policy service of the test's own,
+``smtpd_end_of_data_restrictions``): a test stops Postfix, or kills the sender, while a final dot
+waits for its answer (:attr:`Postfix.at_final_dot` is set then). Postfix must be installed
+(``apt-get install postfix``); the machine's own instance need not run. Run as root (Postfix's
+master starts as root).
 """
 
 import contextlib
@@ -18,10 +22,13 @@ import email.policy
 import os
 import pathlib
 import pwd
+import re
 import shutil
 import socket
+import socketserver
 import subprocess
 import tempfile
+import threading
 import time
 
 POSTFIX = "/usr/sbin/postfix"
@@ -76,6 +83,7 @@ class Postfix:
 		rate_unit_seconds: int = 60,
 		hostname: str = "mx.campaign-plus.test",
 		message_size_limit: int = 20 * 1024 * 1024,
+		slow_end_of_data: tuple[str, float] | None = None,
 	):
 		self.root = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_postfix_"))
 		self.config = self.root / "etc"
@@ -86,6 +94,9 @@ class Postfix:
 		self.refuse, self.rate_limit, self.rate_unit = refuse, rate_limit, rate_unit_seconds
 		self.hostname, self.message_size_limit = hostname, message_size_limit
 		self.running = False
+		self.at_final_dot = threading.Event()  # a held message's final dot waits for its answer
+		self.held: list[str] = []  # recipients whose final dot was held, in order
+		self._policy = _SlowDots(self, *slow_end_of_data) if slow_end_of_data else None
 		self._configure()
 
 	# ------------------------------------------------------------------ configuration
@@ -101,9 +112,7 @@ class Postfix:
 		(self.config / "domains").write_text("/./ OK\n")
 		# virtual(8) forbids $1 substitutions: one Maildir, each message naming its recipient
 		(self.config / "mailboxes").write_text("/./ inbox/\n")
-		refuse = (
-			f"/{self.refuse}/ 550 5.1.1 no such user\n" if self.refuse else ""
-		)
+		refuse = f"/{self.refuse}/ 550 5.1.1 no such user\n" if self.refuse else ""
 		(self.config / "refused").write_text(refuse or "/^$/ DUNNO\n")
 		settings = {
 			"compatibility_level": "3.6",
@@ -150,6 +159,11 @@ class Postfix:
 			"smtpd_client_connection_count_limit": "100",
 			"smtpd_client_connection_rate_limit": "0",
 		}
+		if self._policy:
+			settings["smtpd_end_of_data_restrictions"] = (
+				f"check_policy_service inet:127.0.0.1:{self._policy.port}"
+			)
+			settings["smtpd_policy_service_timeout"] = "300s"
 		if self.rate_limit:
 			settings.update(
 				smtpd_client_message_rate_limit=str(self.rate_limit),
@@ -202,6 +216,8 @@ class Postfix:
 
 	def remove(self) -> None:
 		self.stop()
+		if self._policy:
+			self._policy.close()
 		shutil.rmtree(self.root, ignore_errors=True)
 
 	def _listening(self) -> bool:
@@ -256,5 +272,57 @@ class Postfix:
 		files = boxes.get(address, []) if address else [f for fs in boxes.values() for f in fs]
 		return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
 
+	def account_values(self) -> dict:
+		"""Fields of an outgoing Email Account that sends through this Postfix (no TLS, no login)."""
+		return {
+			"smtp_server": self.host,
+			"smtp_port": self.port,
+			"use_tls": 0,
+			"use_ssl_for_outgoing": 0,
+			"no_smtp_authentication": 1,
+		}
+
+	def refusals(self, text: str = "too much mail") -> int:
+		"""How many of Postfix's answers so far contained ``text`` (its log)."""
+		return self.maillog().count(text)
+
 	def raw(self, address: str) -> list[bytes]:
 		return [f.read_bytes() for f in self.maildirs().get(address, [])]
+
+
+class _SlowDots:
+	"""A Postfix policy service (the ``name=value`` protocol) that answers DUNNO to every question,
+	after ``seconds`` for the end of data of a recipient matching ``pattern``."""
+
+	def __init__(self, postfix: Postfix, pattern: str, seconds: float):
+		owner, rule = postfix, re.compile(pattern, re.IGNORECASE)
+
+		class Handler(socketserver.StreamRequestHandler):
+			def handle(self):
+				request: dict[str, str] = {}
+				for raw in self.rfile:
+					line = raw.decode(errors="replace").rstrip("\r\n")
+					if line:
+						name, _sep, value = line.partition("=")
+						request[name] = value
+						continue
+					recipient = request.get("recipient", "")
+					if request.get("protocol_state") == "END-OF-MESSAGE" and rule.search(recipient):
+						owner.held.append(recipient.lower())
+						owner.at_final_dot.set()
+						time.sleep(seconds)
+					self.wfile.write(b"action=DUNNO\n\n")
+					self.wfile.flush()
+					request = {}
+
+		class Server(socketserver.ThreadingTCPServer):
+			allow_reuse_address = True
+			daemon_threads = True
+
+		self.server = Server(("127.0.0.1", 0), Handler)
+		self.port = self.server.server_address[1]
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+	def close(self) -> None:
+		self.server.shutdown()
+		self.server.server_close()

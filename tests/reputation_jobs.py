@@ -1,17 +1,9 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""Entry points for ``bench execute`` in the reputation tests (plain results, printable as JSON):
-the planner over one campaign, as the scheduler's run would plan it, and Resume Sending."""
+"""The reputation tests' own functions, run on the site in a process of their own
+(``tests/site_call.py``, through ``Bench.call``): Resume Sending, as the desk's button does it."""
 
 import frappe
-
-
-def plan(campaign: str) -> dict:
-	from campaign_plus.sending.planner import plan_campaigns
-
-	result = plan_campaigns([campaign], commit=True)[campaign]
-	frappe.db.commit()
-	return {"planned": result.planned, "batches": result.batches, "deferred": result.deferred}
 
 
 def resume(campaign: str, user: str = "Administrator") -> int:

@@ -52,6 +52,7 @@ FREQUENCY_CAP = "Frequency Cap"  # deferred: the address had its share of campai
 AWAITING_WINNER = "Awaiting Winner"  # deferred: an A/B test's winner is not chosen yet
 CONDITION_NOT_MET = "Condition Not Met"  # skipped: the step's condition is false for the recipient
 SEQUENCE_STOPPED = "Sequence Stopped"  # skipped: a rule stopped the rest of the sequence
+DELIVERABILITY = "Deliverability Check"  # deferred: the step's first send waits for a clean check
 SPAM_COMPLAINT = "Spam Complaint"  # skipped: the address complained about a campaign email
 SUPPRESSED = "Suppressed"  # skipped: on the suppression list (by hand or imported)
 PAUSED_REPUTATION = "Paused: Reputation"  # deferred: the reputation guard paused the sending
@@ -73,6 +74,7 @@ REASONS = (
 	AWAITING_WINNER,
 	CONDITION_NOT_MET,
 	SEQUENCE_STOPPED,
+	DELIVERABILITY,
 	SPAM_COMPLAINT,
 	SUPPRESSED,
 	PAUSED_REPUTATION,

@@ -18,6 +18,7 @@ from campaign_plus.engine.schedule import (
 	SEND_ERROR,
 	SENT,
 	SKIPPED,
+	UNSUBSCRIBED,
 	PlanRow,
 	normalize_email,
 )
@@ -218,8 +219,9 @@ def update_rows(changes: list[tuple[str, dict]]) -> None:
 		query.where(log.name.isin([name for name, _values in chunk])).where(log.status == DEFERRED).run()
 
 
-def skip_deferred_of_closed_campaigns() -> None:
-	"""Deferred rows of a campaign now in a closed status will never go: Skipped (Campaign Closed)."""
+def skip_deferred_of_closed_campaigns(campaigns: list[str] | None = None) -> None:
+	"""Deferred rows of a campaign now in a closed status will never go: Skipped (Campaign Closed).
+	Of every campaign, or only of ``campaigns``."""
 	log = DocType(LEDGER)
 	campaign = DocType("Campaign")
 	status = DocType("Campaign Status")
@@ -230,6 +232,10 @@ def skip_deferred_of_closed_campaigns() -> None:
 		.select(campaign.name)
 		.where(status.is_closed == 1)
 	)
+	if campaigns is not None:
+		if not campaigns:
+			return
+		closed = closed.where(campaign.name.isin(list(campaigns)))
 	(
 		frappe.qb.update(log)
 		.set(log.status, SKIPPED)
@@ -272,6 +278,24 @@ def set_status(names: list[str], status: str, *, current: str | None = None, **v
 		query.where(log.name.isin(chunk)).run()
 
 
+def skip_unsent(email: str, campaign: str | None = None, reason: str = UNSUBSCRIBED) -> int:
+	"""Skip the Planned and Deferred rows of ``email`` (in ``campaign``, or in every campaign):
+	an unsubscribe honoured at once. How many were skipped."""
+	log = DocType(LEDGER)
+	query = (
+		frappe.qb.from_(log)
+		.select(log.name)
+		.where(log.email == email)
+		.where(log.status.isin([PLANNED, DEFERRED]))
+	)
+	if campaign:
+		query = query.where(log.campaign == campaign)
+	names = query.run(pluck=True)
+	if names:
+		set_status(names, SKIPPED, reason=reason)
+	return len(names)
+
+
 def record_accounts(rows: list[tuple[str, str | None]]) -> None:
 	"""Which outgoing Email Account each queued row goes through ((name, account) pairs): one UPDATE
 	per account and chunk (the reputation guard and the deliverability view count per account)."""
@@ -302,19 +326,24 @@ def record_delivery(report) -> None:
 		set_status(names, FAILED, current=QUEUED, reason=SEND_ERROR, error=error)
 
 
-def sync_from_email_queue() -> dict[str, int]:
-	"""Carry Email Queue outcomes (Sent / Error) back to Queued ledger rows."""
+def sync_from_email_queue(campaigns: list[str] | None = None) -> dict[str, int]:
+	"""Carry Email Queue outcomes (Sent / Error) back to Queued ledger rows (of every campaign, or
+	only of ``campaigns``)."""
 	log = DocType(LEDGER)
 	queue = DocType("Email Queue")
-	rows = (
+	query = (
 		frappe.qb.from_(log)
 		.join(queue)
 		.on(queue.name == log.email_queue)
 		.select(log.name, queue.status, queue.error)
 		.where(log.status == QUEUED)
 		.where(queue.status.isin(["Sent", "Partially Sent", "Error"]))
-		.run(as_dict=True)
 	)
+	if campaigns is not None:
+		if not campaigns:
+			return {"sent": 0, "failed": 0}
+		query = query.where(log.campaign.isin(list(campaigns)))
+	rows = query.run(as_dict=True)
 	sent = [row.name for row in rows if row.status != "Error"]
 	failed = [row for row in rows if row.status == "Error"]
 	if sent:

@@ -132,11 +132,18 @@ def figures(campaign: str) -> Figures:
 	)
 
 
-def refresh(campaign: str) -> dict:
+def card_values(campaign: str) -> dict:
+	"""The card's figures computed now (nothing written)."""
 	stats = compute(figures(campaign))
 	# None (no denominator) is stored as 0: the columns are not nullable.
 	values = {field: getter(stats) or 0 for field, getter in STAT_FIELDS.items()}
 	values.update(engagement.card_values(campaign))
+	return values
+
+
+def refresh(campaign: str) -> dict:
+	"""Compute the card's figures and store them on the campaign (writers and the nightly job)."""
+	values = card_values(campaign)
 	frappe.db.set_value(
 		"Campaign", campaign, {**values, "cp_statistics_updated_on": now_datetime()}, update_modified=False
 	)

@@ -10,8 +10,11 @@ from campaign_plus.suppression import records
 
 
 def on_email_unsubscribe(doc, method=None) -> None:
-	"""Email Unsubscribe ``after_insert``: unsubscribed from everything → an *Unsubscribed* entry."""
+	"""Email Unsubscribe ``after_insert``: unsubscribed from everything → an *Unsubscribed* entry
+	(none for an address a spam complaint already keeps out: the list says the stronger reason)."""
 	if not doc.global_unsubscribe or not doc.email:
+		return
+	if rules.SPAM_COMPLAINT in records.active_reasons([doc.email]).get(normalize_email(doc.email), set()):
 		return
 	records.add([records.Entry(doc.email, rules.UNSUBSCRIBE, rules.UNSUBSCRIBE_SOURCE)])
 

@@ -40,6 +40,11 @@ def _unavailable() -> str | None:
 
 
 REASON = _unavailable()
+if not REASON:
+	from tests.site_guard import refusal
+
+	if refused := refusal(BENCH, SITE):  # a site with data of its own: never touched by tests
+		pytest.exit(f"BROWSER TIER REFUSED: {refused}", 2)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,6 +11,8 @@ import sys
 
 import frappe
 
+from tests.site_cleanup import delete_for_good
+
 TAG_FIELD = "e2e"
 
 
@@ -154,10 +156,10 @@ def delete(tag: str) -> None:
 		("Item Price", {"item_code": ("in", (f"E2E-{tag}", f"E2E-P-{tag}"))}),
 	):
 		for name in frappe.get_all(doctype, filters=filters, pluck="name"):
-			frappe.delete_doc(doctype, name, force=True)
+			delete_for_good(doctype, name)
 	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
 	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
-		frappe.delete_doc("Lead", name, force=True)
+		delete_for_good("Lead", name)
 	for doctype, name in (
 		("Email Template", f"E2E {tag}"),
 		("Email Template", f"E2E {tag} B"),
@@ -167,7 +169,7 @@ def delete(tag: str) -> None:
 		("Item", f"E2E-P-{tag}"),
 	):
 		if frappe.db.exists(doctype, name):
-			frappe.delete_doc(doctype, name, force=True)
+			delete_for_good(doctype, name)
 	frappe.db.commit()
 
 
@@ -188,9 +190,9 @@ def _delete_campaign(campaign: str) -> None:
 	):
 		frappe.db.delete(doctype, filters)
 	for name in frappe.get_all("Campaign Segment", filters={"campaign": campaign}, pluck="name"):
-		frappe.delete_doc("Campaign Segment", name, force=True)
+		delete_for_good("Campaign Segment", name)
 	if frappe.db.exists("Campaign", campaign):
-		frappe.delete_doc("Campaign", campaign, force=True)
+		delete_for_good("Campaign", campaign)
 	if frappe.db.exists("DocType", "UTM Campaign"):
 		frappe.db.delete("UTM Campaign", {"name": campaign})
 

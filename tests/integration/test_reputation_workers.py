@@ -7,7 +7,6 @@ rest waiting, nothing is lost; the server stops refusing, a Sales Manager resume
 remaining recipient gets exactly one message. These tests commit: they delete what they made."""
 
 import collections
-import subprocess
 import sys
 
 import frappe
@@ -28,6 +27,7 @@ from tests.workers import (
 
 RECIPIENTS = 1000
 REFUSE_AFTER = 300
+pytestmark = pytest.mark.commits
 
 
 @pytest.fixture
@@ -75,32 +75,6 @@ def cleanup(data: dict) -> None:
 	delete_campaign(data)
 
 
-def run_on_site(bench: Bench, function: str, *args) -> str:
-	"""``tests.reputation_jobs.<function>(*args)`` in a process of its own, as ``bench execute``
-	would run it (this checkout's code, the private queue) — ``bench execute`` runs only apps'
-	methods on Frappe 16."""
-	code = (
-		"import json, sys, frappe\n"
-		f"frappe.init(site={bench.site!r}, sites_path='.')\n"
-		"frappe.connect()\n"
-		"frappe.set_user('Administrator')\n"
-		"from tests import reputation_jobs\n"
-		f"print(json.dumps(getattr(reputation_jobs, {function!r})(*{list(args)!r})))\n"
-		"frappe.destroy()\n"
-	)
-	result = subprocess.run(
-		[str(bench.path / "env" / "bin" / "python"), "-c", code],
-		cwd=bench.path / "sites",
-		env=bench._env(),
-		capture_output=True,
-		text=True,
-		timeout=600,
-	)
-	if result.returncode:
-		raise RuntimeError(f"{function}{args} failed:\n{result.stdout}\n{result.stderr}")
-	return result.stdout
-
-
 def ledger_counts(campaign: str) -> collections.Counter:
 	frappe.db.rollback()
 	rows = frappe.get_all("Campaign Send Log", filters={"campaign": campaign}, fields=["status", "reason"])
@@ -120,7 +94,7 @@ def test_a_campaign_whose_hard_bounces_cross_the_line_pauses_then_resumes_each_o
 	campaign = data["campaign"]
 	rig.bench.start_worker()
 	rig.bench.start_worker()
-	run_on_site(rig.bench, "plan", campaign)
+	rig.bench.call("tests.workers.plan", campaign)  # the scheduler's run, for this campaign only
 
 	wait_for(lambda: len(rig.server.accepted()) >= REFUSE_AFTER, 240, 0.1, what=f"{REFUSE_AFTER} accepted")
 	rig.server.refuse()  # from now on every recipient is refused: 550 5.1.1
@@ -155,7 +129,7 @@ def test_a_campaign_whose_hard_bounces_cross_the_line_pauses_then_resumes_each_o
 
 	# the server takes mail again; a Sales Manager resumes (as the desk's button does)
 	rig.server.refuse(False)
-	run_on_site(rig.bench, "resume", campaign, "Administrator")
+	rig.bench.call("tests.reputation_jobs.resume", campaign, "Administrator")
 	wait_for(
 		lambda: ledger_counts(campaign)[("Sent", "")] == sent + waiting,
 		300,

@@ -38,10 +38,12 @@ from campaign_plus.utils import send_id
 from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 from tests.integration.conftest import BENCH, SITE
 from tests.served import served_site
+from tests.site_cleanup import delete_for_good
 from tests.smtp_server import free_port, make_certificate
 
 SETTINGS = "Campaign Plus Settings"
 ROWS = 12
+pytestmark = pytest.mark.commits
 TOPIC = "arn:aws:sns:eu-west-1:123456789012:campaign-plus-test"
 
 
@@ -267,10 +269,13 @@ def rig(site):
 			frappe.db.delete("Campaign Plus Webhook", {"name": name})
 			frappe.db.delete("__Auth", {"doctype": "Campaign Plus Webhook", "name": name})
 		if made.get("account"):
-			frappe.delete_doc("Email Account", made.account, force=True, ignore_permissions=True)
+			delete_for_good("Email Account", made.account)
 		if made.get("user"):
 			frappe.db.delete("__Auth", {"doctype": "User", "name": made.user})
-			frappe.delete_doc("User", made.user, force=True, ignore_permissions=True)
+			delete_for_good("User", made.user)
+		for name in made.webhook_rows:  # what the served site cached: a certificate, Mailgun's tokens
+			frappe.cache.delete_keys(f"campaign_plus:mailgun-token:{name}:")
+		frappe.cache.delete_keys("campaign_plus:sns-certificate:https://127.0.0.1:")
 		frappe.db.commit()
 
 

@@ -194,7 +194,18 @@ frappe.ui.form.on("Campaign", {
 			args: { campaign: frm.doc.name },
 			freeze: true,
 			freeze_message: __("Computing statistics..."),
-		}).then(() => frm.reload_doc());
+		}).then(({ message: figures }) => {
+			if (figures && figures.stored) return frm.reload_doc();
+			// a reader: the figures computed now, shown without saving them on the campaign
+			Object.entries(figures || {}).forEach(([field, value]) => {
+				if (frappe.meta.get_docfield(frm.doctype, field, frm.doc.name)) frm.doc[field] = value;
+			});
+			frm.refresh_fields();
+			frappe.show_alert({
+				message: __("Statistics computed now; only users who may edit the campaign store them."),
+				indicator: "blue",
+			});
+		});
 	},
 
 	activate_prices(frm) {
@@ -307,6 +318,10 @@ frappe.ui.form.on("Campaign", {
 	},
 
 	send_due_emails_now(frm) {
+		window.campaign_plus_deliverability.before_first_send(frm).then(() => frm.trigger("plan_due_emails"));
+	},
+
+	plan_due_emails(frm) {
 		frm.call({
 			method: "campaign_plus.sending.api.send_due_emails_now",
 			args: { campaign: frm.doc.name },

@@ -34,7 +34,15 @@ class CampaignConsent(Document):
 		recorded_by: DF.Link | None
 		request: DF.Link | None
 		source: DF.Literal[
-			"By Hand", "Form", "Data Import", "Double Opt-in", "Unsubscribed", "Spam Complaint"
+			"By Hand",
+			"Form",
+			"Data Import",
+			"Double Opt-in",
+			"Unsubscribed",
+			"One-Click Unsubscribe",
+			"Unsubscribe Page",
+			"Unsubscribe Email",
+			"Spam Complaint",
 		]
 		status: DF.Literal["Granted", "Refused", "Withdrawn", "Pending Confirmation"]
 	# end: auto-generated types

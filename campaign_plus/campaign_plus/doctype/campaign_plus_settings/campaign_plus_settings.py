@@ -29,6 +29,7 @@ class CampaignPlusSettings(Document):
 
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		block_on_deliverability_errors: DF.Check
 		confirmation_interval_hours: DF.Int
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
@@ -37,6 +38,7 @@ class CampaignPlusSettings(Document):
 		default_per_minute: DF.Int
 		email_account: DF.Link | None
 		enable_tracking: DF.Check
+		feedback_id_sender: DF.Data | None
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
 		guard_complaint_rate: DF.Percent
@@ -44,6 +46,7 @@ class CampaignPlusSettings(Document):
 		guard_minimum_volume: DF.Int
 		guard_refusal_rate: DF.Percent
 		guard_window_days: DF.Int
+		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		paced_delivery: DF.Check
@@ -249,6 +252,7 @@ class CampaignPlusSettings(Document):
 		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
 		webhooks: DF.Table[CampaignPlusWebhook]
+		unsubscribe_link_valid_days: DF.Int
 	# end: auto-generated types
 
 	def validate(self):

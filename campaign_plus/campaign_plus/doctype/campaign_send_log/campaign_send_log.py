@@ -55,6 +55,7 @@ class CampaignSendLog(Document):
 			"Awaiting Winner",
 			"Condition Not Met",
 			"Sequence Stopped",
+			"Deliverability Check",
 			"Spam Complaint",
 			"Suppressed",
 			"Paused: Reputation",

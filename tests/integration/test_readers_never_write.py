@@ -1,0 +1,191 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Readers never write (issue 25, item 4). Every whitelisted method of the app is classified here:
+read-level methods are called by a user who may only read, and the database must see no INSERT,
+UPDATE or DELETE; a method added later without a class fails this test (the audit stays done).
+
+Refresh Statistics: a reader gets the figures computed now; only a writer (and the nightly job)
+stores them on the campaign."""
+
+import importlib
+import inspect
+import pathlib
+
+import frappe
+import pytest
+
+from campaign_plus.stats import api as stats
+from tests.integration.helpers import make_campaign, make_lead, make_template, make_user
+
+APP = pathlib.Path(frappe.get_app_path("campaign_plus"))
+
+# read-level: the caller needs read permission only, and nothing is written
+READERS = {
+	"campaign_plus.card.api.get_campaign_context",
+	"campaign_plus.sending.api.preview_schedule",
+	"campaign_plus.stats.api.get_charts",
+	"campaign_plus.stats.api.refresh_statistics",  # a reader: computed, not stored
+	"campaign_plus.delivery.api.get_delivery_progress",
+	"campaign_plus.experiments.api.get_results",
+	"campaign_plus.windows.api.time_zones",
+	"campaign_plus.pricing.api.get_price_preview",
+	"campaign_plus.reputation.api.status",  # the pauses holding a campaign, for its form
+}
+# write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
+WRITERS = {
+	"campaign_plus.card.api.next_step",
+	"campaign_plus.sending.api.send_due_emails_now",
+	"campaign_plus.sending.api.send_test_email",
+	"campaign_plus.stats.api.log_segment",
+	"campaign_plus.stats.api.cancel_entry",
+	"campaign_plus.segments.api.add_members",
+	"campaign_plus.segments.api.reduce_members",
+	"campaign_plus.segments.api.refine_members",
+	"campaign_plus.segments.api.apply_saved_criteria",
+	"campaign_plus.segments.api.go_back",
+	"campaign_plus.segments.api.set_target",
+	"campaign_plus.segments.api.save_criteria",
+	"campaign_plus.activities.api.assign_activity",
+	"campaign_plus.activities.api.cancel_assignment",
+	"campaign_plus.experiments.api.choose_winner",
+	"campaign_plus.pricing.api.activate_prices",
+	"campaign_plus.pricing.api.deactivate_prices",
+	"campaign_plus.pricing.api.get_campaign_for",  # needs write on the sales document; writes nothing
+	"campaign_plus.tracking.api.clear_bounce",
+	# read on the party, create on Campaign Consent: it writes consent records (and mail) only
+	"campaign_plus.consent.api.request_confirmation",
+	# Sales Manager with export permission: writes Frappe's Access Log of the export, nothing else
+	"campaign_plus.consent.api.export_consent",
+	# the reputation guard: Resume Sending is for Sales Managers (and write on the campaign)
+	"campaign_plus.reputation.api.resume_sending",
+	"campaign_plus.reputation.api.resume_pause",
+	# the suppression list: create / write / import permission on Campaign Suppression
+	"campaign_plus.suppression.api.add_address",
+	"campaign_plus.suppression.api.lift",
+	"campaign_plus.suppression.api.import_csv",
+	# export permission on Campaign Suppression: the list as CSV, nothing written
+	"campaign_plus.suppression.api.export_csv",
+}
+# guests: signed tokens and rate limits (their own tests); a tracking hit or a confirmation link
+# records what it stands for
+GUESTS = {
+	"campaign_plus.tracking.api.open",
+	"campaign_plus.tracking.api.click",
+	"campaign_plus.consent.api.request_opt_in",
+	"campaign_plus.consent.api.confirm",
+	# email services' webhooks: a provider's signature or secret (test_webhooks_http)
+	"campaign_plus.webhooks.api.ses",
+	"campaign_plus.webhooks.api.sendgrid",
+	"campaign_plus.webhooks.api.mailgun",
+	"campaign_plus.webhooks.api.postmark",
+	"campaign_plus.webhooks.api.brevo",
+}
+
+
+def whitelisted_methods() -> set[str]:
+	found = set()
+	for path in APP.rglob("*.py"):
+		if "@frappe.whitelist" not in path.read_text():
+			continue
+		module_name = "campaign_plus." + ".".join(path.relative_to(APP).with_suffix("").parts)
+		module = importlib.import_module(module_name)
+		for name, function in inspect.getmembers(module, inspect.isfunction):
+			if function.__module__ == module_name and function in frappe.whitelisted:
+				found.add(f"{module_name}.{name}")
+			elif (
+				function.__module__ == module_name
+				and getattr(function, "__wrapped__", None) in frappe.whitelisted
+			):
+				found.add(f"{module_name}.{name}")
+	return found
+
+
+def test_every_whitelisted_method_is_classified():
+	found = whitelisted_methods()
+	assert found, "no whitelisted method found"
+	unclassified = found - READERS - WRITERS - GUESTS
+	assert not unclassified, f"classify these (reader, writer, guest) and test them: {sorted(unclassified)}"
+	assert not (READERS | WRITERS | GUESTS) - found, "a classified method no longer exists"
+
+
+@pytest.fixture
+def reader_setup():
+	template = make_template()
+	campaign = make_campaign(
+		cp_budget=1000, campaign_schedules=[{"email_template": template.name, "send_after_days": 0}]
+	)
+	lead = make_lead()
+	frappe.get_doc(
+		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
+		 "party_type": "Lead", "party": lead.name, "cost": 12, "duration": 15}
+	).insert()  # fmt: skip
+	reader = make_user(["Sales User"])
+	return frappe._dict(campaign=campaign, reader=reader)
+
+
+def writes_during(call) -> int:
+	before = frappe.db.transaction_writes
+	call()
+	return frappe.db.transaction_writes - before
+
+
+def test_a_reader_may_read_but_not_write_campaigns(reader_setup):
+	frappe.set_user(reader_setup.reader)
+	doc = frappe.get_doc("Campaign", reader_setup.campaign.name)
+	assert doc.has_permission("read") and not doc.has_permission("write")
+
+
+def test_read_level_methods_write_nothing(reader_setup):
+	from campaign_plus.card import api as card
+	from campaign_plus.delivery import api as delivery
+	from campaign_plus.pricing import api as pricing
+	from campaign_plus.reputation import api as reputation
+	from campaign_plus.sending import api as sending
+	from campaign_plus.windows import api as windows
+
+	name = reader_setup.campaign.name
+	frappe.set_user(reader_setup.reader)
+	calls = {
+		"get_campaign_context": lambda: card.get_campaign_context(name),
+		"preview_schedule": lambda: sending.preview_schedule(name, 10),
+		"get_charts": lambda: stats.get_charts(name, 30),
+		"refresh_statistics": lambda: stats.refresh_statistics(name),
+		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
+		"time_zones": lambda: windows.time_zones(),
+		"get_price_preview": lambda: pricing.get_price_preview(name),
+		"reputation status": lambda: reputation.status(name),
+	}
+	for label, call in calls.items():
+		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"
+
+
+def test_a_reader_gets_fresh_statistics_that_are_not_stored(reader_setup):
+	name = reader_setup.campaign.name
+	frappe.set_user(reader_setup.reader)
+	figures = stats.refresh_statistics(name)
+	assert figures["stored"] is False
+	assert (figures["cp_cost"], figures["cp_targets_contacted"]) == (12, 1)  # fresh: the call counts
+	assert figures["cp_budget_used"] == pytest.approx(1.2)
+	frappe.set_user("Administrator")
+	stored = frappe.db.get_value("Campaign", name, ["cp_cost", "cp_statistics_updated_on"], as_dict=True)
+	assert (stored.cp_cost or 0, stored.cp_statistics_updated_on) == (0, None)
+
+
+def test_a_writer_stores_the_statistics(reader_setup):
+	name = reader_setup.campaign.name
+	figures = stats.refresh_statistics(name)  # Administrator may write
+	assert figures["stored"] is True
+	assert frappe.db.get_value("Campaign", name, "cp_cost") == 12
+	assert frappe.db.get_value("Campaign", name, "cp_statistics_updated_on")
+
+
+def test_the_nightly_job_stores_them():
+	from campaign_plus.stats import aggregate
+
+	campaign = make_campaign()
+	frappe.get_doc(
+		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
+		 "party_type": "Lead", "party": make_lead().name, "cost": 7}
+	).insert()  # fmt: skip
+	aggregate.refresh(campaign.name)  # what refresh_all does for each campaign (then commits)
+	assert frappe.db.get_value("Campaign", campaign.name, "cp_cost") == 7
