@@ -288,3 +288,34 @@ def test_a_batch_of_1000_events_is_a_few_statements_and_counts_once(campaign_wit
 	again = pipeline.process("SendGrid", events, source="Provider Webhook")
 	assert (again.applied, again.duplicates) == (0, 1000)
 	assert frappe.db.count("Campaign Bounce", {"email": ("in", emails)}) == 250
+
+
+@pytest.mark.parametrize(
+	"provider, header",
+	[("SendGrid", "X-SMTPAPI"), ("Amazon SES", "X-SES-MESSAGE-TAGS"), ("Mailgun", "X-Mailgun-Variables"),
+		("Postmark", "X-PM-Metadata-cp_send"), ("Brevo", "X-Mailin-custom")],
+)  # fmt: skip
+def test_each_campaign_email_carries_its_providers_metadata_naming_its_row(campaign_with, provider, header):
+	"""So that webhook events find the row even when the service replaces the Message-ID."""
+	import email as email_lib
+	import json
+
+	from campaign_plus.engine import providers as engine
+
+	account = frappe.get_all("Email Account", filters={"enable_outgoing": 1}, pluck="name", limit=1)[0]
+	frappe.get_doc(
+		{"doctype": "Campaign Plus Webhook", "parent": "Campaign Plus Settings", "parenttype": "Campaign Plus Settings",
+			"parentfield": "webhooks", "idx": 90, "email_account": account, "provider": provider, "topic_arn": "arn:aws:x"}
+	).db_insert()  # fmt: skip
+	campaign, _sent, waiting = campaign_with(sent=0, waiting=2)
+	sender.send_batch(campaign, waiting)
+	for name in waiting:
+		message = email_lib.message_from_string(frappe.db.get_value("Email Queue", name, "message"))
+		value = message[header]
+		assert value, (provider, header)
+		token = {
+			"X-SMTPAPI": lambda v: json.loads(v)["unique_args"][engine.TAG],
+			"X-SES-MESSAGE-TAGS": lambda v: v.split("=", 1)[1],
+			"X-Mailgun-Variables": lambda v: json.loads(v)[engine.TAG],
+		}.get(header, lambda v: v)(value)
+		assert send_id.read(token) == name
