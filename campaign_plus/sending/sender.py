@@ -8,10 +8,10 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Each body ends with its sender's footer in the recipient's language, and
-each message carries the headers of campaign_plus.deliverability.headers (list headers,
-Feedback-ID, the send id, other capabilities' headers). Before either path, each rendered body gets its open pixel and tracked
-links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
+after their ledger row. Each body ends with its sender's footer in the recipient's language
+(campaign_plus.utils.footer), and each message carries its headers (list headers, Feedback-ID,
+the send id, other capabilities': campaign_plus.deliverability.headers). Before either path,
+each rendered body gets its open pixel and tracked links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
 skeleton's check against Frappe's builder compares like with like. After the commit the rows are
 handed over to campaign_plus.delivery (paced jobs that send them with Frappe's own per-row
 sending); Frappe's flush is the safety net.
@@ -42,8 +42,7 @@ from frappe.utils import (
 from frappe.utils.jinja import get_email_from_template, get_jenv
 
 from campaign_plus import delivery
-from campaign_plus.deliverability.headers import batch_headers
-from campaign_plus.engine.mailheaders import add_headers
+from campaign_plus.deliverability.headers import add_message_headers
 from campaign_plus.engine.schedule import (
 	CLOSED,
 	FAILED,
@@ -57,10 +56,9 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
-from campaign_plus.utils import holds, unsubscribe_links
+from campaign_plus.utils import holds
 from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
-from campaign_plus.utils.footer import FooterTemplate, has_footer, sender_identity
-from campaign_plus.utils.language import recipient_languages
+from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
@@ -459,37 +457,6 @@ def record_entries(campaign: str, queued: list) -> None:
 			_("Step {0} ({1}): {2} emails queued").format(idx, label, count),
 			interactions=count,
 		)
-
-
-class BatchFooters:
-	"""The sender's footer (company, postal address, unsubscribe page) in each recipient's
-	language, added to each body that has none of its own."""
-
-	def __init__(self, campaign: str, rows: list):
-		self.identity = sender_identity(campaign)
-		self.languages = recipient_languages((row.party_type, row.party) for row in rows)
-		self.templates: dict[str | None, FooterTemplate] = {}
-		self.sign = unsubscribe_links.token_signer()
-		self.base = get_url()
-
-	def add(self, row, body: str, text: str | None) -> tuple[str, str | None]:
-		if has_footer(body):
-			return body, text
-		language = self.languages.get((row.party_type, row.party))
-		if language not in self.templates:
-			self.templates[language] = FooterTemplate(self.identity, language)
-		html, plain = self.templates[language].render(
-			unsubscribe_links.page_url(self.sign(row.name), self.base)
-		)
-		return body + html, (text + plain if text is not None else None)
-
-
-def add_message_headers(campaign: str, items: list[tuple[dict, dict]]) -> None:
-	"""Each queued message gets its headers (campaign_plus_message_headers hook), in its text."""
-	rows = [frappe._dict(row, email_account=data.get("email_account") or None) for row, data in items]
-	headers = batch_headers(campaign, rows)
-	for row, data in items:
-		data["message"] = add_headers(data["message"], headers.get(row.name, []))
 
 
 def _send(campaign: str, names: list[str]) -> dict:

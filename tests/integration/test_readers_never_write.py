@@ -29,6 +29,9 @@ READERS = {
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
+	# the findings are remembered for an hour in the cache (the send gate), never in the database
+	"campaign_plus.deliverability.api.check_deliverability",
+	"campaign_plus.deliverability.api.first_send_pending",
 	"campaign_plus.reputation.api.status",  # the pauses holding a campaign, for its form
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
@@ -73,6 +76,11 @@ GUESTS = {
 	"campaign_plus.tracking.api.click",
 	"campaign_plus.consent.api.request_opt_in",
 	"campaign_plus.consent.api.confirm",
+	# unsubscribing: the one-click POST and the page's form act; GETs only show (test_inbox_http)
+	"campaign_plus.optout.api.one_click",
+	"campaign_plus.optout.api.page",
+	"campaign_plus.optout.api.choose",
+	"campaign_plus.optout.api.legacy_unsubscribe",
 	# email services' webhooks: a provider's signature or secret (test_webhooks_http)
 	"campaign_plus.webhooks.api.ses",
 	"campaign_plus.webhooks.api.sendgrid",
@@ -137,6 +145,7 @@ def test_a_reader_may_read_but_not_write_campaigns(reader_setup):
 
 def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.card import api as card
+	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.reputation import api as reputation
@@ -153,6 +162,8 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
 		"time_zones": lambda: windows.time_zones(),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
+		"check_deliverability": lambda: deliverability.check_deliverability(name),
+		"first_send_pending": lambda: deliverability.first_send_pending(name),
 		"reputation status": lambda: reputation.status(name),
 	}
 	for label, call in calls.items():
