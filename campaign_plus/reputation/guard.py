@@ -396,8 +396,8 @@ def resume(pauses: list[str], user: str | None = None) -> int:
 			frappe.publish_realtime(EVENT, {"resumed": doc.name}, doctype="Campaign", docname=campaign,
 				after_commit=True)  # fmt: skip
 	if freed:
-		frappe.enqueue(
-			"campaign_plus.sending.planner.plan_campaigns",
+		frappe.enqueue(  # a planner run over these campaigns, under the planner lock, at once
+			"campaign_plus.sending.planner.scheduled_run",
 			queue="long",
 			timeout=3600,
 			job_id=f"campaign_plus:resume:{','.join(sorted(freed))}"[:200],
