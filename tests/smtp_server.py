@@ -10,7 +10,8 @@ its bytes as received in ``DIR/<number>.eml``.
 
 Recipients steer it: ``reject…@`` gets 550 at RCPT, ``tempfail…@`` 451 at RCPT (for the first
 ``--tempfail-times`` tries of each address), ``hangup…@`` has its data taken in and the
-connection closed without an answer.
+connection closed without an answer. While the file ``--refuse-when FILE`` exists, every recipient
+gets 550 5.1.1 at RCPT (a server that starts refusing, then stops: :meth:`MailServer.refuse`).
 """
 
 import argparse
@@ -89,6 +90,8 @@ def serve(args) -> None:
 	class Handler:
 		async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
 			local = address.split("@")[0].lower()
+			if args.refuse_when and os.path.exists(args.refuse_when):
+				return "550 5.1.1 Recipient address rejected: user unknown"
 			if local.startswith("reject"):
 				return "550 5.1.1 No such user here"
 			if local.startswith("tempfail"):
@@ -169,6 +172,7 @@ class MailServer:
 			self.store.mkdir()
 		self.port = free_port()
 		self.process: subprocess.Popen | None = None
+		self.refuse_when = self.directory / "refuse"
 
 	def start(self) -> "MailServer":
 		command = [
@@ -184,6 +188,8 @@ class MailServer:
 			self.key,
 			"--tempfail-times",
 			str(self.tempfail_times),
+			"--refuse-when",
+			str(self.refuse_when),
 		]
 		if self.store:
 			command += ["--store", str(self.store)]
@@ -203,6 +209,13 @@ class MailServer:
 				self.process.kill()
 				self.process.wait()
 		self.process = None
+
+	def refuse(self, refusing: bool = True) -> None:
+		"""From now on refuse every recipient (550 5.1.1), or stop refusing."""
+		if refusing:
+			self.refuse_when.touch()
+		else:
+			self.refuse_when.unlink(missing_ok=True)
 
 	def accepted(self) -> list[dict]:
 		return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
@@ -243,5 +256,6 @@ if __name__ == "__main__":
 	parser.add_argument("--cert", required=True)
 	parser.add_argument("--key", required=True)
 	parser.add_argument("--tempfail-times", type=int, default=1)
+	parser.add_argument("--refuse-when")
 	os.environ.setdefault("PYTHONUNBUFFERED", "1")
 	serve(parser.parse_args())

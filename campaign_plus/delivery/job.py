@@ -49,6 +49,7 @@ from campaign_plus.delivery.sendmail import Sender
 from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings
 from campaign_plus.delivery.smtp import DeliverySMTPServer
 from campaign_plus.engine import pacing
+from campaign_plus.utils import holds
 from campaign_plus.utils.db import retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
@@ -277,13 +278,16 @@ class Delivery:
 			recover(self.item.names)
 			if paused():
 				raise Stop(delay=PAUSED_RECHECK)
-			self.open()
+			remaining = self.withheld(remaining)
+			if remaining:
+				self.open()
 			while remaining:
 				if keep_item and time.monotonic() - self.started > MAX_RUN:
 					raise Stop(delay=0)
 				chunk = [remaining.popleft() for _ in range(min(CHUNK, len(remaining)))]
 				self.deliver_chunk(chunk)
 				self.item.stops = 0
+				remaining = self.withheld(remaining)
 		except Stop as stop:
 			if stop.lost:
 				return
@@ -299,6 +303,20 @@ class Delivery:
 		self.item.names = []
 		if keep_item:
 			work.delete(self.item.token)
+
+	def withheld(self, remaining: deque) -> deque:
+		"""The rows still to send, less those a capability takes back (a paused campaign)."""
+		if not remaining:
+			return remaining
+		account = None if self.item.account == DEFAULT_ACCOUNT else self.item.account
+		taken = set(holds.withheld(self.item.campaign, account, list(remaining)))
+		if not taken:
+			return remaining
+		self.totals["released"] += len(taken)
+		work.count(self.item.campaign, self.redis, released=len(taken))
+		work.add_pending(self.item.account, -len(taken), self.redis)
+		self.publish(force=True)
+		return deque(name for name in remaining if name not in taken)
 
 	def open(self) -> None:
 		account = email_account(self.item.account)

@@ -296,6 +296,19 @@ def skip_unsent(email: str, campaign: str | None = None, reason: str = UNSUBSCRI
 	return len(names)
 
 
+def record_accounts(rows: list[tuple[str, str | None]]) -> None:
+	"""Which outgoing Email Account each queued row goes through ((name, account) pairs): one UPDATE
+	per account and chunk (the reputation guard and the deliverability view count per account)."""
+	by_account: dict[str, list[str]] = {}
+	for name, account in rows:
+		if account:
+			by_account.setdefault(account, []).append(name)
+	log = DocType(LEDGER)
+	for account, names in by_account.items():
+		for chunk in create_batch(names, CHUNK):
+			frappe.qb.update(log).set(log.email_account, account).where(log.name.isin(list(chunk))).run()
+
+
 def record_delivery(report) -> None:
 	"""Listener of campaign_plus.delivery: Queued rows become Sent / Failed as each chunk goes out
 	(the ledger row is named after its Email Queue row)."""

@@ -79,9 +79,11 @@ def create(tag: str) -> dict:
 	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
 	work.count(campaign.name, delivered=25, failed=2)
 	prices = create_active_prices(tag, group)
+	paused = create_paused_campaign(tag)
 	frappe.db.commit()
 	return {
 		"campaign": campaign.name,
+		"paused_campaign": paused,
 		"segment": segment.name,
 		"leads": leads,
 		"city": f"E2E-{tag}",
@@ -124,8 +126,30 @@ def create_active_prices(tag: str, item_group: str) -> dict:
 	return {"price_campaign": campaign.name, "price_item": item.name, "buyer": buyer.name}
 
 
+def create_paused_campaign(tag: str) -> str:
+	"""A third campaign the reputation guard paused (its pause record, as the guard writes it)."""
+	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"E2E Paused {tag}"}).insert()
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Reputation Pause",
+			"status": "Paused",
+			"scope": "Campaign",
+			"campaign": campaign.name,
+			"reason": "Sending paused for the sender's reputation: Hard Bounce Rate 6 % (threshold 5 %) "
+			"over 400 emails: 24 hard bounces, 0 complaints, 0 reputation refusals.",
+			"paused_on": frappe.utils.now_datetime(),
+			"emails_sent": 400,
+			"hard_bounces": 24,
+			"hard_bounce_rate": 6,
+		}
+	).insert(ignore_permissions=True)
+	return campaign.name
+
+
 def delete(tag: str) -> None:
-	for campaign in (f"E2E {tag}", f"E2E Prices {tag}"):
+	frappe.db.delete("Campaign Reputation Pause", {"campaign": f"E2E Paused {tag}"})
+	frappe.db.delete("Comment", {"reference_doctype": "Campaign", "reference_name": f"E2E Paused {tag}"})
+	for campaign in (f"E2E {tag}", f"E2E Prices {tag}", f"E2E Paused {tag}"):
 		_delete_campaign(campaign)
 	for doctype, filters in (
 		("Sales Order", {"customer": f"E2E Buyer {tag}"}),

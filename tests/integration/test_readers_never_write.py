@@ -38,6 +38,7 @@ READERS = {
 	"campaign_plus.design.api.preview",
 	"campaign_plus.design.api.item_cards",
 	"campaign_plus.design.api.recipient_choices",
+	"campaign_plus.reputation.api.status",  # the pauses holding a campaign, for its form
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -68,6 +69,15 @@ WRITERS = {
 	"campaign_plus.design.api.save_design",
 	"campaign_plus.design.api.send_test",
 	"campaign_plus.design.api.design_for_template",
+	# the reputation guard: Resume Sending is for Sales Managers (and write on the campaign)
+	"campaign_plus.reputation.api.resume_sending",
+	"campaign_plus.reputation.api.resume_pause",
+	# the suppression list: create / write / import permission on Campaign Suppression
+	"campaign_plus.suppression.api.add_address",
+	"campaign_plus.suppression.api.lift",
+	"campaign_plus.suppression.api.import_csv",
+	# export permission on Campaign Suppression: the list as CSV, nothing written
+	"campaign_plus.suppression.api.export_csv",
 }
 # guests: signed tokens and rate limits (their own tests); a tracking hit or a confirmation link
 # records what it stands for
@@ -81,6 +91,12 @@ GUESTS = {
 	"campaign_plus.optout.api.page",
 	"campaign_plus.optout.api.choose",
 	"campaign_plus.optout.api.legacy_unsubscribe",
+	# email services' webhooks: a provider's signature or secret (test_webhooks_http)
+	"campaign_plus.webhooks.api.ses",
+	"campaign_plus.webhooks.api.sendgrid",
+	"campaign_plus.webhooks.api.mailgun",
+	"campaign_plus.webhooks.api.postmark",
+	"campaign_plus.webhooks.api.brevo",
 }
 
 
@@ -143,6 +159,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.delivery import api as delivery
 	from campaign_plus.design import api as design_api
 	from campaign_plus.pricing import api as pricing
+	from campaign_plus.reputation import api as reputation
 	from campaign_plus.sending import api as sending
 	from campaign_plus.windows import api as windows
 
@@ -168,6 +185,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"preview": lambda: design_api.preview(design),
 		"item_cards": lambda: design_api.item_cards([], name),
 		"recipient_choices": lambda: design_api.recipient_choices(design),
+		"reputation status": lambda: reputation.status(name),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"
