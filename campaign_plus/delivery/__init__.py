@@ -7,8 +7,13 @@ the provider's limits, over one SMTP session per job, on as many RQ workers as t
   and the recovery after a killed worker (its docstring states what is guaranteed);
 - :mod:`~campaign_plus.delivery.limiter` — the limiter all workers share (Redis, atomic);
 - :mod:`~campaign_plus.delivery.smtp` — Frappe's SMTPServer, one session, the final-dot hook;
-- :mod:`~campaign_plus.delivery.work` — work items, holds, journal and counters in Redis;
-- :mod:`~campaign_plus.delivery.outcomes` — what became of each message (5xx: :class:`Rejection`);
+- :mod:`~campaign_plus.delivery.work` — work items, holds, the final-dot journal and counters in
+  Redis;
+- :mod:`~campaign_plus.delivery.journal` — the MariaDB journal of the rows being handed over,
+  which job lives, and what a dead job's rows became;
+- :mod:`~campaign_plus.delivery.doubts` — rows a fault left in doubt, and *Send Again*;
+- :mod:`~campaign_plus.delivery.outcomes` — what became of each message (refusals:
+  :class:`Rejection`, with their class);
 - :mod:`~campaign_plus.delivery.progress` and ``api`` — what the Campaign form shows.
 
 The rules (windows, when capacity returns, finishing time, SMTP replies) are the engine's

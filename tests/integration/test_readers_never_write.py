@@ -26,6 +26,7 @@ READERS = {
 	"campaign_plus.stats.api.get_charts",
 	"campaign_plus.stats.api.refresh_statistics",  # a reader: computed, not stored
 	"campaign_plus.delivery.api.get_delivery_progress",
+	"campaign_plus.delivery.api.get_delivery_doubts",
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
@@ -33,6 +34,7 @@ READERS = {
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
 	"campaign_plus.card.api.next_step",
+	"campaign_plus.delivery.api.send_again",
 	"campaign_plus.sending.api.send_due_emails_now",
 	"campaign_plus.sending.api.send_test_email",
 	"campaign_plus.stats.api.log_segment",
@@ -134,6 +136,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_charts": lambda: stats.get_charts(name, 30),
 		"refresh_statistics": lambda: stats.refresh_statistics(name),
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
+		"get_delivery_doubts": lambda: delivery.get_delivery_doubts(name),
 		"time_zones": lambda: windows.time_zones(),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
 	}

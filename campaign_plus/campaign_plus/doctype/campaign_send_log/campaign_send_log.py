@@ -20,6 +20,7 @@ class CampaignSendLog(Document):
 		campaign: DF.Link
 		bounced_on: DF.Datetime | None
 		clicks: DF.Int
+		delivery_doubt: DF.Literal["", "May Not Have Arrived", "May Have Arrived Twice"]
 		due_date: DF.Date | None
 		email: DF.Data | None
 		email_campaign: DF.Link | None
