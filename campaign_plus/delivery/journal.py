@@ -15,7 +15,8 @@ Two journals work together:
 Which job lives: each job holds a MariaDB named lock for its life (the server releases it when
 the process dies and its connection closes), so a job is judged alive or dead without Redis.
 
-What a dead job's rows became (:func:`resolve`): with the Redis journal of the same epoch, it
+What a dead job's rows became (:func:`resolve`, the engine's
+:func:`~campaign_plus.engine.pacing.dead_job_row`): with the Redis journal of the same epoch, it
 says it — accepted: sent; handed without an answer: kept as sent, flagged *may not have
 arrived*; not handed: sent again. With the Redis journal lost (another epoch: Redis restarted
 empty), nothing says which of the chunk's rows the server accepted: they are sent again,
@@ -29,6 +30,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import create_batch, now_datetime
 
+from campaign_plus.engine import pacing
 from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, standard_values
 from campaign_plus.utils.locks import lock_name, named_lock
 from campaign_plus.utils.runtime import in_test
@@ -132,16 +134,15 @@ def resolve(
 			resolution.living.append(entry.name)
 			continue
 		resolution.by_place[(entry.campaign, entry.account)].append(entry.name)
-		if entry.epoch != epoch:
-			resolution.doubtful.append(entry.name)
-			continue
-		mark = redis_journal.get(entry.name, "")
-		if mark.startswith(accepted):
-			resolution.accepted.append(entry.name)
-		elif mark.startswith(handed):
-			resolution.uncertain.append(entry.name)
-		else:
-			resolution.again.append(entry.name)
+		raw = redis_journal.get(entry.name, "")
+		mark = "accepted" if raw.startswith(accepted) else "handed" if raw.startswith(handed) else None
+		outcome = pacing.dead_job_row(entry.epoch, epoch, mark)
+		{
+			pacing.DEAD_ACCEPTED: resolution.accepted,
+			pacing.DEAD_HANDED: resolution.uncertain,
+			pacing.DEAD_NOT_HANDED: resolution.again,
+			pacing.DEAD_UNKNOWN: resolution.doubtful,
+		}[outcome].append(entry.name)
 	return resolution
 
 

@@ -464,6 +464,29 @@ def classify(
 	return Verdict(REJECTED, enhanced=enhanced)
 
 
+# What became of a message a dead delivery job was handing over (see the delivery journal): the
+# job recorded it in the database before its chunk; the final-dot journal (the queue Redis) says
+# how far it got — unless Redis was lost since (its epoch changed).
+DEAD_ACCEPTED = "accepted"  # the server said 2xx: sent
+DEAD_HANDED = "handed"  # its final dot was written, no answer read: kept as sent, may not have arrived
+DEAD_NOT_HANDED = "not handed"  # no final dot: the server does not have it: sent again
+DEAD_UNKNOWN = "unknown"  # the final-dot journal was lost: sent again, may arrive twice
+
+
+def dead_job_row(recorded_epoch: str, current_epoch: str, mark: str | None) -> str:
+	"""A dead job's row: ``mark`` is its final-dot journal entry ("handed", "accepted" or None),
+	read under ``current_epoch``; the job recorded the row under ``recorded_epoch``. Nothing the
+	server may have accepted is sent again without a flag (:data:`DEAD_UNKNOWN`), nothing it did
+	not accept is left unsent."""
+	if recorded_epoch != current_epoch:
+		return DEAD_UNKNOWN
+	if mark == "accepted":
+		return DEAD_ACCEPTED
+	if mark == "handed":
+		return DEAD_HANDED
+	return DEAD_NOT_HANDED
+
+
 RETRY_DELAYS = (300, 900, 2700, 8100)  # 5, 15, 45 minutes, then 2 h 15 (greylisting needs minutes)
 
 

@@ -20,6 +20,7 @@ def create(tag: str) -> dict:
 	from campaign_plus.segments import api as segments
 
 	frappe.flags.in_test = True
+	started = frappe.utils.now_datetime()
 	template = frappe.get_doc(
 		{
 			"doctype": "Email Template",
@@ -81,6 +82,7 @@ def create(tag: str) -> dict:
 	prices = create_active_prices(tag, group)
 	frappe.db.commit()
 	return {
+		"started": str(started),
 		"campaign": campaign.name,
 		"segment": segment.name,
 		"leads": leads,
@@ -124,7 +126,9 @@ def create_active_prices(tag: str, item_group: str) -> dict:
 	return {"price_campaign": campaign.name, "price_item": item.name, "buyer": buyer.name}
 
 
-def delete(tag: str) -> None:
+def delete(tag: str, started: str | None = None) -> None:
+	"""Delete what ``create(tag)`` made, and what the browser tests made and deleted meanwhile
+	left in Frappe's Deleted Document and feed (since ``started``)."""
 	for campaign in (f"E2E {tag}", f"E2E Prices {tag}"):
 		_delete_campaign(campaign)
 	for doctype, filters in (
@@ -146,6 +150,9 @@ def delete(tag: str) -> None:
 	):
 		if frappe.db.exists(doctype, name):
 			delete_for_good(doctype, name)
+	if started:
+		frappe.db.delete("Deleted Document", {"creation": (">=", started)})
+		frappe.db.delete("Comment", {"comment_type": "Deleted", "creation": (">=", started)})
 	frappe.db.commit()
 
 
@@ -156,8 +163,9 @@ def _delete_campaign(campaign: str) -> None:
 	from campaign_plus.delivery import store
 
 	store.redis().delete(store.key("campaign", campaign))
+	for name in frappe.get_all("Pricing Rule", filters={"cp_campaign": campaign}, pluck="name"):
+		delete_for_good("Pricing Rule", name)  # with its item and group rows
 	for doctype, filters in (
-		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),
 		("Campaign Entry", {"campaign": campaign}),
 		("Campaign Interaction", {"campaign": campaign}),
@@ -186,6 +194,6 @@ if __name__ == "__main__":
 			frappe.set_user("Administrator")
 			print(json.dumps(create(rest[0])))
 		else:
-			delete(rest[0])
+			delete(*rest)
 	finally:
 		frappe.destroy()

@@ -16,6 +16,10 @@ from campaign_plus.engine.pacing import (
 	CONNECT,
 	DATA,
 	DAY,
+	DEAD_ACCEPTED,
+	DEAD_HANDED,
+	DEAD_NOT_HANDED,
+	DEAD_UNKNOWN,
 	DECREASE,
 	END_OF_DATA,
 	HOUR,
@@ -35,6 +39,7 @@ from campaign_plus.engine.pacing import (
 	capacity_returns,
 	classify,
 	compact,
+	dead_job_row,
 	effective,
 	enhanced_code,
 	finish_time,
@@ -450,3 +455,23 @@ def test_throttling_never_raises_the_rate_nor_breaks_the_windows(limits, events)
 def test_retry_delays_grow_and_stop_growing():
 	delays = [retry_delay(n) for n in range(0, 8)]
 	assert delays == sorted(delays) and delays[0] >= 60 and delays[-1] == delays[-2]
+
+
+# --- a dead delivery job's rows -----------------------------------------------------------------
+
+
+@given(
+	st.sampled_from(["e1", "e2"]),
+	st.sampled_from(["e1", "e2"]),
+	st.sampled_from([None, "handed", "accepted"]),
+)
+def test_a_dead_jobs_row_is_never_sent_again_unflagged_nor_lost(recorded, current, mark):
+	outcome = dead_job_row(recorded, current, mark)
+	if recorded != current:  # the final-dot journal was lost: sent again, flagged
+		assert outcome == DEAD_UNKNOWN
+	elif mark == "accepted":
+		assert outcome == DEAD_ACCEPTED  # the server has it: never sent again
+	elif mark == "handed":
+		assert outcome == DEAD_HANDED  # may have it: kept as sent (flagged), never sent again by itself
+	else:
+		assert outcome == DEAD_NOT_HANDED  # no final dot: the server does not have it: sent again
