@@ -24,6 +24,7 @@ class CampaignPlusSettings(Document):
 
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		block_on_deliverability_errors: DF.Check
 		confirmation_interval_hours: DF.Int
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
@@ -32,8 +33,10 @@ class CampaignPlusSettings(Document):
 		default_per_minute: DF.Int
 		email_account: DF.Link | None
 		enable_tracking: DF.Check
+		feedback_id_sender: DF.Data | None
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
+		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		paced_delivery: DF.Check
@@ -237,6 +240,7 @@ class CampaignPlusSettings(Document):
 		]
 		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		unsubscribe_link_valid_days: DF.Int
 	# end: auto-generated types
 
 	def validate(self):
