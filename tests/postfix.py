@@ -287,6 +287,18 @@ class Postfix:
 		message, answered ``450 4.7.1 Error: too much mail``)."""
 		return self.maillog().count(text)
 
+	def accepted_times(self) -> list[float]:
+		"""When Postfix accepted each message (its cleanup daemon's log lines, to the second)."""
+		import datetime as dt
+
+		year = dt.date.today().year
+		times = []
+		for line in self.maillog().splitlines():
+			if "postfix/cleanup" in line and "message-id=" in line:
+				stamp = dt.datetime.strptime(f"{year} {line[:15]}", "%Y %b %d %H:%M:%S")
+				times.append(stamp.timestamp())
+		return sorted(times)
+
 	def raw(self, address: str) -> list[bytes]:
 		return [f.read_bytes() for f in self.maildirs().get(address, [])]
 
