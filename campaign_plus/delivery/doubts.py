@@ -9,7 +9,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from frappe.utils import create_batch
 
-from campaign_plus.delivery.job import hand_over, send_after
+from campaign_plus.delivery.handover import hand_over, send_after
 from campaign_plus.sending.ledger import LEDGER, MAY_HAVE_ARRIVED_TWICE, MAY_NOT_HAVE_ARRIVED, QUEUED, SENT
 
 

@@ -54,8 +54,29 @@ from frappe.utils.background_jobs import get_job
 
 from campaign_plus.deliverability import outgoing
 from campaign_plus.delivery import journal, outcomes, store, work
+from campaign_plus.delivery.handover import (
+	ITEM_SIZE,
+	JOB_TIMEOUT,
+	LEASE,
+	MAX_RUN,
+	QUEUE,
+	enqueue,
+	hand_over,
+	send_after,
+	submit,
+)
 from campaign_plus.delivery.limiter import Limiter
 from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
+from campaign_plus.delivery.recovery import reconcile, recover
+from campaign_plus.delivery.rows import (
+	TO_SEND,
+	extend_leases,
+	mark_sent,
+	queue_table,
+	recipients_table,
+	restore,
+	set_error,
+)
 from campaign_plus.delivery.sendmail import Sender
 from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings, scaled
 from campaign_plus.delivery.smtp import DeliverySMTPServer
@@ -63,80 +84,19 @@ from campaign_plus.engine import pacing
 from campaign_plus.utils.db import retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
-QUEUE = "long"
-ITEM_SIZE = 500  # rows per work item (a send batch's rows of one account)
 CHUNK = 50  # rows loaded, and their outcomes committed, together
-LEASE = scaled(900)  # seconds: how far ahead rows are leased (Frappe's flush takes them after that)
 MARGIN = scaled(300)  # a job sends a row only while its lease has this long left
-MAX_RUN = 300  # a job yields after this long (its item goes to the back of the queue)
 MAX_WAIT = 5.0  # capacity back within this: the job waits; later: it stops and comes back
 PAUSED_RECHECK = scaled(60)  # Frappe's email queue suspended, or emails muted: look again after this
 SERVER_DOWN_DELAYS = tuple(scaled(d) for d in (15, 30, 60, 120, 300))  # server unreachable: again after
 LIVING_RECHECK = scaled(30)  # rows another living job is handing over: look again after this
-JOB_TIMEOUT = MAX_RUN + 900  # a running job also finishes its chunk, and may wait on SMTP
 MAX_FAILURES = 5  # failed runs of a job before its rows are left to Frappe's queue
 JUST_STARTED = 10  # seconds: a job started this recently may not hold its item yet
 PROGRESS_EVERY = 2.0  # seconds between two progress messages of a job
 EVENT = "campaign_plus_delivery"
-TO_SEND = ("Not Sent", "Partially Sent")
 
 SENT, UNCERTAIN, REJECTED, FAILED, RETRY = "sent", "uncertain", "rejected", "failed", "retry"
 BLOCKED = "blocked"
-
-
-# Hand-over from the send batches
-def send_after():
-	"""The ``send_after`` of new campaign rows: leased to delivery (None: paced delivery is off)."""
-	if not get_delivery_settings().enabled:
-		return None
-	return add_to_date(now_datetime(), seconds=LEASE)
-
-
-def hand_over(campaign: str, rows: list[tuple[str, str | None]]) -> None:
-	"""Deliver these Email Queue rows ((name, email account) each) once the transaction commits.
-
-	Under tests nothing is enqueued: a test delivers with :func:`deliver_names` itself."""
-	if not rows or in_test() or not get_delivery_settings().enabled:
-		return
-	by_account: dict[str, list[str]] = defaultdict(list)
-	for name, account in rows:
-		by_account[account or DEFAULT_ACCOUNT].append(name)
-	frappe.db.after_commit.add(lambda: _submit_safely(campaign, dict(by_account)))
-
-
-def _submit_safely(campaign: str, by_account: dict[str, list[str]]) -> None:
-	try:
-		for account, names in by_account.items():
-			submit(account, names, campaign)
-	except Exception:  # the rows are committed and leased: Frappe's flush sends them after the lease
-		frappe.log_error(title=f"Campaign Plus: handing {campaign} over to delivery failed")
-
-
-def submit(account: str, names: list[str], campaign: str | None = None) -> list[str]:
-	"""Work items (and their jobs) for rows already leased (``send_after`` set by :func:`send_after`)."""
-	connection = store.redis()
-	now = store.server_time(connection)
-	tokens = []
-	for chunk in create_batch(names, ITEM_SIZE):
-		item = work.WorkItem(work.new_token(), account, list(chunk), campaign, now, 0, now + LEASE)
-		work.save(item, connection)
-		work.add_pending(account, len(item.names), connection)
-		if campaign:
-			work.start_counts(campaign, len(item.names), account)
-		enqueue(item)
-		tokens.append(item.token)
-	return tokens
-
-
-def enqueue(item: work.WorkItem) -> None:
-	frappe.enqueue(
-		"campaign_plus.delivery.job.deliver",
-		queue=QUEUE,
-		timeout=JOB_TIMEOUT,
-		job_id=item.job_id,
-		deduplicate=True,
-		token=item.token,
-	)
 
 
 # The job
@@ -649,18 +609,10 @@ def smtp_reply(error: Exception, after_final_dot: bool = False) -> tuple[int | N
 
 
 # Database work, set-based
-def _queue():
-	return DocType("Email Queue")
-
-
-def _recipients():
-	return DocType("Email Queue Recipient")
-
-
 def load(names: list[str]) -> tuple[dict, Tally]:
 	"""The rows this job may send, as Email Queue documents (two queries); the others reported."""
-	eq = _queue()
-	eqr = _recipients()
+	eq = queue_table()
+	eqr = recipients_table()
 	tally = Tally(DeliveryReport())
 	rows = frappe.qb.from_(eq).select("*").where(eq.name.isin(names)).run(as_dict=True)
 	recipients = defaultdict(list)
@@ -690,32 +642,6 @@ def load(names: list[str]) -> tuple[dict, Tally]:
 	return docs, tally
 
 
-def extend_leases(names: list[str], seconds: float) -> None:
-	"""Push the lease of rows still to send (and still leased) ``seconds`` ahead."""
-	eq = _queue()
-	now = now_datetime()
-	until = add_to_date(now, seconds=seconds)
-	for chunk in create_batch(list(names), 1000):
-		leased = (  # read without locks, then write by primary key (no index-range locks)
-			frappe.qb.from_(eq)
-			.select(eq.name)
-			.where(eq.name.isin(list(chunk)))
-			.where(eq.status.isin(TO_SEND))
-			.where(eq.send_after > now)
-			.run(pluck=True)
-		)
-		if leased:
-			frappe.qb.update(eq).set(eq.send_after, until).where(eq.name.isin(leased)).run()
-
-
-def restore(name: str, status: str, retry: int) -> None:
-	"""Undo Frappe's failure bookkeeping for a message that never reached the server."""
-	eq = _queue()
-	frappe.qb.update(eq).set(eq.status, status).set(eq.retry, retry).set(eq.error, None).where(
-		eq.name == name
-	).run()
-
-
 def apply(tally: Tally) -> None:
 	"""A chunk's outcomes on its Email Queue rows, set-based (Frappe wrote the same row by row)."""
 	report = tally.report
@@ -732,39 +658,9 @@ def apply(tally: Tally) -> None:
 	by_retry: dict[int, list[str]] = defaultdict(list)
 	for name, retry in tally.retry_counts.items():
 		by_retry[retry].append(name)
-	eq = _queue()
+	eq = queue_table()
 	for retry, names in by_retry.items():
 		frappe.qb.update(eq).set(eq.status, "Not Sent").set(eq.retry, retry).where(eq.name.isin(names)).run()
-
-
-def mark_sent(names: list[str], note: str | None = None) -> None:
-	"""Record rows as sent, as Frappe does after the server's 250 (recipients, then the row)."""
-	eq = _queue()
-	eqr = _recipients()
-	if not names:
-		return
-	now = now_datetime()
-	recipients = (  # read without locks, then write by primary key (no index-range locks)
-		frappe.qb.from_(eqr)
-		.select(eqr.name)
-		.where(eqr.parent.isin(names))
-		.where(eqr.parenttype == "Email Queue")
-		.run(pluck=True)
-	)
-	if recipients:
-		frappe.qb.update(eqr).set(eqr.status, "Sent").set(eqr.modified, now).where(
-			eqr.name.isin(recipients)
-		).run()
-	frappe.qb.update(eq).set(eq.status, "Sent").set(eq.error, note).set(eq.modified, now).where(
-		eq.name.isin(names)
-	).run()
-
-
-def set_error(name: str, error: str) -> None:
-	eq = _queue()
-	frappe.qb.update(eq).set(eq.status, "Error").set(eq.error, error).set(eq.modified, now_datetime()).where(
-		eq.name == name
-	).run()
 
 
 def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
@@ -774,132 +670,6 @@ def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
 		return FAILED, error
 	doc.retry = cint(frappe.db.get_value("Email Queue", doc.name, "retry"))
 	return RETRY, None
-
-
-def recover(names: list[str]) -> DeliveryReport:
-	"""What dead jobs left of these rows (still leased, so nobody else touches them), from the
-	MariaDB journal and the Redis one (see :mod:`campaign_plus.delivery.journal`): accepted →
-	sent; handed without an answer → kept as sent, flagged *may not have arrived*; never handed →
-	to be sent; the Redis journal lost → to be sent, flagged *may have arrived twice*. Rows
-	another living job is handing over are in ``report.living`` (not to be touched). A row left
-	*Sending* by something else than a delivery job goes back to be sent."""
-	report = DeliveryReport()
-	found = journal.entries(names)
-	if found:
-		resolution = journal.resolve(
-			found, work.marked([e.name for e in found]), store.epoch(), work.HANDED, work.ACCEPTED
-		)
-		_settle(resolution, report)
-	living = set(report.living)
-	eq, eqr = _queue(), _recipients()
-	now = now_datetime()
-	stuck = []
-	for chunk in create_batch([name for name in names if name not in living], 1000):
-		stuck += (
-			frappe.qb.from_(eq)
-			.select(eq.name)
-			.where(eq.name.isin(list(chunk)))
-			.where(eq.status == "Sending")
-			.where(eq.send_after > now)
-			.run(pluck=True)
-		)
-	if stuck:
-		sent_to = set(
-			frappe.qb.from_(eqr)
-			.select(eqr.parent)
-			.where(eqr.parent.isin(stuck))
-			.where(eqr.status == "Sent")
-			.run(pluck=True)
-		)
-		for status in ("Partially Sent", "Not Sent"):
-			chosen = [name for name in stuck if (name in sent_to) == (status == "Partially Sent")]
-			if chosen:
-				frappe.qb.update(eq).set(eq.status, status).where(eq.name.isin(chosen)).run()
-	if not (found or stuck):
-		return report
-	if report.sent or report.doubtful:
-		outcomes.notify(report)
-	if not in_test():
-		frappe.db.commit()
-	work.forget([*report.sent, *report.doubtful, *report.again])
-	return report
-
-
-def _settle(resolution: journal.Resolution, report: DeliveryReport) -> None:
-	"""Write what became of a dead job's rows (in the caller's transaction)."""
-	eq = _queue()
-	report.living = resolution.living
-	open_rows = set()
-	settled = resolution.settled
-	for chunk in create_batch(settled, 1000):
-		open_rows.update(
-			frappe.qb.from_(eq)
-			.select(eq.name)
-			.where(eq.name.isin(list(chunk)))
-			.where(eq.status.isin([*TO_SEND, "Sending"]))
-			.run(pluck=True)
-		)
-	report.accepted = [name for name in resolution.accepted if name in open_rows]
-	report.uncertain = [name for name in resolution.uncertain if name in open_rows]
-	report.again = [name for name in resolution.again if name in open_rows]
-	report.doubtful = [name for name in resolution.doubtful if name in open_rows]
-	mark_sent(report.accepted)
-	mark_sent(report.uncertain, note=outcomes.UNCERTAIN_NOTE)
-	back = [*report.again, *report.doubtful]
-	for chunk in create_batch(back, 1000):
-		frappe.qb.update(eq).set(eq.status, "Not Sent").where(eq.name.isin(list(chunk))).where(
-			eq.status == "Sending"
-		).run()
-	for chunk in create_batch(report.doubtful, 1000):
-		frappe.qb.update(eq).set(eq.error, outcomes.DOUBTFUL_NOTE).where(eq.name.isin(list(chunk))).run()
-	journal.forget(settled)
-
-
-def reconcile() -> dict | None:
-	"""Once per epoch of the queue Redis (after it started empty): resolve the journal entries of
-	jobs that died under an earlier epoch (sent again, flagged *may have arrived twice*), then give
-	every leased campaign row that no work item holds to a new one. Waits (returns None) while a
-	job of an earlier epoch still lives: its rows are its own until it stops. What it did, else."""
-	connection = store.redis()
-	epoch = store.epoch(connection)
-	done_key = store.key("reconciled", epoch)
-	if connection.exists(done_key):
-		return {}
-	earlier = [entry for entry in journal.entries() if entry.epoch != epoch]
-	report = DeliveryReport()
-	if earlier:
-		resolution = journal.resolve(earlier, {}, epoch, work.HANDED, work.ACCEPTED)
-		_settle(resolution, report)
-		if report.doubtful:
-			outcomes.notify(report)
-	held = {
-		name for token in work.tokens() for name in ((work.load(token) or work.WorkItem("", "", [])).names)
-	}
-	busy = {entry.name for entry in journal.entries()}
-	eq = _queue()
-	rows = (
-		frappe.qb.from_(eq)
-		.select(eq.name, eq.reference_name, eq.email_account)
-		.where(eq.status.isin(TO_SEND))
-		.where(eq.send_after > now_datetime())
-		.where(eq.reference_doctype == "Campaign")
-		.run()
-	)
-	orphans: dict[tuple[str, str], list[str]] = defaultdict(list)
-	for name, campaign, account in rows:
-		if name not in held and name not in busy:
-			orphans[(campaign, account or DEFAULT_ACCOUNT)].append(name)
-	if report.living:  # a job of the earlier epoch still works: keep the rows leased, look again
-		extend_leases([name for names in orphans.values() for name in names], LEASE)
-		if not in_test():
-			frappe.db.commit()
-		return None
-	if not in_test():
-		frappe.db.commit()
-	for (campaign, account), names in orphans.items():
-		submit(account, names, campaign)
-	connection.set(done_key, "1", ex=30 * 86400)
-	return {"doubtful": len(report.doubtful), "orphans": sum(len(n) for n in orphans.values())}
 
 
 # The scheduler's minute
