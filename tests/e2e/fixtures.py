@@ -78,6 +78,7 @@ def create(tag: str) -> dict:
 	from campaign_plus.delivery import work
 
 	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
+	doubtful_email(campaign.name, leads[0], f"e2e0-{tag.lower()}@example.com")
 	work.count(campaign.name, delivered=25, failed=2)
 	prices = create_active_prices(tag, group)
 	frappe.db.commit()
@@ -89,6 +90,34 @@ def create(tag: str) -> dict:
 		"city": f"E2E-{tag}",
 		**prices,
 	}
+
+
+def doubtful_email(campaign: str, lead: str, address: str) -> None:
+	"""An email of the campaign a delivery fault left in doubt: sent, "may not have arrived"."""
+	queue = frappe.get_doc(
+		{
+			"doctype": "Email Queue",
+			"status": "Sent",
+			"sender": "campaign-plus@example.com",
+			"message": "Subject: Hi\n\nHi",
+			"reference_doctype": "Campaign",
+			"reference_name": campaign,
+			"recipients": [{"recipient": address, "status": "Sent"}],
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Send Log",
+			"name": queue.name,
+			"campaign": campaign,
+			"party_type": "Lead",
+			"party": lead,
+			"email": address,
+			"status": "Sent",
+			"delivery_doubt": "May Not Have Arrived",
+			"email_queue": queue.name,
+		}
+	).db_insert()
 
 
 def create_active_prices(tag: str, item_group: str) -> dict:
@@ -165,6 +194,12 @@ def _delete_campaign(campaign: str) -> None:
 	store.redis().delete(store.key("campaign", campaign))
 	for name in frappe.get_all("Pricing Rule", filters={"cp_campaign": campaign}, pluck="name"):
 		delete_for_good("Pricing Rule", name)  # with its item and group rows
+	queue = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
+	)
+	if queue:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queue)})
+		frappe.db.delete("Email Queue", {"name": ("in", queue)})
 	for doctype, filters in (
 		("Campaign Target Customer", {"campaign": campaign}),
 		("Campaign Entry", {"campaign": campaign}),
