@@ -30,6 +30,10 @@ READERS = {
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
+	"campaign_plus.deliverability.api.first_send_pending",
+	# its verdict is remembered an hour in Frappe's cache (not the database); its DNS lookups need
+	# the test resolver of test_inbox_checks.py, which calls it
+	"campaign_plus.deliverability.api.check_deliverability",
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -65,6 +69,11 @@ GUESTS = {
 	"campaign_plus.tracking.api.click",
 	"campaign_plus.consent.api.request_opt_in",
 	"campaign_plus.consent.api.confirm",
+	# the unsubscribe page (GET shows, POST acts), signed tokens, rate limits (test_optout*.py)
+	"campaign_plus.optout.api.one_click",
+	"campaign_plus.optout.api.page",
+	"campaign_plus.optout.api.choose",
+	"campaign_plus.optout.api.legacy_unsubscribe",
 }
 
 
@@ -105,8 +114,19 @@ def reader_setup():
 		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
 		 "party_type": "Lead", "party": lead.name, "cost": 12, "duration": 15}
 	).insert()  # fmt: skip
+	test = frappe.get_doc(
+		{
+			"doctype": "Campaign AB Test",
+			"campaign": campaign.name,
+			"step_idx": 1,
+			"test_share": 20,
+			"wait_days": 2,
+			"criterion": "Unique Clicks",
+			"variants": [{"email_template": template.name}, {"email_template": make_template().name}],
+		}
+	).insert()
 	reader = make_user(["Sales User"])
-	return frappe._dict(campaign=campaign, reader=reader)
+	return frappe._dict(campaign=campaign, reader=reader, test=test.name)
 
 
 def writes_during(call) -> int:
@@ -123,7 +143,9 @@ def test_a_reader_may_read_but_not_write_campaigns(reader_setup):
 
 def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.card import api as card
+	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
+	from campaign_plus.experiments import api as experiments
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.sending import api as sending
 	from campaign_plus.windows import api as windows
@@ -138,6 +160,8 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
 		"get_delivery_doubts": lambda: delivery.get_delivery_doubts(name),
 		"time_zones": lambda: windows.time_zones(),
+		"get_results": lambda: experiments.get_results(reader_setup.test),
+		"first_send_pending": lambda: deliverability.first_send_pending(name),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
 	}
 	for label, call in calls.items():
