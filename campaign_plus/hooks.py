@@ -25,6 +25,7 @@ doctype_js = {
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
 	"Sales Invoice": "public/js/campaign_prices.js",
+	"Email Template": "public/js/email_template.js",
 }
 doctype_list_js = {"Campaign": "public/js/campaign_list.js", "Campaign Consent": "public/js/consent.js"}
 
@@ -153,6 +154,7 @@ campaign_plus_deliverability_checks = [
 	"campaign_plus.deliverability.checks.dns_checks",
 	"campaign_plus.deliverability.checks.message_checks",
 	"campaign_plus.deliverability.checks.volume_check",
+	"campaign_plus.design.checks.deliverability_checks",
 ]
 
 # Frappe's unsubscribe link (in campaign emails sent before the unsubscribe page) shows that page

@@ -107,13 +107,14 @@ class Bench:
 		path: pathlib.Path,
 		site: str,
 		queue: PrivateQueue,
-		checkout: pathlib.Path | None = None,
+		extra_path: pathlib.Path | None = None,
 		env: dict | None = None,
 	):
-		"""``checkout``: the campaign_plus code the workers run (default: this checkout); ``env``:
-		more environment for every process started (e.g. delivery's time scale)."""
+		"""``extra_path``: a folder put before this checkout on the workers' path (a benchmark's
+		sitecustomize); ``env``: more environment for every process started (e.g. delivery's time
+		scale)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
-		self.checkout = pathlib.Path(checkout) if checkout else CHECKOUT
+		self.extra_path = extra_path
 		self.extra_env = dict(env or {})
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
@@ -128,9 +129,10 @@ class Bench:
 		"""This checkout's code and the private queue; never ``CI``: Frappe's workers take a job for
 		a test when it is set (``frappe.flags.in_test``), and these stand for production workers."""
 		path = os.environ.get("PYTHONPATH")
+		ours = f"{self.extra_path}{os.pathsep}{CHECKOUT}" if self.extra_path else str(CHECKOUT)
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{self.checkout}{os.pathsep}{path}" if path else str(self.checkout),
+			"PYTHONPATH": f"{ours}{os.pathsep}{path}" if path else ours,
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 			**self.extra_env,
 		}

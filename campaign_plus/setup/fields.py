@@ -383,6 +383,18 @@ CUSTOM_FIELDS["Email Account"] = [
 	 "description": "Publish this TXT record in your domain's DNS, then run Check Deliverability on a campaign."},
 ]  # fmt: skip
 
+# The email designer: a template that points to a design sends the compiled design.
+CUSTOM_FIELDS["Email Template"] = [
+	{
+		"fieldname": "cp_email_design",
+		"label": "Email Design",
+		"fieldtype": "Link",
+		"options": "Campaign Email Design",
+		"insert_after": "subject",
+		"description": "Sends this design, built in the Email Designer, instead of the text below (the subject stays this template's).",
+	},
+]
+
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.
 	{

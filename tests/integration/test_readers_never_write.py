@@ -30,10 +30,9 @@ READERS = {
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
-	"campaign_plus.deliverability.api.first_send_pending",
-	# its verdict is remembered an hour in Frappe's cache (not the database); its DNS lookups need
-	# the test resolver of test_inbox_checks.py, which calls it
+	# the findings are remembered for an hour in the cache (the send gate), never in the database
 	"campaign_plus.deliverability.api.check_deliverability",
+	"campaign_plus.deliverability.api.first_send_pending",
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -69,7 +68,7 @@ GUESTS = {
 	"campaign_plus.tracking.api.click",
 	"campaign_plus.consent.api.request_opt_in",
 	"campaign_plus.consent.api.confirm",
-	# the unsubscribe page (GET shows, POST acts), signed tokens, rate limits (test_optout*.py)
+	# unsubscribing: the one-click POST and the page's form act; GETs only show (test_inbox_http)
 	"campaign_plus.optout.api.one_click",
 	"campaign_plus.optout.api.page",
 	"campaign_plus.optout.api.choose",
@@ -161,8 +160,9 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_delivery_doubts": lambda: delivery.get_delivery_doubts(name),
 		"time_zones": lambda: windows.time_zones(),
 		"get_results": lambda: experiments.get_results(reader_setup.test),
-		"first_send_pending": lambda: deliverability.first_send_pending(name),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
+		"check_deliverability": lambda: deliverability.check_deliverability(name),
+		"first_send_pending": lambda: deliverability.first_send_pending(name),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"

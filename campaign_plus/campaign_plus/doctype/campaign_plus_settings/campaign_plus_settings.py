@@ -25,6 +25,25 @@ class CampaignPlusSettings(Document):
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
 		block_on_deliverability_errors: DF.Check
+		brand_background_color: DF.Color | None
+		brand_content_background: DF.Color | None
+		brand_font: DF.Literal[
+			"Arial",
+			"Helvetica",
+			"Georgia",
+			"Verdana",
+			"Trebuchet MS",
+			"Tahoma",
+			"Times New Roman",
+			"Courier New",
+		]
+		brand_footer: DF.SmallText | None
+		brand_legal_lines: DF.SmallText | None
+		brand_link_color: DF.Color | None
+		brand_logo: DF.AttachImage | None
+		brand_primary_color: DF.Color | None
+		brand_text_color: DF.Color | None
+		brand_website: DF.Data | None
 		confirmation_interval_hours: DF.Int
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
