@@ -394,6 +394,8 @@ def _delete_campaign(data: dict) -> None:
 		frappe.db.delete("Lead", {"name": ("in", list(chunk))})
 	frappe.db.delete("Campaign Email Schedule", {"parent": campaign})
 	frappe.db.delete("Campaign", {"name": campaign})
+	if frappe.db.table_exists("UTM Campaign"):  # ERPNext 16 makes one for each Campaign
+		frappe.db.delete("UTM Campaign", {"name": campaign})
 	frappe.db.delete("Email Template", {"name": data["template"]})
 	frappe.db.commit()
 

@@ -26,6 +26,7 @@ READERS = {
 	"campaign_plus.stats.api.get_charts",
 	"campaign_plus.stats.api.refresh_statistics",  # a reader: computed, not stored
 	"campaign_plus.delivery.api.get_delivery_progress",
+	"campaign_plus.delivery.api.get_delivery_doubts",
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
@@ -43,6 +44,7 @@ READERS = {
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
 	"campaign_plus.card.api.next_step",
+	"campaign_plus.delivery.api.send_again",
 	"campaign_plus.sending.api.send_due_emails_now",
 	"campaign_plus.sending.api.send_test_email",
 	"campaign_plus.stats.api.log_segment",
@@ -137,8 +139,19 @@ def reader_setup():
 		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
 		 "party_type": "Lead", "party": lead.name, "cost": 12, "duration": 15}
 	).insert()  # fmt: skip
+	test = frappe.get_doc(
+		{
+			"doctype": "Campaign AB Test",
+			"campaign": campaign.name,
+			"step_idx": 1,
+			"test_share": 20,
+			"wait_days": 2,
+			"criterion": "Unique Clicks",
+			"variants": [{"email_template": template.name}, {"email_template": make_template().name}],
+		}
+	).insert()
 	reader = make_user(["Sales User"])
-	return frappe._dict(campaign=campaign, reader=reader)
+	return frappe._dict(campaign=campaign, reader=reader, test=test.name)
 
 
 def writes_during(call) -> int:
@@ -158,6 +171,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
 	from campaign_plus.design import api as design_api
+	from campaign_plus.experiments import api as experiments
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.reputation import api as reputation
 	from campaign_plus.sending import api as sending
@@ -176,7 +190,9 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_charts": lambda: stats.get_charts(name, 30),
 		"refresh_statistics": lambda: stats.refresh_statistics(name),
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
+		"get_delivery_doubts": lambda: delivery.get_delivery_doubts(name),
 		"time_zones": lambda: windows.time_zones(),
+		"get_results": lambda: experiments.get_results(reader_setup.test),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
 		"check_deliverability": lambda: deliverability.check_deliverability(name),
 		"first_send_pending": lambda: deliverability.first_send_pending(name),

@@ -56,6 +56,7 @@ frappe.ui.form.on("Campaign", {
 		frm.trigger("render_charts");
 		frm.trigger("show_delivery");
 		frm.trigger("show_reputation");
+		frm.trigger("show_delivery_doubts");
 	},
 
 	show_reputation(frm) {
@@ -82,6 +83,35 @@ frappe.ui.form.on("Campaign", {
 			frm.campaign_plus_reputation_listener = () => frm.doc && !frm.is_new() && frm.reload_doc();
 			frappe.realtime.on("campaign_plus_reputation", frm.campaign_plus_reputation_listener);
 		}
+	},
+
+	show_delivery_doubts(frm) {
+		// A fault during delivery (a job or the queue Redis lost mid-send) can leave emails in doubt.
+		frappe.xcall("campaign_plus.delivery.api.get_delivery_doubts", { campaign: frm.doc.name }).then((doubts) => {
+			if (!doubts) return;
+			const parts = [];
+			if (doubts.may_not_have_arrived) {
+				parts.push(__("{0} emails may not have arrived (a delivery fault)", [doubts.may_not_have_arrived]));
+				if (frm.has_perm("write")) {
+					frm.add_custom_button(__("Send Again"), () => frm.trigger("send_again"), __("Actions"));
+				}
+			}
+			if (doubts.may_have_arrived_twice) {
+				parts.push(__("{0} emails were sent again and may have arrived twice", [doubts.may_have_arrived_twice]));
+			}
+			if (parts.length) frm.dashboard.set_headline_alert(parts.join(" · "), "orange");
+		});
+	},
+
+	send_again(frm) {
+		frappe.confirm(__("Send again the emails of this campaign that may not have arrived?"), () =>
+			frm
+				.call({ method: "campaign_plus.delivery.api.send_again", args: { campaign: frm.doc.name }, freeze: true })
+				.then(({ message: result }) => {
+					frappe.show_alert({ message: __("{0} emails will be sent again", [result.count]), indicator: "green" });
+					frm.reload_doc();
+				})
+		);
 	},
 
 	show_delivery(frm) {

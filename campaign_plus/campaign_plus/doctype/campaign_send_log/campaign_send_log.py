@@ -22,6 +22,7 @@ class CampaignSendLog(Document):
 		clicks: DF.Int
 		complained_on: DF.Datetime | None
 		delivered_on: DF.Datetime | None
+		delivery_doubt: DF.Literal["", "May Not Have Arrived", "May Have Arrived Twice"]
 		due_date: DF.Date | None
 		email: DF.Data | None
 		email_account: DF.Link | None
