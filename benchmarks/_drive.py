@@ -199,7 +199,8 @@ def wait(
 
 
 def process_cpu(pids: list[int]) -> float:
-	"""CPU seconds of these processes and all their descendants (psutil)."""
+	"""CPU seconds of these processes and all their descendants (psutil), finished children
+	included (RQ's work horses, one per job: their time is their parent's ``children_*``)."""
 	import psutil
 
 	total = 0.0
@@ -209,6 +210,7 @@ def process_cpu(pids: list[int]) -> float:
 			for process in [parent, *parent.children(recursive=True)]:
 				times = process.cpu_times()
 				total += times.user + times.system
+				total += getattr(times, "children_user", 0) + getattr(times, "children_system", 0)
 		except psutil.Error:
 			continue
 	return round(total, 1)

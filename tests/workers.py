@@ -107,15 +107,16 @@ class Bench:
 		path: pathlib.Path,
 		site: str,
 		queue: PrivateQueue,
-		checkout: pathlib.Path | None = None,
+		extra_path: pathlib.Path | None = None,
 		env: dict | None = None,
 		python_path: list[str] | None = None,
 	):
-		"""``checkout``: the campaign_plus code the workers run (default: this checkout); ``env``:
-		more environment for every process started (e.g. delivery's time scale); ``python_path``:
-		folders put first on their PYTHONPATH (e.g. a benchmark's probe)."""
+		"""``extra_path``: a folder put before this checkout on the workers' path (a benchmark's
+		sitecustomize); ``env``: more environment for every process started (e.g. delivery's time
+		scale); ``python_path``: more folders put first on their PYTHONPATH (e.g. a benchmark's
+		probe)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
-		self.checkout = pathlib.Path(checkout) if checkout else CHECKOUT
+		self.extra_path = extra_path
 		self.extra_env, self.python_path = dict(env or {}), list(python_path or [])
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
@@ -130,9 +131,10 @@ class Bench:
 		"""This checkout's code and the private queue; never ``CI``: Frappe's workers take a job for
 		a test when it is set (``frappe.flags.in_test``), and these stand for production workers."""
 		path = os.environ.get("PYTHONPATH")
+		ours = f"{self.extra_path}{os.pathsep}{CHECKOUT}" if self.extra_path else str(CHECKOUT)
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": os.pathsep.join([*self.python_path, str(self.checkout), *([path] if path else [])]),
+			"PYTHONPATH": os.pathsep.join([*self.python_path, ours, *([path] if path else [])]),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 			**self.extra_env,
 		}
@@ -365,7 +367,19 @@ def committed_campaign(tag: str, emails: list[str], *, batch_size: int | None = 
 
 
 def delete_campaign(data: dict) -> None:
-	"""Delete what :func:`committed_campaign` made and everything sending it made (committed)."""
+	"""Delete what :func:`committed_campaign` made and everything sending it made (committed);
+	again, a moment later, when a worker still at work made it a deadlock's victim."""
+	for attempt in range(1, 6):
+		try:
+			return _delete_campaign(data)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == 5:
+				raise
+			time.sleep(0.5 * attempt)
+
+
+def _delete_campaign(data: dict) -> None:
 	campaign = data["campaign"]
 	queue = frappe.get_all(
 		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
@@ -382,6 +396,8 @@ def delete_campaign(data: dict) -> None:
 		frappe.db.delete("Lead", {"name": ("in", list(chunk))})
 	frappe.db.delete("Campaign Email Schedule", {"parent": campaign})
 	frappe.db.delete("Campaign", {"name": campaign})
+	if frappe.db.table_exists("UTM Campaign"):  # ERPNext 16 makes one for each Campaign
+		frappe.db.delete("UTM Campaign", {"name": campaign})
 	frappe.db.delete("Email Template", {"name": data["template"]})
 	frappe.db.commit()
 
