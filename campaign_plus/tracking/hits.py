@@ -6,7 +6,9 @@ Individually tracked (the token names a ledger row): one INSERT … SELECT of th
 (which writes nothing when the row does not exist), then one UPDATE of the row's summary (hits,
 first open / click). Tracked in aggregate (the token names the step): one upsert of the step's
 counter. A click first reads its link set by primary key. Bots' hits are recorded as events
-(class Bot) but move no counter; in aggregate they are not recorded at all.
+(class Bot) but move no counter; in aggregate they are not recorded at all. A test email's token
+(kind ``t``: :data:`campaign_plus.tracking.messages.TEST`) gets its pixel or its redirect and
+writes nothing.
 """
 
 import hashlib
@@ -16,7 +18,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from campaign_plus.engine import tracking
-from campaign_plus.tracking.messages import ROW, STEP
+from campaign_plus.tracking.messages import ROW, STEP, TEST
 from campaign_plus.utils.engagement import notify_engagement
 
 _SUMMARY = {
@@ -97,6 +99,8 @@ def _count(fields: tuple[str, ...], kind: str, agent: str, now, url: str | None 
 
 def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 	"""Record an open (``fields``: of a verified open token); False, nothing written, when unknown."""
+	if fields and fields[0] == TEST:
+		return len(fields) == 2  # a test email's: shown, never counted
 	if not fields:
 		return False
 	agent, now = tracking.user_agent_class(user_agent), now_datetime()
@@ -111,6 +115,8 @@ def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 def record_click(fields: tuple[str, ...] | None, user_agent: str | None) -> str | None:
 	"""Record a click (verified click token's ``fields``) and return where it goes; None (nothing
 	written) for an unknown message or link."""
+	if fields and fields[0] == TEST:
+		return _link(fields[2], fields[3]) if len(fields) == 4 else None  # a test email's: never counted
 	if not fields:
 		return None
 	agent, now = tracking.user_agent_class(user_agent), now_datetime()
