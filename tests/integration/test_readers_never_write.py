@@ -32,6 +32,12 @@ READERS = {
 	# the findings are remembered for an hour in the cache (the send gate), never in the database
 	"campaign_plus.deliverability.api.check_deliverability",
 	"campaign_plus.deliverability.api.first_send_pending",
+	# the email designer: a compiled design is cached in Redis, never in the database
+	"campaign_plus.design.api.editor_context",
+	"campaign_plus.design.api.check_design",
+	"campaign_plus.design.api.preview",
+	"campaign_plus.design.api.item_cards",
+	"campaign_plus.design.api.recipient_choices",
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -58,6 +64,10 @@ WRITERS = {
 	"campaign_plus.consent.api.request_confirmation",
 	# Sales Manager with export permission: writes Frappe's Access Log of the export, nothing else
 	"campaign_plus.consent.api.export_consent",
+	# write on the design (send a test, save), on the Email Template (make its design)
+	"campaign_plus.design.api.save_design",
+	"campaign_plus.design.api.send_test",
+	"campaign_plus.design.api.design_for_template",
 }
 # guests: signed tokens and rate limits (their own tests); a tracking hit or a confirmation link
 # records what it stands for
@@ -111,8 +121,15 @@ def reader_setup():
 		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
 		 "party_type": "Lead", "party": lead.name, "cost": 12, "duration": 15}
 	).insert()  # fmt: skip
+	design = frappe.get_doc(
+		{
+			"doctype": "Campaign Email Design",
+			"title": f"_Test reader {campaign.name}",
+			"campaign": campaign.name,
+		}
+	).insert()
 	reader = make_user(["Sales User"])
-	return frappe._dict(campaign=campaign, reader=reader)
+	return frappe._dict(campaign=campaign, reader=reader, design=design.name)
 
 
 def writes_during(call) -> int:
@@ -131,6 +148,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.card import api as card
 	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
+	from campaign_plus.design import api as design
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.sending import api as sending
 	from campaign_plus.windows import api as windows
@@ -147,6 +165,11 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_price_preview": lambda: pricing.get_price_preview(name),
 		"check_deliverability": lambda: deliverability.check_deliverability(name),
 		"first_send_pending": lambda: deliverability.first_send_pending(name),
+		"editor_context": lambda: design.editor_context(reader_setup.design),
+		"check_design": lambda: design.check_design(reader_setup.design),
+		"preview": lambda: design.preview(reader_setup.design),
+		"item_cards": lambda: design.item_cards([], name),
+		"recipient_choices": lambda: design.recipient_choices(reader_setup.design),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"
