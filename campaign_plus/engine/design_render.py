@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from email import quoprimime
 
 from campaign_plus.engine import tracking
+from campaign_plus.engine.design_compact import compact
 from campaign_plus.engine.design_mjml import (
 	FIELD,
 	PRICE,
@@ -171,7 +172,8 @@ def nonce_for(design: dict, inputs: Inputs) -> str:
 
 def compile_design(design: dict, inputs: Inputs) -> Compiled:
 	"""A normalised design as email HTML (MJML through MRML, then the rich text's CSS inlined by
-	css-inline; Outlook's conditional comments kept) and plain text, with its slots."""
+	css-inline; Outlook's conditional comments kept; made smaller by
+	:func:`campaign_plus.engine.design_compact.compact`) and plain text, with its slots."""
 	import css_inline
 	import mjml
 
@@ -184,7 +186,7 @@ def compile_design(design: dict, inputs: Inputs) -> Compiled:
 		load_remote_stylesheets=False,
 		extra_css=link_css(inputs.brand),
 	)
-	compiled_html = inliner.inline(compiled_html)
+	compiled_html = compact(inliner.inline(compiled_html))
 	return Compiled(compiled_html, built.text, list(built.slots), nonce)
 
 
