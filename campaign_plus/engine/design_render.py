@@ -38,6 +38,9 @@ from campaign_plus.engine.design_mjml import (
 )
 
 CLICK, PIXEL = "click", "pixel"
+# The compiler's own version, part of every compile's nonce (and so of its cache keys): raised when
+# the same design compiles to other HTML, so that no email built by an older compiler is reused.
+COMPILER = 2
 _HTML_ESCAPED = frozenset({FIELD, CLICK, PIXEL})
 
 
@@ -166,7 +169,7 @@ def tracked(compiled: Compiled, opens: bool, clicks: bool) -> tuple[Compiled, li
 def nonce_for(design: dict, inputs: Inputs) -> str:
 	"""A marker nonce that changes with the compile input (no design text can hold its markers:
 	a text that did would give another nonce)."""
-	data = json.dumps([design, asdict(inputs)], sort_keys=True, default=str, ensure_ascii=False)
+	data = json.dumps([COMPILER, design, asdict(inputs)], sort_keys=True, default=str, ensure_ascii=False)
 	return hashlib.sha256(data.encode()).hexdigest()[:10]
 
 
