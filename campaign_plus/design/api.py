@@ -157,10 +157,21 @@ def preview(
 
 @frappe.whitelist()
 def item_cards(items: str | list, campaign: str | None = None) -> list[dict]:
-	"""Name, image and list price of items, for the products block in the editor."""
+	"""Name, image and list price of items (a JSON list of codes, or codes separated by commas),
+	for the products block in the editor."""
 	frappe.has_permission("Item", "read", throw=True)
 	if isinstance(items, str):
-		items = [code.strip() for code in items.replace("\n", ",").split(",") if code.strip()]
+		text = items.strip()
+		if text.startswith("["):
+			try:
+				items = json.loads(text)
+			except ValueError:
+				frappe.throw(_("The items must be a list of item codes."), title=_("Invalid Items"))
+		else:
+			items = [code for code in text.replace("\n", ",").split(",")]
+	if not isinstance(items, list):
+		frappe.throw(_("The items must be a list of item codes."), title=_("Invalid Items"))
+	items = [str(code).strip() for code in items if str(code).strip()]
 	items = list(dict.fromkeys(items))[:MAX_ITEMS]
 	found = catalogue.items(items)
 	campaign_doc = None
