@@ -8,10 +8,10 @@ accepts mail for every domain and delivers every message to one Maildir
 (``<mail>/inbox/``), each copy naming its recipient in ``Delivered-To``; addresses matching ``refuse`` are answered
 ``550 5.1.1``; ``rate_limit`` turns on Postfix's own per-client message rate limit for localhost
 (``smtpd_client_message_rate_limit``, with the exceptions list emptied), so that it answers
-``450 4.7.1 … too much mail`` past it. ``slow_end_of_data=(pattern, seconds)`` holds the answer to
-a message's final dot for recipients matching ``pattern`` (a policy service of the test's own,
-``smtpd_end_of_data_restrictions``): a test stops Postfix, or kills the sender, while a final dot
-waits for its answer (:attr:`Postfix.at_final_dot` is set then). Postfix must be installed
+``450 4.7.1 … too much mail`` past it. ``slow_end_of_data=(pattern, seconds[, times])`` holds the
+answer to a message's final dot for recipients matching ``pattern`` (the first ``times`` messages
+of each; a policy service of the test's own, ``smtpd_end_of_data_restrictions``): a test stops
+Postfix, or kills the sender, while a final dot waits for its answer (:attr:`Postfix.at_final_dot` is set then). Postfix must be installed
 (``apt-get install postfix``); the machine's own instance need not run. Run as root (Postfix's
 master starts as root).
 """
@@ -83,7 +83,7 @@ class Postfix:
 		rate_unit_seconds: int = 60,
 		hostname: str = "mx.campaign-plus.test",
 		message_size_limit: int = 20 * 1024 * 1024,
-		slow_end_of_data: tuple[str, float] | None = None,
+		slow_end_of_data: tuple[str, float] | tuple[str, float, int] | None = None,
 	):
 		self.root = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_postfix_"))
 		self.config = self.root / "etc"
@@ -282,9 +282,22 @@ class Postfix:
 			"no_smtp_authentication": 1,
 		}
 
-	def refusals(self, text: str = "too much mail") -> int:
-		"""How many of Postfix's answers so far contained ``text`` (its log)."""
+	def refusals(self, text: str = "rate limit exceeded") -> int:
+		"""How many lines of Postfix's log contain ``text`` (by default: its rate limit refusing a
+		message, answered ``450 4.7.1 Error: too much mail``)."""
 		return self.maillog().count(text)
+
+	def accepted_times(self) -> list[float]:
+		"""When Postfix accepted each message (its cleanup daemon's log lines, to the second)."""
+		import datetime as dt
+
+		year = dt.date.today().year
+		times = []
+		for line in self.maillog().splitlines():
+			if "postfix/cleanup" in line and "message-id=" in line:
+				stamp = dt.datetime.strptime(f"{year} {line[:15]}", "%Y %b %d %H:%M:%S")
+				times.append(stamp.timestamp())
+		return sorted(times)
 
 	def raw(self, address: str) -> list[bytes]:
 		return [f.read_bytes() for f in self.maildirs().get(address, [])]
@@ -294,8 +307,9 @@ class _SlowDots:
 	"""A Postfix policy service (the ``name=value`` protocol) that answers DUNNO to every question,
 	after ``seconds`` for the end of data of a recipient matching ``pattern``."""
 
-	def __init__(self, postfix: Postfix, pattern: str, seconds: float):
+	def __init__(self, postfix: Postfix, pattern: str, seconds: float, times: int = 0):
 		owner, rule = postfix, re.compile(pattern, re.IGNORECASE)
+		held: dict[str, int] = {}
 
 		class Handler(socketserver.StreamRequestHandler):
 			def handle(self):
@@ -307,7 +321,11 @@ class _SlowDots:
 						request[name] = value
 						continue
 					recipient = request.get("recipient", "")
-					if request.get("protocol_state") == "END-OF-MESSAGE" and rule.search(recipient):
+					hold = request.get("protocol_state") == "END-OF-MESSAGE" and rule.search(recipient)
+					if hold and times:  # only the first ``times`` messages of each recipient
+						held[recipient.lower()] = held.get(recipient.lower(), 0) + 1
+						hold = held[recipient.lower()] <= times
+					if hold:
 						owner.held.append(recipient.lower())
 						owner.at_final_dot.set()
 						time.sleep(seconds)

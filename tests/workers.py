@@ -365,7 +365,19 @@ def committed_campaign(tag: str, emails: list[str], *, batch_size: int | None = 
 
 
 def delete_campaign(data: dict) -> None:
-	"""Delete what :func:`committed_campaign` made and everything sending it made (committed)."""
+	"""Delete what :func:`committed_campaign` made and everything sending it made (committed);
+	again, a moment later, when a worker still at work made it a deadlock's victim."""
+	for attempt in range(1, 6):
+		try:
+			return _delete_campaign(data)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == 5:
+				raise
+			time.sleep(0.5 * attempt)
+
+
+def _delete_campaign(data: dict) -> None:
 	campaign = data["campaign"]
 	queue = frappe.get_all(
 		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
@@ -382,6 +394,8 @@ def delete_campaign(data: dict) -> None:
 		frappe.db.delete("Lead", {"name": ("in", list(chunk))})
 	frappe.db.delete("Campaign Email Schedule", {"parent": campaign})
 	frappe.db.delete("Campaign", {"name": campaign})
+	if frappe.db.table_exists("UTM Campaign"):  # ERPNext 16 makes one for each Campaign
+		frappe.db.delete("UTM Campaign", {"name": campaign})
 	frappe.db.delete("Email Template", {"name": data["template"]})
 	frappe.db.commit()
 

@@ -27,9 +27,12 @@ from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 
 LEDGER = "Campaign Send Log"
 UNCERTAIN_DELIVERY = (
-	"The connection was lost after the message was handed to the mail server: it may have been "
-	"delivered, and is not sent again."
+	"The delivery job stopped after handing the message to the mail server, before its answer: it "
+	"may not have arrived (Send Again on the campaign sends it again)."
 )
+# Send Log "Delivery Doubt": a fault during delivery left the outcome in doubt.
+MAY_NOT_HAVE_ARRIVED = "May Not Have Arrived"
+MAY_HAVE_ARRIVED_TWICE = "May Have Arrived Twice"
 CHUNK = 1000
 FIELDS = (
 	*STANDARD_COLUMNS,
@@ -296,6 +299,19 @@ def skip_unsent(email: str, campaign: str | None = None, reason: str = UNSUBSCRI
 	return len(names)
 
 
+def record_accounts(rows: list[tuple[str, str | None]]) -> None:
+	"""Which outgoing Email Account each queued row goes through ((name, account) pairs): one UPDATE
+	per account and chunk (the reputation guard and the deliverability view count per account)."""
+	by_account: dict[str, list[str]] = {}
+	for name, account in rows:
+		if account:
+			by_account.setdefault(account, []).append(name)
+	log = DocType(LEDGER)
+	for account, names in by_account.items():
+		for chunk in create_batch(names, CHUNK):
+			frappe.qb.update(log).set(log.email_account, account).where(log.name.isin(list(chunk))).run()
+
+
 def record_delivery(report) -> None:
 	"""Listener of campaign_plus.delivery: Queued rows become Sent / Failed as each chunk goes out
 	(the ledger row is named after its Email Queue row)."""
@@ -303,9 +319,18 @@ def record_delivery(report) -> None:
 	if report.accepted:
 		set_status(report.accepted, SENT, current=QUEUED, sent_on=now)
 	if report.uncertain:
-		set_status(report.uncertain, SENT, current=QUEUED, sent_on=now, error=UNCERTAIN_DELIVERY)
+		set_status(
+			report.uncertain,
+			SENT,
+			current=QUEUED,
+			sent_on=now,
+			error=UNCERTAIN_DELIVERY,
+			delivery_doubt=MAY_NOT_HAVE_ARRIVED,
+		)
+	if report.doubtful:  # sent again after a fault: still Queued, flagged
+		set_status(report.doubtful, QUEUED, current=QUEUED, delivery_doubt=MAY_HAVE_ARRIVED_TWICE)
 	by_error: dict[str, list[str]] = {}
-	for rejection in report.rejected:
+	for rejection in [*report.rejected, *report.blocked]:
 		by_error.setdefault(f"{rejection.code} {rejection.message}"[:1000], []).append(rejection.email_queue)
 	for name, error in report.failed.items():
 		by_error.setdefault((error or "")[-1000:], []).append(name)

@@ -56,6 +56,7 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
+from campaign_plus.utils import holds
 from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
 from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
@@ -479,6 +480,10 @@ def _send(campaign: str, names: list[str]) -> dict:
 	templates = compile_templates({row.email_template for row in rows})
 	documents = party_documents(rows)
 	sender_of = senders(rows)
+	held = holds.send_hold(campaign, {sender_of[row.email_campaign][1].name for row in rows})
+	if held:  # e.g. paused for its reputation: the rows wait until the hold is lifted
+		ledger.defer([row.name for row in rows], held)
+		return {"queued": 0, "failed": 0, "skipped": 0, "deferred": len(rows)}
 	layouts: dict[str, CampaignLayout] = {}
 	campaign_doc = frappe.get_doc("Campaign", campaign).as_dict()
 	items, failures = [], defaultdict(list)
@@ -528,6 +533,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 	now = now_datetime()
 	insert_queue_rows(items, now, delivery.send_after())
 	mark_queued([row.name for row, _data in items], now)
+	ledger.record_accounts([(row.name, data.get("email_account")) for row, data in items])
 	tracker.save([row.name for row, _data in items], now)
 	delivery.hand_over(campaign, [(row.name, data.get("email_account")) for row, data in items])
 	for (reason, error), failed in failures.items():

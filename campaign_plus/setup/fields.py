@@ -319,6 +319,8 @@ _STATS = [
 	("cp_hard_bounces", "Hard Bounces", "Int"),
 	("cp_soft_bounces", "Soft Bounces", "Int"),
 	("cp_bounce_rate", "Bounce Rate %", "Percent"),
+	("cp_complaints", "Complaints", "Int"),
+	("cp_complaint_rate", "Complaint Rate %", "Percent"),
 	("cp_email_unsubscribes", "Unsubscribes", "Int"),
 	("cp_email_replies", "Replies", "Int"),
 	("cp_reply_rate", "Reply Rate %", "Percent"),

@@ -73,7 +73,7 @@ def figures(campaign: str) -> Figures:
 			SELECT `party_type`, `party` FROM `tabCampaign Interaction`
 			WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND `interaction_type` != 'Response'
 			UNION SELECT `party_type`, `party` FROM `tabCampaign Send Log`
-			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent')
+			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent', 'Complained')
 			UNION SELECT `reference_type`, `reference_name` FROM `tabToDo`
 			WHERE `cp_campaign` = %(campaign)s AND `status` = 'Closed'
 				AND `reference_type` IN ('Lead', 'Contact', 'Customer', 'Opportunity')
@@ -174,6 +174,8 @@ def charts(campaign: str, days: int) -> dict:
 				"open_rate": step["engagement"].open_rate,
 				"click_rate": step["engagement"].click_rate,
 				"bounce_rate": step["engagement"].bounce_rate,
+				"complaints": step["figures"].complaints,
+				"complaint_rate": step["engagement"].complaint_rate,
 				"unsubscribes": step["figures"].unsubscribes,
 				"replies": step["figures"].replies,
 				"links": sorted(step["links"].items(), key=lambda item: -item[1])[:10],

@@ -82,7 +82,7 @@ def data():
 	output = _bench_python(str(HERE / "fixtures.py"), SITE, "create", tag)
 	created = json.loads(output.strip().splitlines()[-1])
 	yield created
-	_bench_python(str(HERE / "fixtures.py"), SITE, "delete", tag)
+	_bench_python(str(HERE / "fixtures.py"), SITE, "delete", tag, created["started"])
 
 
 @pytest.fixture(scope="session")

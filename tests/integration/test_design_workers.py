@@ -30,6 +30,8 @@ from tests.workers import (
 	wait_for,
 )
 
+pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
+
 RECIPIENTS = 1000
 
 

@@ -26,22 +26,25 @@ READERS = {
 	"campaign_plus.stats.api.get_charts",
 	"campaign_plus.stats.api.refresh_statistics",  # a reader: computed, not stored
 	"campaign_plus.delivery.api.get_delivery_progress",
+	"campaign_plus.delivery.api.get_delivery_doubts",
 	"campaign_plus.experiments.api.get_results",
 	"campaign_plus.windows.api.time_zones",
 	"campaign_plus.pricing.api.get_price_preview",
 	# the findings are remembered for an hour in the cache (the send gate), never in the database
 	"campaign_plus.deliverability.api.check_deliverability",
 	"campaign_plus.deliverability.api.first_send_pending",
-	# the email designer: a compiled design is cached in Redis, never in the database
+	# the email designer's reads (a compiled preview is cached in Redis, never stored)
 	"campaign_plus.design.api.editor_context",
 	"campaign_plus.design.api.check_design",
 	"campaign_plus.design.api.preview",
 	"campaign_plus.design.api.item_cards",
 	"campaign_plus.design.api.recipient_choices",
+	"campaign_plus.reputation.api.status",  # the pauses holding a campaign, for its form
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
 	"campaign_plus.card.api.next_step",
+	"campaign_plus.delivery.api.send_again",
 	"campaign_plus.sending.api.send_due_emails_now",
 	"campaign_plus.sending.api.send_test_email",
 	"campaign_plus.stats.api.log_segment",
@@ -64,10 +67,19 @@ WRITERS = {
 	"campaign_plus.consent.api.request_confirmation",
 	# Sales Manager with export permission: writes Frappe's Access Log of the export, nothing else
 	"campaign_plus.consent.api.export_consent",
-	# write on the design (send a test, save), on the Email Template (make its design)
+	# write on the design (save, send a test), write on the template and create on designs
 	"campaign_plus.design.api.save_design",
 	"campaign_plus.design.api.send_test",
 	"campaign_plus.design.api.design_for_template",
+	# the reputation guard: Resume Sending is for Sales Managers (and write on the campaign)
+	"campaign_plus.reputation.api.resume_sending",
+	"campaign_plus.reputation.api.resume_pause",
+	# the suppression list: create / write / import permission on Campaign Suppression
+	"campaign_plus.suppression.api.add_address",
+	"campaign_plus.suppression.api.lift",
+	"campaign_plus.suppression.api.import_csv",
+	# export permission on Campaign Suppression: the list as CSV, nothing written
+	"campaign_plus.suppression.api.export_csv",
 }
 # guests: signed tokens and rate limits (their own tests); a tracking hit or a confirmation link
 # records what it stands for
@@ -81,6 +93,12 @@ GUESTS = {
 	"campaign_plus.optout.api.page",
 	"campaign_plus.optout.api.choose",
 	"campaign_plus.optout.api.legacy_unsubscribe",
+	# email services' webhooks: a provider's signature or secret (test_webhooks_http)
+	"campaign_plus.webhooks.api.ses",
+	"campaign_plus.webhooks.api.sendgrid",
+	"campaign_plus.webhooks.api.mailgun",
+	"campaign_plus.webhooks.api.postmark",
+	"campaign_plus.webhooks.api.brevo",
 }
 
 
@@ -121,15 +139,19 @@ def reader_setup():
 		{"doctype": "Campaign Interaction", "campaign": campaign.name, "interaction_type": "Call",
 		 "party_type": "Lead", "party": lead.name, "cost": 12, "duration": 15}
 	).insert()  # fmt: skip
-	design = frappe.get_doc(
+	test = frappe.get_doc(
 		{
-			"doctype": "Campaign Email Design",
-			"title": f"_Test reader {campaign.name}",
+			"doctype": "Campaign AB Test",
 			"campaign": campaign.name,
+			"step_idx": 1,
+			"test_share": 20,
+			"wait_days": 2,
+			"criterion": "Unique Clicks",
+			"variants": [{"email_template": template.name}, {"email_template": make_template().name}],
 		}
 	).insert()
 	reader = make_user(["Sales User"])
-	return frappe._dict(campaign=campaign, reader=reader, design=design.name)
+	return frappe._dict(campaign=campaign, reader=reader, test=test.name)
 
 
 def writes_during(call) -> int:
@@ -148,12 +170,19 @@ def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.card import api as card
 	from campaign_plus.deliverability import api as deliverability
 	from campaign_plus.delivery import api as delivery
-	from campaign_plus.design import api as design
+	from campaign_plus.design import api as design_api
+	from campaign_plus.experiments import api as experiments
 	from campaign_plus.pricing import api as pricing
+	from campaign_plus.reputation import api as reputation
 	from campaign_plus.sending import api as sending
 	from campaign_plus.windows import api as windows
 
 	name = reader_setup.campaign.name
+	design = (
+		frappe.get_doc({"doctype": "Campaign Email Design", "title": "Reader", "campaign": name})
+		.insert(ignore_permissions=True)
+		.name
+	)
 	frappe.set_user(reader_setup.reader)
 	calls = {
 		"get_campaign_context": lambda: card.get_campaign_context(name),
@@ -161,15 +190,18 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"get_charts": lambda: stats.get_charts(name, 30),
 		"refresh_statistics": lambda: stats.refresh_statistics(name),
 		"get_delivery_progress": lambda: delivery.get_delivery_progress(name),
+		"get_delivery_doubts": lambda: delivery.get_delivery_doubts(name),
 		"time_zones": lambda: windows.time_zones(),
+		"get_results": lambda: experiments.get_results(reader_setup.test),
 		"get_price_preview": lambda: pricing.get_price_preview(name),
 		"check_deliverability": lambda: deliverability.check_deliverability(name),
 		"first_send_pending": lambda: deliverability.first_send_pending(name),
-		"editor_context": lambda: design.editor_context(reader_setup.design),
-		"check_design": lambda: design.check_design(reader_setup.design),
-		"preview": lambda: design.preview(reader_setup.design),
-		"item_cards": lambda: design.item_cards([], name),
-		"recipient_choices": lambda: design.recipient_choices(reader_setup.design),
+		"editor_context": lambda: design_api.editor_context(design),
+		"check_design": lambda: design_api.check_design(design),
+		"preview": lambda: design_api.preview(design),
+		"item_cards": lambda: design_api.item_cards([], name),
+		"recipient_choices": lambda: design_api.recipient_choices(design),
+		"reputation status": lambda: reputation.status(name),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"

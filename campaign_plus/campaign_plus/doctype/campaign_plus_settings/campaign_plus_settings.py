@@ -7,6 +7,8 @@ from frappe.model.document import Document
 
 from campaign_plus.engine.windows import check_cap, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
+from campaign_plus.reputation.settings import validate_reputation_settings
+from campaign_plus.webhooks.settings import validate_webhooks
 
 
 class CampaignPlusSettings(Document):
@@ -20,6 +22,9 @@ class CampaignPlusSettings(Document):
 
 		from campaign_plus.campaign_plus.doctype.campaign_plus_sending_limit.campaign_plus_sending_limit import (
 			CampaignPlusSendingLimit,
+		)
+		from campaign_plus.campaign_plus.doctype.campaign_plus_webhook.campaign_plus_webhook import (
+			CampaignPlusWebhook,
 		)
 
 		accept_website_requests: DF.Check
@@ -55,6 +60,11 @@ class CampaignPlusSettings(Document):
 		feedback_id_sender: DF.Data | None
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
+		guard_complaint_rate: DF.Percent
+		guard_hard_bounce_rate: DF.Percent
+		guard_minimum_volume: DF.Int
+		guard_refusal_rate: DF.Percent
+		guard_window_days: DF.Int
 		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
@@ -257,8 +267,10 @@ class CampaignPlusSettings(Document):
 			"23:30",
 			"23:45",
 		]
+		reputation_guard: DF.Check
 		require_tracking_consent: DF.Check
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		webhooks: DF.Table[CampaignPlusWebhook]
 		unsubscribe_link_valid_days: DF.Int
 	# end: auto-generated types
 
@@ -266,6 +278,8 @@ class CampaignPlusSettings(Document):
 		self.validate_quiet_hours()
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
+		validate_reputation_settings(self)
+		validate_webhooks(self)
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():
