@@ -14,6 +14,9 @@ engagement event (which writes nothing when the row does not exist), then one UP
 summary (hits, first open / click). Tracked in aggregate (the token names the step): one upsert
 of the step's counter. Bots' hits are recorded as events (class Bot) but move no counter; in
 aggregate they are not recorded at all. The flush writes exactly the same.
+
+A test email's token (kind ``t``: :data:`campaign_plus.tracking.messages.TEST`) gets its pixel or
+its redirect and writes nothing, buffered or not.
 """
 
 import hashlib
@@ -26,7 +29,7 @@ from frappe.utils import now_datetime
 from campaign_plus.engine import hits as hit_engine
 from campaign_plus.engine import tracking
 from campaign_plus.tracking import buffer
-from campaign_plus.tracking.messages import ROW, STEP
+from campaign_plus.tracking.messages import ROW, STEP, TEST
 from campaign_plus.utils.engagement import notify_engagement
 
 BUFFERED = True  # False: every hit written at once (the path before the buffer)
@@ -135,6 +138,8 @@ def _count(fields: tuple[str, ...], kind: str, agent: str, now, url: str | None 
 
 def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 	"""Record an open (``fields``: of a verified open token); False, nothing written, when unknown."""
+	if fields and fields[0] == TEST:
+		return len(fields) == 2  # a test email's: shown, never counted
 	if not fields:
 		return False
 	agent = tracking.user_agent_class(user_agent)
@@ -152,6 +157,8 @@ def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 def record_click(fields: tuple[str, ...] | None, user_agent: str | None) -> str | None:
 	"""Record a click (verified click token's ``fields``) and return where it goes; None (nothing
 	written) for an unknown message or link."""
+	if fields and fields[0] == TEST:
+		return _link(fields[2], fields[3]) if len(fields) == 4 else None  # a test email's: never counted
 	if not fields:
 		return None
 	agent = tracking.user_agent_class(user_agent)
