@@ -21,6 +21,9 @@ class CampaignPlusSettings(Document):
 		from campaign_plus.campaign_plus.doctype.campaign_plus_sending_limit.campaign_plus_sending_limit import (
 			CampaignPlusSendingLimit,
 		)
+		from campaign_plus.campaign_plus.doctype.campaign_score_rule.campaign_score_rule import (
+			CampaignScoreRule,
+		)
 
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
@@ -31,12 +34,20 @@ class CampaignPlusSettings(Document):
 		default_per_hour: DF.Int
 		default_per_minute: DF.Int
 		email_account: DF.Link | None
+		enable_lead_score: DF.Check
 		enable_tracking: DF.Check
+		form_submissions_per_minute: DF.Int
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
+		own_domains: DF.SmallText | None
 		paced_delivery: DF.Check
+		points_click: DF.Float
+		points_form: DF.Float
+		points_open: DF.Float
+		points_reply: DF.Float
+		points_unsubscribe: DF.Float
 		quiet_hours_end: DF.Literal[
 			"",
 			"00:00",
@@ -236,13 +247,17 @@ class CampaignPlusSettings(Document):
 			"23:45",
 		]
 		require_tracking_consent: DF.Check
+		score_fit_rules: DF.Table[CampaignScoreRule]
+		score_half_life_days: DF.Float
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		utm_source: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):
 		self.validate_quiet_hours()
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
+		self.validate_lead_capture_and_score()
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():
@@ -273,3 +288,8 @@ class CampaignPlusSettings(Document):
 					frappe.throw(
 						_("Row {0}: a sending limit cannot be negative (0: no limit).").format(row.idx)
 					)
+
+	def validate_lead_capture_and_score(self):
+		from campaign_plus.scoring.settings import validate_settings
+
+		validate_settings(self)

@@ -11,6 +11,7 @@ import frappe
 from frappe import _
 
 from campaign_plus.engine.stats import compute
+from campaign_plus.forms.reports import leads_from_forms
 from campaign_plus.stats.aggregate import figures
 from campaign_plus.tracking.statistics import campaign_engagement
 
@@ -40,6 +41,7 @@ def columns() -> list[dict]:
 		column("responded", _("Targets Responded"), "Int"),
 		column("response_rate", _("Response Rate %"), "Percent", 90),
 		column("leads", _("Leads"), "Int", 80),
+		column("leads_from_forms", _("Leads from Forms"), "Int", 120),
 		column("opportunities", _("Opportunities"), "Int"),
 		column("opportunity_value", _("Opportunity Value"), "Currency"),
 		column("sales_orders", _("Sales Orders"), "Int"),
@@ -69,6 +71,7 @@ def data(filters) -> list[dict]:
 		limit_page_length=0,
 	)
 	rows = []
+	from_forms = leads_from_forms([campaign.name for campaign in campaigns])
 	for campaign in campaigns:
 		if filters.to_date and campaign.cp_start_date and str(campaign.cp_start_date) > str(filters.to_date):
 			continue
@@ -91,6 +94,7 @@ def data(filters) -> list[dict]:
 				"responded": f.responded,
 				"response_rate": stats.response_rate,
 				"leads": f.leads,
+				"leads_from_forms": from_forms.get(campaign.name, 0),
 				"opportunities": f.opportunities,
 				"opportunity_value": f.opportunity_value,
 				"sales_orders": f.sales_orders,

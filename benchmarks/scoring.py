@@ -1,0 +1,205 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Benchmark: every lead score recomputed (the nightly job), and one person's events.
+
+    benchmarks/run scoring --leads 100000 --events 500000
+
+N leads (a tenth in the city a fit rule rewards, a twentieth "students" a rule penalises, every
+third with a mobile number); E engagement events spread over the last 90 days: about 40 % first
+opens, 25 % first clicks, 5 % replies (one to three emails a lead, in the Send Log), 20 % form
+submissions, 10 % unsubscribes (Email Unsubscribe and Withdrawn consent records of the same
+addresses, counted once per address). Three fit rules, a 30-day half-life and a Score Reached
+rule at 25 (a campaign with no members: thresholds are checked, nothing acts).
+
+Printed: the recompute's seconds and SQL statements, against a *floor* measured in the same run —
+reading every event once (one GROUP BY per store) and writing every lead once (one UPDATE of one
+column) — and the incremental rescore of one person's event and of a batch of 1,000 events.
+Target: the recompute within 4 times the floor, in a number of statements that does not grow with
+N (slices of 20,000 leads: a few statements each). Everything is rolled back.
+"""
+
+import argparse
+import os
+import random
+import time
+from contextlib import contextmanager
+
+import frappe
+from _site import insert_leads, rolled_back_session
+from frappe.utils import add_to_date, now_datetime
+
+TARGET_RATIO = 4.0
+
+
+@contextmanager
+def counting():
+	from frappe.database.database import Database
+
+	counter = {"n": 0}
+	original = Database.sql
+
+	def sql(self, *args, **kwargs):
+		counter["n"] += 1
+		return original(self, *args, **kwargs)
+
+	Database.sql = sql
+	try:
+		yield counter
+	finally:
+		Database.sql = original
+
+
+def timed(fn):
+	with counting() as counter:
+		start = time.perf_counter()
+		result = fn()
+		seconds = time.perf_counter() - start
+	return seconds, counter["n"], result
+
+
+def main():
+	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	parser.add_argument("--site", default="test_site")
+	parser.add_argument("--leads", type=int, default=100_000)
+	parser.add_argument("--events", type=int, default=500_000)
+	args = parser.parse_args()
+
+	from campaign_plus.scoring import compute
+	from campaign_plus.scoring.events import on_engagements
+	from campaign_plus.utils.db import STANDARD_COLUMNS
+	from campaign_plus.utils.engagement import Engagement
+
+	rng = random.Random(7)
+	with rolled_back_session(args.site):
+		frappe.flags.in_test = False
+		tag = f"Score-{frappe.generate_hash(length=6)}"
+		started = time.perf_counter()
+		leads = insert_leads(tag, args.leads, city=None)
+		names = [name for name, _f, _e in leads]
+		frappe.db.sql(
+			"""UPDATE `tabLead` SET `city` = IF(CAST(SUBSTRING_INDEX(`name`, '-', -1) AS UNSIGNED) MOD 10 = 0,
+				%(city)s, NULL),
+				`job_title` = IF(CAST(SUBSTRING_INDEX(`name`, '-', -1) AS UNSIGNED) MOD 20 = 1, 'Student', NULL),
+				`mobile_no` = IF(CAST(SUBSTRING_INDEX(`name`, '-', -1) AS UNSIGNED) MOD 3 = 0, '0600000000', NULL)
+			WHERE `name` LIKE %(tag)s""",
+			{"city": tag, "tag": f"{tag}-%"},
+		)
+		campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": tag}).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Campaign",
+				"campaign_name": f"{tag} rules",
+				"cp_event_rules": [
+					{"event": "Score Reached", "score_threshold": 25, "action": "Stop Sequence"}
+				],
+			}
+		).insert()
+		settings = frappe.get_single("Campaign Plus Settings")
+		settings.update({"enable_lead_score": 1, "score_half_life_days": 30})
+		settings.set("score_fit_rules", [])
+		for document_type, points, filters in (
+			("Lead", 15, f'[["city", "=", "{tag}"]]'),
+			("Lead", -5, '[["job_title", "like", "%student%"]]'),
+			("Lead", 3, '[["mobile_no", "is", "set"]]'),
+		):
+			settings.append(
+				"score_fit_rules", {"document_type": document_type, "points": points, "filters": filters}
+			)
+		settings.save()
+
+		now = now_datetime()
+
+		def moment():
+			return add_to_date(now, seconds=-rng.randint(0, 90 * 86400))
+
+		opens, clicks, replies = int(args.events * 0.40), int(args.events * 0.25), int(args.events * 0.05)
+		forms, unsubscribes = int(args.events * 0.20), int(args.events * 0.05)
+		rows = []
+		for i in range(opens):
+			name = names[i % len(names)]
+			clicked = moment() if i < clicks else None
+			rows.append(
+				(f"{tag}-L{i:07d}", now, now, "Administrator", "Administrator", 0, campaign.name, 1 + i // len(names),
+				 f"{tag}-row-{i // len(names)}", "Lead", name, leads[i % len(names)][2], "Sent", "Individual",
+				 1, moment(), 1 if clicked else 0, clicked, moment() if i < replies else None)
+			)  # fmt: skip
+		frappe.db.bulk_insert(
+			"Campaign Send Log",
+			[*STANDARD_COLUMNS, "campaign", "step_idx", "schedule_row", "party_type", "party", "email", "status",
+			 "tracking", "opens", "first_opened_on", "clicks", "first_clicked_on", "replied_on"],
+			rows,
+			chunk_size=5000,
+		)  # fmt: skip
+		frappe.db.bulk_insert(
+			"Campaign Form Submission",
+			[*STANDARD_COLUMNS, "party_type", "party", "email", "submitted_on", "new_party"],
+			[(f"{tag}-F{i:07d}", now, now, "Administrator", "Administrator", 0, "Lead", names[(i * 7) % len(names)],
+			  leads[(i * 7) % len(names)][2], moment(), 0) for i in range(forms)],
+			chunk_size=5000,
+		)  # fmt: skip
+		unsubscribed = [leads[(i * 11) % len(names)][2] for i in range(unsubscribes)]
+		frappe.db.bulk_insert(
+			"Email Unsubscribe",
+			[*STANDARD_COLUMNS, "email", "global_unsubscribe"],
+			[(f"{tag}-U{i:07d}", moment(), now, "Administrator", "Administrator", 0, email, 1)
+			 for i, email in enumerate(unsubscribed)],
+			chunk_size=5000,
+		)  # fmt: skip
+		frappe.db.bulk_insert(
+			"Campaign Consent",
+			[*STANDARD_COLUMNS, "email", "status", "consent_date", "source", "purpose"],
+			[(f"{tag}-C{i:07d}", now, now, "Administrator", "Administrator", 0, email, "Withdrawn", moment(),
+			  "Unsubscribed", "Campaign Email") for i, email in enumerate(unsubscribed)],
+			chunk_size=5000,
+		)  # fmt: skip
+		events = opens + clicks + replies + forms + 2 * unsubscribes
+		setup_seconds = time.perf_counter() - started
+
+		def floor():
+			for sql in (
+				"SELECT `party`, COUNT(*) FROM `tabCampaign Send Log` WHERE `party_type` = 'Lead' GROUP BY `party`",
+				"SELECT `party`, COUNT(*) FROM `tabCampaign Form Submission` WHERE `party_type` = 'Lead' GROUP BY `party`",
+				"SELECT `email`, MAX(`creation`) FROM `tabEmail Unsubscribe` GROUP BY `email`",
+				"""SELECT `email`, MAX(`consent_date`) FROM `tabCampaign Consent` WHERE `status` = 'Withdrawn'
+				GROUP BY `email`""",
+			):
+				frappe.db.sql(sql)
+			frappe.db.sql("UPDATE `tabLead` SET `cp_score_on` = %s", (now,))
+
+		floor_seconds, floor_statements, _ = timed(floor)
+		full_seconds, full_statements, counts = timed(
+			lambda: compute.recompute_all(now=add_to_date(now, seconds=1))
+		)
+		scored = frappe.db.sql(
+			"SELECT COUNT(*), MIN(`cp_lead_score`), MAX(`cp_lead_score`), AVG(`cp_lead_score`) FROM `tabLead` WHERE `name` LIKE %s",
+			(f"{tag}-%",),
+		)[0]
+		one_row = frappe.db.get_value("Campaign Send Log", {"campaign": campaign.name}, "name")
+		one_seconds, one_statements, _ = timed(lambda: on_engagements([Engagement(one_row, "reply")]))
+		batch_rows = frappe.get_all(
+			"Campaign Send Log",
+			filters={"campaign": campaign.name, "replied_on": ("is", "set")},
+			pluck="name",
+			limit=1000,
+		)
+		batch_seconds, batch_statements, _ = timed(
+			lambda: on_engagements([Engagement(row, "reply") for row in batch_rows])
+		)
+
+	load = os.getloadavg()
+	print(f"uptime load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores shared)")
+	print(f"data: {args.leads} leads, {events} engagement events (set up in {setup_seconds:.1f} s)")
+	print(f"scored: {scored[0]} leads of the run (all Leads and Contacts of the site: {counts}); "
+		f"scores {float(scored[1]):.2f} … {float(scored[2]):.2f}, mean {float(scored[3]):.2f}")  # fmt: skip
+	print(
+		f"floor (read every event once, write every lead once): {floor_seconds:.2f} s, {floor_statements} statements"
+	)
+	ratio = full_seconds / floor_seconds
+	print(f"recompute all: {full_seconds:.2f} s, {full_statements} SQL statements — ratio to floor {ratio:.2f} "
+		f"(target ≤ {TARGET_RATIO:g}: {'met' if ratio <= TARGET_RATIO else 'MISSED'})")  # fmt: skip
+	print(f"one reply: {one_seconds * 1000:.1f} ms, {one_statements} statements; "
+		f"a batch of {len(batch_rows)} replies: {batch_seconds * 1000:.0f} ms, {batch_statements} statements")  # fmt: skip
+
+
+if __name__ == "__main__":
+	main()
