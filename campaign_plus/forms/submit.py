@@ -2,7 +2,8 @@
 # For license information, please see license.txt
 """A form submission: spam checks, field checks, then — in one transaction, under a lock on the
 address — the Lead (or Contact) created or updated, the campaign and UTM values, the consent with
-the text shown (double opt-in when the form asks it), the segment and a Campaign Form Submission.
+the text shown (double opt-in when the form asks it), the segment and a Campaign Form Submission;
+then the person's lead score, once.
 
 Refused submissions write nothing. Two submissions of one address at the same moment are served
 one after the other (a database lock named after the address, held until the transaction ends,
@@ -26,6 +27,7 @@ from campaign_plus.engine.consent import FORM, GRANTED
 from campaign_plus.forms import definition
 from campaign_plus.forms.page import CONSENT, HONEYPOT, PAGE
 from campaign_plus.utils.language import known_language
+from campaign_plus.utils.scores import deferred_refresh
 from campaign_plus.utils.users import as_user
 
 SUBMISSION = "Campaign Form Submission"
@@ -101,13 +103,17 @@ def submit(
 	utm_values = utm.page_utm(values=values)
 	campaign = campaigns.credited_campaign(form.campaign, utm_values)
 	email = cleaned.values[forms.EMAIL_FIELD]
-	with as_user("Administrator"), address_lock(email):
-		party_type, party, created = save_party(form, cleaned.values, campaign, utm_values)
-		consent_record, consent_status = record_consent(
+	# The Lead, its consent, its segment, then its score (once, at the end of the block: a threshold
+	# it crosses acts for the campaign it has just joined).
+	with address_lock(email), deferred_refresh():
+		with as_user("Administrator"):  # ERPNext's own Lead / Contact hooks save linked documents
+			party_type, party, created = save_party(form, cleaned.values, campaign, utm_values)
+		consent_record, consent_status = record_consent(  # recorded by the visitor
 			form, email, party_type, party, campaign, consent_ticked, ip_address, language
 		)
 		if form.segment:
-			join_segment(form.segment, party_type, party)
+			with as_user("Administrator"):  # a segment step, as the event rules' Add to Segment
+				join_segment(form.segment, party_type, party)
 		submission = frappe.get_doc(
 			{
 				"doctype": SUBMISSION,

@@ -310,3 +310,31 @@ def test_forms_are_checked_on_save():
 			{"doctype": "Campaign Segment", "segment_name": f"_Test CP {other.name}", "campaign": other.name}
 		).insert()
 		make_form(campaign=make_campaign().name, segment=segment.name)
+
+
+def test_a_threshold_crossed_by_a_submission_acts_for_the_campaign_just_joined(setup):
+	"""The new Lead's fit alone crosses the threshold, and it belongs to the rule's campaign only
+	through the segment it joins: its score is computed once everything is recorded."""
+	settings = frappe.get_single("Campaign Plus Settings")
+	settings.update({"enable_lead_score": 1, "points_form": 0})
+	settings.set("score_fit_rules", [])
+	settings.append(
+		"score_fit_rules",
+		{"document_type": "Lead", "points": 12, "filters": '[["first_name", "=", "Threshold"]]'},
+	)
+	settings.save()
+	campaign = frappe.get_doc("Campaign", setup.campaign)
+	campaign.append(
+		"cp_event_rules", {"event": "Score Reached", "score_threshold": 10, "action": "Create Opportunity"}
+	)
+	campaign.save()
+	other = make_campaign().name  # the page credits another campaign: the Lead carries that one
+	outcome = submission.submit(
+		setup.form.name,
+		token(setup.form.name),
+		values(email(), first_name="Threshold", utm_campaign=other),
+		None,
+	)
+	lead = outcome.party[1]
+	assert frappe.db.get_value("Lead", lead, "cp_lead_score") == 12
+	assert frappe.db.count("Opportunity", {"party_name": lead}) == 1

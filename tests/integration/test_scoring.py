@@ -267,3 +267,40 @@ def test_scoring_can_be_switched_off(city):
 	ann = make_lead(city, "Ann")
 	assert not score(ann)
 	assert compute.recompute_all(now=NOW) == {}
+
+
+def test_thresholds_notify_the_sales_person_and_assign_an_activity(city):
+	from campaign_plus.campaign_plus.doctype.campaign_activity.test_campaign_activity import make_activity
+	from tests.integration.test_activities import make_sales_person
+
+	person, user = make_sales_person()
+	activity = make_activity(steps=(("Call", "Call the hot lead", "0D"),))
+	campaign = make_campaign(
+		cp_sales_person=person.name,
+		cp_event_rules=[
+			{"event": "Score Reached", "score_threshold": 20, "action": "Notify Sales Person"},
+			{
+				"event": "Score Reached",
+				"score_threshold": 20,
+				"action": "Assign Activity",
+				"activity": activity.name,
+				"sales_person": person.name,
+			},
+		],
+	)
+	ann = make_lead(city, "Ann")
+	segment = frappe.get_doc(
+		{"doctype": "Campaign Segment", "segment_name": f"_Test CP {city}", "campaign": campaign.name}
+	).insert()
+	apply_criteria(segment.name, ADD, "Lead", [["name", "=", ann.name]])
+	with freeze_time(NOW):
+		submitted(ann, NOW)
+		compute.refresh([("Lead", ann.name)])
+		compute.refresh([("Lead", ann.name)])
+	notes = frappe.get_all(
+		"Notification Log",
+		filters={"for_user": user, "document_type": "Lead", "document_name": ann.name},
+		pluck="subject",
+	)
+	assert len(notes) == 1 and "reached a lead score of" in notes[0], notes
+	assert frappe.db.count("ToDo", {"allocated_to": user, "reference_name": ann.name}) == 1
