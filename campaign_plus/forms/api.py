@@ -95,7 +95,7 @@ def view(form: str | None = None, cp_token: str | None = None) -> None:
 		views.count_view(form, fields[2])
 
 
-@frappe.whitelist(methods=["GET"])
+@frappe.whitelist(methods=["GET", "POST"])
 def field_choices(document_type: str) -> list[dict]:
 	"""Desk: the fields a form creating ``document_type`` may fill."""
 	frappe.has_permission(definition.FORM, "read", throw=True)
@@ -104,7 +104,7 @@ def field_choices(document_type: str) -> list[dict]:
 	return definition.fieldname_choices(document_type)
 
 
-@frappe.whitelist(methods=["GET"])
+@frappe.whitelist(methods=["GET", "POST"])
 def embed_code(name: str) -> dict:
 	"""Desk: the form's page address and the code that shows it on another website."""
 	frappe.get_doc(definition.FORM, name).check_permission("read")

@@ -221,3 +221,28 @@ def test_spam_a_sixth_submission_and_unlisted_websites_are_refused(base_url, set
 	after = bench("state", tag)
 	assert len(after["submissions"]) == len(state["submissions"])
 	assert not [s for s in after["submissions"] if s["embedded_on"] == setup["other"]]
+
+
+def test_the_desk_form_offers_the_fields_and_the_embed_code(page, base_url, setup):
+	from tests.e2e.test_desk import open_form
+
+	open_form(page, base_url, "campaign-form", setup["form"])
+	page.wait_for_function(
+		"() => (cur_frm.fields_dict.form_fields.grid.get_docfield('fieldname').options || []).length > 5",
+		timeout=20000,
+	)
+	choices = page.evaluate("() => cur_frm.fields_dict.form_fields.grid.get_docfield('fieldname').options")
+	values = {choice["value"] for choice in choices}
+	assert {"email_id", "first_name", "company_name"} <= values
+	assert not values & {"lead_owner", "status", "cp_lead_score"}
+	code = page.locator('[data-fieldname="embed_code"] pre').first
+	code.wait_for(timeout=20000)
+	assert f"/campaign-form/{setup['route']}.js" in code.inner_text()
+
+	# the Lead list: the score is a standard filter and a sort key (and a column in List Settings)
+	page.goto(f"{base_url}/app/lead?city=no-such-city")
+	page.wait_for_selector(".list-row-head", timeout=60000)
+	assert page.locator('.standard-filter-section [data-fieldname="cp_lead_score"]').count() >= 1
+	page.locator(".sort-selector .dropdown-toggle, .sort-selector button").first.click()
+	page.wait_for_timeout(500)
+	assert "Lead Score" in page.locator(".sort-selector .dropdown-menu").first.inner_text()
