@@ -150,6 +150,39 @@ def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int,
 	return {**result, "rate": rate, "most_in_60s": most, "limit": limit}
 
 
+def sign_with_dkim(account: str) -> None:
+	"""The account signs campaign emails with DKIM (a 2048-bit key made on save)."""
+	doc = frappe.get_doc("Email Account", account)
+	if not doc.meta.has_field("cp_dkim_enabled"):
+		return
+	doc.update({"cp_dkim_enabled": 1, "cp_dkim_domain": "example.com", "cp_dkim_selector": "bench"})
+	doc.save(ignore_permissions=True)
+	frappe.db.commit()
+
+
+def compare_with_baseline(
+	bench_path, args, queue, server, n: int, made: list, baseline: pathlib.Path
+) -> list:
+	"""1 worker of the baseline's code, then 1 of this checkout's (order alternating), ``pairs`` times."""
+	pairs = []
+	for i in range(args.pairs):
+		timings = {}
+		order = ("baseline", "ours") if i % 2 == 0 else ("ours", "baseline")
+		for who in order:
+			bench = Bench(bench_path, args.site, queue, checkout=baseline if who == "baseline" else None)
+			tag = f"{who}{i}-{frappe.generate_hash(length=5)}"
+			data = committed_campaign(tag, [f"r{j}-{tag}@example.com" for j in range(n)])
+			made.append(data)
+			try:
+				timings[who] = run_ours(bench, server, data, n, 1)
+			finally:
+				bench.stop_workers()
+				delete_campaign(data)
+				made.remove(data)
+		pairs.append((timings["baseline"], timings["ours"]))
+	return pairs
+
+
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--site", default="test_site")
@@ -159,6 +192,13 @@ def main():
 	parser.add_argument("--rate-messages", type=int, default=1500, help="messages in the pacing run")
 	parser.add_argument("--skip-frappe", action="store_true", help="leave out Frappe's own flush path")
 	parser.add_argument("--skip-rate", action="store_true", help="leave out the pacing run")
+	parser.add_argument(
+		"--baseline",
+		help="another checkout of campaign_plus (e.g. before inbox-ready email): its workers are timed "
+		"against this checkout's, run in turn, and the ratio printed",
+	)
+	parser.add_argument("--pairs", type=int, default=2, help="baseline / this checkout runs, in turn")
+	parser.add_argument("--no-dkim", action="store_true", help="campaign emails not signed (DKIM off)")
 	args = parser.parse_args()
 
 	frappe.init(site=args.site, sites_path=".")
@@ -172,6 +212,12 @@ def main():
 	load_before = os.getloadavg()
 	try:
 		with committed_account(server) as account, queue.used_here():
+			if not args.no_dkim:
+				sign_with_dkim(account)
+			if args.baseline:
+				results["pairs"] = compare_with_baseline(
+					bench_path, args, queue, server, n, made, pathlib.Path(args.baseline)
+				)
 			for workers in [int(w) for w in args.workers.split(",") if w.strip()]:
 				tag = f"bench{workers}-{frappe.generate_hash(length=5)}"
 				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(n)])
@@ -205,6 +251,14 @@ def main():
 	print(
 		f"machine: {os.cpu_count()} cores, load average before {load_before[0]:.2f} / after {load_after[0]:.2f}"
 	)
+	for i, (base, ours) in enumerate(results.get("pairs", []), start=1):
+		print(f"pair {i}: baseline {base['seconds']:.1f} s, this checkout {ours['seconds']:.1f} s "
+		      f"(ratio {ours['seconds'] / base['seconds']:.2f}x)")  # fmt: skip
+	if results.get("pairs"):
+		base = sum(b["seconds"] for b, _o in results["pairs"])
+		ours = sum(o["seconds"] for _b, o in results["pairs"])
+		print(f"ratio (this checkout{'' if args.no_dkim else ', headers and DKIM signing on'} / baseline, "
+		      f"{len(results['pairs'])} pairs, 1 worker, {n} recipients): {ours / base:.2f}x (target: at most 1.10x)")  # fmt: skip
 	for workers in sorted(k for k in results if isinstance(k, int)):
 		r = results[workers]
 		print(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "

@@ -17,7 +17,7 @@ required_apps = ["frappe/erpnext"]
 # Desk
 # ----
 doctype_js = {
-	"Campaign": ["public/js/campaign.js", "public/js/activity.js"],
+	"Campaign": ["public/js/campaign.js", "public/js/activity.js", "public/js/deliverability.js"],
 	"Campaign Segment": ["public/js/activity.js", "public/js/consent.js"],
 	"Lead": ["public/js/activity.js", "public/js/consent.js", "public/js/time_zone.js"],
 	"Contact": ["public/js/activity.js", "public/js/consent.js", "public/js/time_zone.js"],
@@ -75,6 +75,7 @@ doc_events = {
 			"campaign_plus.scoring.events.on_email_unsubscribe",
 		]
 	},
+	"Email Account": {"validate": "campaign_plus.deliverability.accounts.validate_dkim"},
 	"Campaign Form Submission": {"after_insert": "campaign_plus.scoring.events.on_form_submission"},
 	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
@@ -82,6 +83,7 @@ doc_events = {
 		"after_insert": [
 			"campaign_plus.tracking.bounces.on_received_email",
 			"campaign_plus.stats.responses.record_reply",
+			"campaign_plus.optout.mail.on_received_email",
 		],
 	},
 }
@@ -125,9 +127,13 @@ campaign_plus_address_exclusions = [
 campaign_plus_plan_rules = [
 	"campaign_plus.automation.conditions.plan_rule",
 	"campaign_plus.experiments.split.plan_rule",
+	"campaign_plus.deliverability.gate.plan_rule",
 ]
 # Before each planner run: each function takes (campaigns, now).
-campaign_plus_before_planning = ["campaign_plus.experiments.decisions.decide_due_tests"]
+campaign_plus_before_planning = [
+	"campaign_plus.experiments.decisions.decide_due_tests",
+	"campaign_plus.deliverability.gate.release_checked",
+]
 # A recipient engaged with a campaign email: each function takes (ledger row, "click" | "reply").
 campaign_plus_on_engagement = ["campaign_plus.automation.rules.on_engagement"]
 # Recipients engaged, many at once: each function takes a list of
@@ -147,6 +153,36 @@ campaign_plus_step_notes = [
 	"campaign_plus.automation.conditions.step_notes",
 	"campaign_plus.experiments.split.step_notes",
 ]
+
+# Headers of each campaign email, in both send paths (the delivery job's and Frappe's own send):
+# each function is called once per send batch as fn(campaign, rows) — rows: the batch's Send Log
+# rows about to be queued (frappe._dict: name, email, party_type, party, step_idx, step_label,
+# schedule_row, email_template, email_campaign, email_account) — and returns
+# {row name: {header name: value}}. Values are one line of ASCII; the headers a message is built
+# with (From, To, Subject, Date, Message-ID, MIME headers, DKIM-Signature) cannot be given; the
+# first function to give a name keeps it. Every header is in place before the DKIM signature,
+# which is made last, at send time (campaign_plus.deliverability.outgoing).
+campaign_plus_message_headers = ["campaign_plus.deliverability.headers.list_headers"]
+
+# Frappe's own send (and its flush, the delivery's safety net) hands each built message here:
+# campaign emails get their queued header block back and their DKIM signature, then the message
+# is sent as Frappe would (campaign_plus.deliverability.outgoing.send). Other emails: sent as is.
+override_email_send = "campaign_plus.deliverability.outgoing.send"
+
+# Check Deliverability: each function takes a campaign_plus.deliverability.checks.CheckContext (the
+# campaign, each step's email rendered as it would be queued, the sending accounts, a DNS TXT
+# reader) and returns campaign_plus.engine.deliverability.Finding objects (level, message, fix).
+campaign_plus_deliverability_checks = [
+	"campaign_plus.deliverability.checks.dns_checks",
+	"campaign_plus.deliverability.checks.message_checks",
+	"campaign_plus.deliverability.checks.volume_check",
+]
+
+# Frappe's unsubscribe link (in campaign emails sent before the unsubscribe page) shows that page
+# for a campaign — a GET never unsubscribes; any other link is Frappe's own.
+override_whitelisted_methods = {
+	"frappe.email.queue.unsubscribe": "campaign_plus.optout.api.legacy_unsubscribe",
+}
 
 # Campaign forms: their page /campaign-form/<address> and its embedding script (….js).
 page_renderer = ["campaign_plus.forms.page.CampaignFormPage"]

@@ -101,9 +101,7 @@ class Postfix:
 		(self.config / "domains").write_text("/./ OK\n")
 		# virtual(8) forbids $1 substitutions: one Maildir, each message naming its recipient
 		(self.config / "mailboxes").write_text("/./ inbox/\n")
-		refuse = (
-			f"/{self.refuse}/ 550 5.1.1 no such user\n" if self.refuse else ""
-		)
+		refuse = f"/{self.refuse}/ 550 5.1.1 no such user\n" if self.refuse else ""
 		(self.config / "refused").write_text(refuse or "/^$/ DUNNO\n")
 		settings = {
 			"compatibility_level": "3.6",

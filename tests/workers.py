@@ -92,8 +92,12 @@ class PrivateQueue:
 class Bench:
 	"""``bench`` commands of one bench, running this checkout's campaign_plus."""
 
-	def __init__(self, path: pathlib.Path, site: str, queue: PrivateQueue):
+	def __init__(
+		self, path: pathlib.Path, site: str, queue: PrivateQueue, checkout: pathlib.Path | None = None
+	):
+		"""``checkout``: the campaign_plus code the workers run (default: this checkout)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
+		self.checkout = pathlib.Path(checkout) if checkout else CHECKOUT
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
@@ -109,7 +113,7 @@ class Bench:
 		path = os.environ.get("PYTHONPATH")
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{CHECKOUT}{os.pathsep}{path}" if path else str(CHECKOUT),
+			"PYTHONPATH": f"{self.checkout}{os.pathsep}{path}" if path else str(self.checkout),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 		}
 

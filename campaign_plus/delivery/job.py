@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.query_builder import DocType
-from frappe.utils import add_to_date, cint, create_batch, get_datetime, get_hook_method, now_datetime
+from frappe.utils import add_to_date, cint, create_batch, get_datetime, now_datetime
 from frappe.utils.background_jobs import get_job
 
+from campaign_plus.deliverability import outgoing
 from campaign_plus.delivery import outcomes, store, work
 from campaign_plus.delivery.limiter import Limiter
 from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
@@ -309,7 +310,7 @@ class Delivery:
 		self.sender = Sender(self.server)
 		self.observes_smtp = (
 			smtp
-			and not get_hook_method("override_email_send")
+			and not outgoing.foreign_send_hook()  # ours sends over this job's session
 			and not (in_test() and not frappe.flags.testing_email)
 		)
 

@@ -20,7 +20,10 @@ part's content type reads the raw value): the same bytes, in 0.8 ms instead of 3
 bookkeeping (``SendMailContext.__exit__``: error, retry or Error and its notification). Any
 other row goes through Frappe's ``send``. The first message of every chunk is also built by
 Frappe's ``build_message`` and the two compared: on any difference Frappe's bytes go out, and
-every later row of the job goes through Frappe's ``send`` (logged once).
+every later row of the job goes through Frappe's ``send`` (logged once). Either way the message
+is finished last by :func:`campaign_plus.deliverability.outgoing.finish` (header block as queued,
+DKIM signature): here before the SMTP send, in Frappe's send through its ``override_email_send``
+hook.
 """
 
 import io
@@ -33,8 +36,8 @@ from email.policy import EmailPolicy
 import frappe
 from frappe import safe_encode
 from frappe.email.doctype.email_queue.email_queue import SendMailContext
-from frappe.utils import get_hook_method
 
+from campaign_plus.deliverability import outgoing
 from campaign_plus.utils.runtime import in_test
 
 PLACEHOLDERS = ("tracker", "unsubscribe_url", "cc", "recipient")  # in build_message's order
@@ -58,14 +61,15 @@ class Sender:
 		"""Send ``doc`` (an Email Queue document) as Frappe would; raises as Frappe's send raises."""
 		ctx = self._context(doc) if self.fast else None
 		if ctx is None:
-			doc.send(smtp_server_instance=self.server)
+			with outgoing.smtp_server_for_hook(self.server):  # Frappe's send, finished by our hook
+				doc.send(smtp_server_instance=self.server)
 			return
 		if not doc.can_send_now():
 			return
 		recipient = doc.recipients[0].recipient
 		try:
-			message = self.build(ctx, recipient)
-			if method := get_hook_method("override_email_send"):
+			message = outgoing.finish(doc, self.build(ctx, recipient), ctx.email_account_doc)
+			if method := outgoing.foreign_send_hook():
 				method(doc, doc.sender, recipient, message)
 			else:
 				session = self.server.session

@@ -36,7 +36,10 @@ IMPORT = "Data Import"  # Frappe's Data Import tool
 DOUBLE_OPT_IN = "Double Opt-in"
 BY_HAND = "By Hand"
 UNSUBSCRIBE = "Unsubscribed"  # an unsubscribe link, flag or request
-SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE)
+ONE_CLICK = "One-Click Unsubscribe"  # a mail client's one-click unsubscribe (RFC 8058 POST)
+UNSUBSCRIBE_PAGE = "Unsubscribe Page"  # the person's choice on the unsubscribe page
+UNSUBSCRIBE_EMAIL = "Unsubscribe Email"  # an email to the List-Unsubscribe mailto: address
+SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE, ONE_CLICK, UNSUBSCRIBE_PAGE, UNSUBSCRIBE_EMAIL)
 
 CAMPAIGN_EMAIL = "Campaign Email"  # the purpose campaign emails need; others may share the history
 PURPOSES = (CAMPAIGN_EMAIL,)

@@ -49,6 +49,7 @@ FREQUENCY_CAP = "Frequency Cap"  # deferred: the address had its share of campai
 AWAITING_WINNER = "Awaiting Winner"  # deferred: an A/B test's winner is not chosen yet
 CONDITION_NOT_MET = "Condition Not Met"  # skipped: the step's condition is false for the recipient
 SEQUENCE_STOPPED = "Sequence Stopped"  # skipped: a rule stopped the rest of the sequence
+DELIVERABILITY = "Deliverability Check"  # deferred: the step's first send waits for a clean check
 NOT_RUNNING = "Campaign Not Running"  # preview only: due, but outside the campaign's dates
 REASONS = (
 	UNSUBSCRIBED,
@@ -67,6 +68,7 @@ REASONS = (
 	AWAITING_WINNER,
 	CONDITION_NOT_MET,
 	SEQUENCE_STOPPED,
+	DELIVERABILITY,
 )
 
 # The reasons, marked for translation (they are stored in English and shown translated).

@@ -18,6 +18,7 @@ from campaign_plus.engine.schedule import (
 	SEND_ERROR,
 	SENT,
 	SKIPPED,
+	UNSUBSCRIBED,
 	PlanRow,
 	normalize_email,
 )
@@ -270,6 +271,24 @@ def set_status(names: list[str], status: str, *, current: str | None = None, **v
 		for field, value in values.items():
 			query = query.set(log[field], value)
 		query.where(log.name.isin(chunk)).run()
+
+
+def skip_unsent(email: str, campaign: str | None = None, reason: str = UNSUBSCRIBED) -> int:
+	"""Skip the Planned and Deferred rows of ``email`` (in ``campaign``, or in every campaign):
+	an unsubscribe honoured at once. How many were skipped."""
+	log = DocType(LEDGER)
+	query = (
+		frappe.qb.from_(log)
+		.select(log.name)
+		.where(log.email == email)
+		.where(log.status.isin([PLANNED, DEFERRED]))
+	)
+	if campaign:
+		query = query.where(log.campaign == campaign)
+	names = query.run(pluck=True)
+	if names:
+		set_status(names, SKIPPED, reason=reason)
+	return len(names)
 
 
 def record_delivery(report) -> None:

@@ -8,11 +8,13 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Before either path, each rendered body gets its open pixel and tracked
+after their ledger row. Each body ends with its sender's footer in the recipient's language, and
+each message carries the headers of campaign_plus.deliverability.headers (list headers,
+Feedback-ID, the send id, other capabilities' headers). Before either path, each rendered body gets its open pixel and tracked
 links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
 skeleton's check against Frappe's builder compares like with like. After the commit the rows are
 handed over to campaign_plus.delivery (paced jobs that send them with Frappe's own per-row
-sending, which fills in the per-recipient unsubscribe URL); Frappe's flush is the safety net.
+sending); Frappe's flush is the safety net.
 A template error fails only that recipient; any other error rolls the whole batch back, and
 the next planner run enqueues it again.
 """
@@ -27,13 +29,21 @@ from frappe import _
 from frappe.core.utils import html2text
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
-from frappe.email.email_body import EMBED_PATTERN, get_formatted_html
-from frappe.email.queue import get_unsubscribe_message
+from frappe.email.email_body import EMBED_PATTERN, inline_style_in_html
 from frappe.query_builder import DocType
-from frappe.utils import create_batch, escape_html, expand_relative_urls, now_datetime, scrub_urls
-from frappe.utils.jinja import get_jenv
+from frappe.utils import (
+	create_batch,
+	escape_html,
+	expand_relative_urls,
+	get_url,
+	now_datetime,
+	scrub_urls,
+)
+from frappe.utils.jinja import get_email_from_template, get_jenv
 
 from campaign_plus import delivery
+from campaign_plus.deliverability.headers import batch_headers
+from campaign_plus.engine.mailheaders import add_headers
 from campaign_plus.engine.schedule import (
 	CLOSED,
 	FAILED,
@@ -47,7 +57,10 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
+from campaign_plus.utils import unsubscribe_links
 from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
+from campaign_plus.utils.footer import FooterTemplate, has_footer, sender_identity
+from campaign_plus.utils.language import recipient_languages
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
@@ -189,8 +202,30 @@ SUBJECT_TOKEN = "CampaignPlusSubjectToken"
 BODY_TOKEN = "CampaignPlusBodyToken"
 
 
+def render_layout(subject: str, content: str, account) -> str:
+	"""Frappe's email layout (``templates/emails/standard.html``, CSS inlined) around ``content``,
+	with the account's own footer and without Frappe's standard footer ("Sent via …") and
+	unsubscribe line: campaign emails carry their sender's footer, in the recipient's language
+	(:mod:`campaign_plus.utils.footer`), at the end of their content."""
+	footer = get_email_from_template("email_footer", {"email_account_footer": account.footer})[0]
+	rendered = frappe.get_template("templates/emails/standard.html").render(
+		{
+			"brand_logo": None,
+			"with_container": False,
+			"site_url": get_url(),
+			"header": None,
+			"content": content,
+			"footer": footer,
+			"title": subject,
+			"print_html": None,
+			"subject": subject,
+		}
+	)
+	return inline_style_in_html(scrub_urls(rendered))
+
+
 class CampaignLayout:
-	"""Frappe's email layout for one sender account, built and CSS-inlined once per batch.
+	"""The email layout for one sender account, built and CSS-inlined once per batch.
 
 	Frappe wraps the content in ``<p>…</p>`` and premailer closes that paragraph before block
 	content; the body is put where Frappe would put it. The body keeps its own styles (the
@@ -198,19 +233,17 @@ class CampaignLayout:
 	"""
 
 	def __init__(self, account):
-		unsubscribe = get_unsubscribe_message(_("Unsubscribe from this campaign"), None)
 		in_db = bool(account.is_exists_in_db())
 		self.account = copy.copy(account)
 		self.account.is_exists_in_db = lambda: in_db  # asked once per message by QueueBuilder
-		self.unsubscribe_text = unsubscribe.text
-		html = get_formatted_html(
-			SUBJECT_TOKEN, f"<div>{BODY_TOKEN}</div>", email_account=account, unsubscribe_link=unsubscribe
-		)
+		html = render_layout(SUBJECT_TOKEN, f"<div>{BODY_TOKEN}</div>", account)
 		self.html = html.replace(f"<div>{BODY_TOKEN}</div>", BODY_TOKEN)
-		if self.html.count(BODY_TOKEN) != 1:  # a layout we do not understand: Frappe's path per message
+		if self.html.count(BODY_TOKEN) != 1:  # a layout we do not understand: rendered per message
 			self.html = None
 
 	def render(self, subject: str, body: str) -> str:
+		if self.html is None:
+			return render_layout(subject, body, self.account)
 		# Each on its own line, so that the message's quoted-printable lines never split them.
 		return self.html.replace(BODY_TOKEN, f"\n{scrub_urls(body)}\n").replace(
 			SUBJECT_TOKEN, f"\n{escape_html(subject)}\n"
@@ -227,8 +260,6 @@ class CampaignQueueBuilder(QueueBuilder):
 		self._unsubscribed_user_emails = []  # the planner excluded unsubscribed recipients already
 
 	def email_html_content(self):
-		if self._layout.html is None:
-			return super().email_html_content()
 		return self._layout.render(self.subject, self._message)
 
 
@@ -252,8 +283,7 @@ def build_queue_row(
 		text_content=text,
 		reference_doctype="Campaign",
 		reference_name=campaign,
-		unsubscribe_message=_("Unsubscribe from this campaign"),
-		add_unsubscribe_link=1,
+		add_unsubscribe_link=0,  # the sender's footer carries the unsubscribe page's link
 		send_priority=PRIORITY,
 	)
 	data = builder.as_dict(include_recipients=False)
@@ -431,6 +461,37 @@ def record_entries(campaign: str, queued: list) -> None:
 		)
 
 
+class BatchFooters:
+	"""The sender's footer (company, postal address, unsubscribe page) in each recipient's
+	language, added to each body that has none of its own."""
+
+	def __init__(self, campaign: str, rows: list):
+		self.identity = sender_identity(campaign)
+		self.languages = recipient_languages((row.party_type, row.party) for row in rows)
+		self.templates: dict[str | None, FooterTemplate] = {}
+		self.sign = unsubscribe_links.token_signer()
+		self.base = get_url()
+
+	def add(self, row, body: str, text: str | None) -> tuple[str, str | None]:
+		if has_footer(body):
+			return body, text
+		language = self.languages.get((row.party_type, row.party))
+		if language not in self.templates:
+			self.templates[language] = FooterTemplate(self.identity, language)
+		html, plain = self.templates[language].render(
+			unsubscribe_links.page_url(self.sign(row.name), self.base)
+		)
+		return body + html, (text + plain if text is not None else None)
+
+
+def add_message_headers(campaign: str, items: list[tuple[dict, dict]]) -> None:
+	"""Each queued message gets its headers (campaign_plus_message_headers hook), in its text."""
+	rows = [frappe._dict(row, email_account=data.get("email_account") or None) for row, data in items]
+	headers = batch_headers(campaign, rows)
+	for row, data in items:
+		data["message"] = add_headers(data["message"], headers.get(row.name, []))
+
+
 def _send(campaign: str, names: list[str]) -> dict:
 	rows = locked_planned_rows(names)
 	if not rows:
@@ -447,6 +508,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
 	tracker = BatchTracker(campaign, campaign_doc)
+	footers = BatchFooters(campaign, rows)
 	for row in rows:
 		template = templates.get(row.email_template)
 		if not isinstance(template, CompiledTemplate):
@@ -465,6 +527,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
 		message, text = tracker.track(row, party, message)
+		message, text = footers.add(row, message, text)
 		sender, account = sender_of[row.email_campaign]
 		key = f"{account.name}\x00{sender}"
 		if key not in skeletons:
@@ -479,6 +542,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 			continue
 		items.append((row, data))
 
+	add_message_headers(campaign, items)
 	now = now_datetime()
 	insert_queue_rows(items, now, delivery.send_after())
 	mark_queued([row.name for row, _data in items], now)

@@ -360,6 +360,29 @@ _TRACKING_CONSENT = [
 CUSTOM_FIELDS["Lead"] += [dict(field) for field in _TRACKING_CONSENT]
 CUSTOM_FIELDS["Contact"] += [dict(field) for field in _TRACKING_CONSENT]
 
+# DKIM signing of campaign emails, per outgoing Email Account (campaign_plus.deliverability).
+CUSTOM_FIELDS["Email Account"] = [
+	{"fieldname": "cp_dkim_section", "label": "DKIM Signing (Campaign Emails)", "fieldtype": "Section Break",
+	 "insert_after": "brand_logo", "collapsible": 1, "depends_on": "enable_outgoing"},
+	{"fieldname": "cp_dkim_enabled", "label": "Sign Campaign Emails with DKIM", "fieldtype": "Check",
+	 "insert_after": "cp_dkim_section",
+	 "description": "Campaign emails sent through this account carry a DKIM signature made by this site, covering "
+	 "their list headers (List-Unsubscribe, List-Unsubscribe-Post), as Gmail, Yahoo and Outlook.com expect."},
+	{"fieldname": "cp_dkim_domain", "label": "DKIM Domain", "fieldtype": "Data", "insert_after": "cp_dkim_enabled",
+	 "depends_on": "cp_dkim_enabled", "mandatory_depends_on": "cp_dkim_enabled",
+	 "description": "The domain that signs (d=): the domain of the sending address, or its parent domain."},
+	{"fieldname": "cp_dkim_selector", "label": "DKIM Selector", "fieldtype": "Data", "insert_after": "cp_dkim_domain",
+	 "depends_on": "cp_dkim_enabled", "mandatory_depends_on": "cp_dkim_enabled",
+	 "description": "A name of your choice for this key (s=), such as campaign2026."},
+	{"fieldname": "cp_dkim_column", "fieldtype": "Column Break", "insert_after": "cp_dkim_selector"},
+	{"fieldname": "cp_dkim_private_key", "label": "DKIM Private Key", "fieldtype": "Password",
+	 "insert_after": "cp_dkim_column", "depends_on": "cp_dkim_enabled", "no_copy": 1,
+	 "description": "An RSA private key (PEM). Left empty, a 2048-bit key is made when you save."},
+	{"fieldname": "cp_dkim_dns_record", "label": "DNS Record to Publish", "fieldtype": "Small Text",
+	 "insert_after": "cp_dkim_private_key", "depends_on": "cp_dkim_enabled", "read_only": 1, "no_copy": 1,
+	 "description": "Publish this TXT record in your domain's DNS, then run Check Deliverability on a campaign."},
+]  # fmt: skip
+
 # Lead score (campaign_plus.scoring): the score and its parts, written set-based by the scoring
 # service (never by a form); the score is a list column, filter, sort key and segment criterion.
 _LEAD_SCORE = [

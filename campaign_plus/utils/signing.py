@@ -29,7 +29,9 @@ def read_token(purpose: str, token: object) -> tuple[str, ...] | None:
 	return tokens.verify(_secret(purpose), purpose, token, now=time.time())
 
 
-def signer(purpose: str) -> Callable[..., str]:
-	"""``make_token`` for many tokens of one purpose (the secret is derived once): for send batches."""
+def signer(purpose: str, valid_for_seconds: int | None = None) -> Callable[..., str]:
+	"""``make_token`` for many tokens of one purpose (the secret is derived once): for send batches.
+	``valid_for_seconds``: each token expires that long after this call (None: never)."""
 	secret = _secret(purpose)
-	return lambda *fields: tokens.make(secret, purpose, fields)
+	expires = int(time.time()) + valid_for_seconds if valid_for_seconds else None
+	return lambda *fields: tokens.make(secret, purpose, fields, expires)

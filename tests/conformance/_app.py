@@ -55,6 +55,7 @@ STOCK_FIELDS = {
 	"Pricing Rule": {"campaign"},
 	"Event": {"description"},
 	"Contact": {"unsubscribed"},
+	"Email Account": {"brand_logo"},
 }  # fmt: skip
 
 

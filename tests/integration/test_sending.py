@@ -97,17 +97,23 @@ def test_exactly_one_email_queue_per_recipient_per_step(setup_campaign):
 
 
 def test_message_carries_unsubscribe_link_and_campaign_reference(setup_campaign):
+	"""The sender's footer links to the unsubscribe page of the row (never Frappe's GET link)."""
+	from campaign_plus.utils import send_id, unsubscribe_links
+
 	campaign, _leads = setup_campaign(leads=1)
 	with freeze_time(day(0)):
 		planner.plan_campaign(campaign.name)
 	row = frappe.get_all(
 		"Email Queue",
 		filters={"reference_doctype": "Campaign", "reference_name": campaign.name},
-		fields=["add_unsubscribe_link", "message", "priority", "unsubscribe_method"],
+		fields=["name", "add_unsubscribe_link", "message", "priority"],
 	)[0]
-	assert row.add_unsubscribe_link == 1
-	assert "<!--unsubscribe_url-->" in row.message
-	assert row.unsubscribe_method == "/api/method/frappe.email.queue.unsubscribe"
+	assert row.add_unsubscribe_link == 0 and "<!--unsubscribe_url-->" not in row.message
+	_subject, text, html = sender._parts(row.message)
+	for part in (text, html):
+		assert unsubscribe_links.PAGE_METHOD in part and "frappe.email.queue.unsubscribe" not in part
+	message = row.message
+	assert f"{send_id.HEADER}: {send_id.make(row.name)}" in message
 
 
 def test_interrupted_run_then_rerun_sends_nothing_twice_and_loses_nothing(setup_campaign, monkeypatch):

@@ -278,6 +278,10 @@ frappe.ui.form.on("Campaign", {
 	},
 
 	send_due_emails_now(frm) {
+		window.campaign_plus_deliverability.before_first_send(frm).then(() => frm.trigger("plan_due_emails"));
+	},
+
+	plan_due_emails(frm) {
 		frm.call({
 			method: "campaign_plus.sending.api.send_due_emails_now",
 			args: { campaign: frm.doc.name },

@@ -34,7 +34,16 @@ class CampaignConsent(Document):
 		purpose: DF.Literal["Campaign Email"]
 		recorded_by: DF.Link | None
 		request: DF.Link | None
-		source: DF.Literal["By Hand", "Form", "Data Import", "Double Opt-in", "Unsubscribed"]
+		source: DF.Literal[
+			"By Hand",
+			"Form",
+			"Data Import",
+			"Double Opt-in",
+			"Unsubscribed",
+			"One-Click Unsubscribe",
+			"Unsubscribe Page",
+			"Unsubscribe Email",
+		]
 		status: DF.Literal["Granted", "Refused", "Withdrawn", "Pending Confirmation"]
 	# end: auto-generated types
 

@@ -27,6 +27,7 @@ class CampaignPlusSettings(Document):
 
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
+		block_on_deliverability_errors: DF.Check
 		confirmation_interval_hours: DF.Int
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
@@ -36,9 +37,11 @@ class CampaignPlusSettings(Document):
 		email_account: DF.Link | None
 		enable_lead_score: DF.Check
 		enable_tracking: DF.Check
+		feedback_id_sender: DF.Data | None
 		form_submissions_per_minute: DF.Int
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
+		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
 		own_domains: DF.SmallText | None
@@ -250,6 +253,7 @@ class CampaignPlusSettings(Document):
 		score_fit_rules: DF.Table[CampaignScoreRule]
 		score_half_life_days: DF.Float
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		unsubscribe_link_valid_days: DF.Int
 		utm_source: DF.Data | None
 	# end: auto-generated types
 

@@ -52,6 +52,7 @@ class CampaignSendLog(Document):
 			"Awaiting Winner",
 			"Condition Not Met",
 			"Sequence Stopped",
+			"Deliverability Check",
 		]
 		schedule_row: DF.Data | None
 		send_at: DF.Datetime | None

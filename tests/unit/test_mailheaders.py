@@ -1,0 +1,132 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+
+import string
+from email.parser import Parser
+from email.policy import SMTP
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from campaign_plus.engine import mailheaders as mh
+
+token = st.text(alphabet=string.ascii_letters + string.digits + "-_.", min_size=1, max_size=120)
+anything = st.text(max_size=60)
+
+
+def test_list_unsubscribe_puts_the_https_url_first_and_the_mailto_after():
+	value = mh.list_unsubscribe(
+		"https://erp.example.com/api/method/x?t=abc.def",
+		mh.mailto_uri("box@example.com", "unsubscribe abc.def"),
+	)
+	assert value == (
+		"<https://erp.example.com/api/method/x?t=abc.def>, "
+		"<mailto:box@example.com?subject=unsubscribe%20abc.def>"
+	)
+	assert mh.list_unsubscribe_uris(value)[0].startswith("https://")
+	assert mh.list_unsubscribe("https://a.example/u") == "<https://a.example/u>"
+
+
+@pytest.mark.parametrize(
+	"url",
+	["ftp://a.example/u", "https:///nohost", "https://a.example/u v", "https://a.example/<x>", "mailto:x@y"],
+)
+def test_list_unsubscribe_refuses_what_is_no_plain_web_url(url):
+	with pytest.raises(mh.HeaderError):
+		mh.list_unsubscribe(url)
+
+
+@given(token, token)
+def test_list_unsubscribe_uris_round_trip(a, b):
+	https, mailto = f"https://site.example/u?t={a}", mh.mailto_uri("box@site.example", f"unsubscribe {b}")
+	assert mh.list_unsubscribe_uris(mh.list_unsubscribe(https, mailto)) == [https, mailto]
+
+
+@given(anything, anything, anything, anything)
+def test_feedback_id_has_four_clean_parts_and_a_valid_sender_id(campaign, step, account, sender):
+	value = mh.feedback_id(campaign, step, account, sender)
+	parts = value.split(":")
+	assert len(parts) == 4
+	assert all(set(part) <= set(string.ascii_letters + string.digits + "._-") for part in parts)
+	assert mh.SENDER_ID_MIN <= len(parts[3]) <= mh.SENDER_ID_MAX
+	assert value.isascii() and " " not in value
+
+
+def test_feedback_id_keeps_readable_identifiers():
+	assert mh.feedback_id("Spring Sale 2026", "step2", "Sales Mail", "erp.example.com") == (
+		"Spring-Sale-2026:step2:Sales-Mail:erp-example-com"
+	)
+
+
+@given(st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=6), st.data())
+def test_merged_headers_are_safe(group, data):
+	second = data.draw(st.dictionaries(st.text(max_size=20), st.text(max_size=40), max_size=4))
+	headers, refused = mh.merge_headers([group, second])
+	names = [name.lower() for name, _value in headers]
+	assert len(names) == len(set(names))
+	for name, value in headers:
+		assert name.lower() not in mh.PROTECTED
+		assert ":" not in name and name.isascii() and name.isprintable() and " " not in name
+		assert "\r" not in value and "\n" not in value and value.isascii()
+	assert len(headers) + len(refused) == len(group) + len(second)
+
+
+def test_the_first_group_to_give_a_name_keeps_it_and_protected_headers_are_refused():
+	headers, refused = mh.merge_headers(
+		[{"X-Tag": "a", "From": "evil@example.com"}, {"x-tag": "b", "X-Other": "c\r\nBcc: x@y"}]
+	)
+	assert headers == [("X-Tag", "a")]
+	assert {name for name, _why in refused} == {"From", "x-tag", "X-Other"}
+
+
+MESSAGE = (
+	'Content-Type: multipart/alternative; boundary="b"\r\nMIME-Version: 1.0\r\nFrom: a@example.com\r\n'
+	"To: <!--recipient-->\r\nSubject: Hello\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n"
+)
+
+
+@given(token, token, st.sampled_from(["\r\n", "\n"]))
+def test_added_headers_are_read_back(a, b, linesep):
+	message = MESSAGE.replace("\r\n", linesep)
+	url = f"https://site.example/u?t={a}"
+	with_headers = mh.add_headers(
+		message, [(mh.LIST_UNSUBSCRIBE, mh.list_unsubscribe(url, f"mailto:x@y?subject={b}")), ("X-B", b)]
+	)
+	assert mh.header_value(with_headers, "x-b") == b
+	assert mh.list_unsubscribe_uris(mh.header_value(with_headers, mh.LIST_UNSUBSCRIBE)) == [
+		url,
+		f"mailto:x@y?subject={b}",
+	]
+	assert with_headers.endswith(message[message.index(linesep * 2) :])  # the body untouched
+	assert mh.header_value(with_headers, "subject") == "Hello"
+
+
+@given(token, token)
+def test_frappes_refolding_is_undone_and_placeholders_stay_filled(a, b):
+	"""Frappe 15 parses and generates each message again (the SMTP policy refolds long lines)."""
+	url = f"https://erp.example-company.com/api/method/campaign_plus.optout.api.one_click?t={a}"
+	queued = mh.add_headers(
+		MESSAGE,
+		[
+			(
+				mh.LIST_UNSUBSCRIBE,
+				mh.list_unsubscribe(url, f"mailto:box@example.com?subject=unsubscribe%20{a}"),
+			),
+			(mh.LIST_UNSUBSCRIBE_POST, mh.ONE_CLICK),
+			("X-Campaign-Plus-Send", b * 3),
+		],
+	)
+	filled = queued.replace("<!--recipient-->", "someone@example.org")
+	built = Parser(policy=SMTP).parsestr(filled).as_string()
+	kept = mh.keep_queued_header_block(queued, built)
+	assert mh.header_value(kept, mh.LIST_UNSUBSCRIBE) == mh.header_value(queued, mh.LIST_UNSUBSCRIBE)
+	assert mh.header_value(kept, "X-Campaign-Plus-Send") == b * 3
+	assert mh.header_value(kept, "to") == "someone@example.org"
+	assert "=?utf-8?" not in kept
+	assert kept[kept.index("\r\n\r\n") :] == built[built.index("\r\n\r\n") :]
+
+
+def test_a_different_header_block_is_left_as_built():
+	built = MESSAGE.replace("Subject: Hello\r\n", "")
+	assert mh.keep_queued_header_block(MESSAGE, built) == built
