@@ -57,6 +57,58 @@ def timed(fn):
 	return seconds, counter["n"], result
 
 
+def check_sample(tag: str, names: list[str], now, rng, size: int = 200) -> tuple[int, float]:
+	"""The scores of ``size`` leads computed again with the engine (plain Python) from their rows:
+	the largest difference with what the SQL wrote."""
+	from campaign_plus.engine import scoring
+	from campaign_plus.scoring.settings import load
+
+	config = load()
+	sample = rng.sample(names, min(size, len(names)))
+	leads = {
+		row.name: row
+		for row in frappe.get_all(
+			"Lead",
+			filters={"name": ("in", sample)},
+			fields=["name", "email_id", "city", "job_title", "mobile_no", "cp_lead_score"],
+		)
+	}
+	messages, forms, unsubscribes = {}, {}, {}
+	for row in frappe.get_all(
+		"Campaign Send Log",
+		filters={"party_type": "Lead", "party": ("in", sample)},
+		fields=["party", "first_opened_on", "first_clicked_on", "replied_on"],
+	):
+		messages.setdefault(row.party, []).append(
+			scoring.Message(row.first_opened_on, row.first_clicked_on, row.replied_on)
+		)
+	for row in frappe.get_all(
+		"Campaign Form Submission",
+		filters={"party_type": "Lead", "party": ("in", sample)},
+		fields=["party", "submitted_on"],
+	):
+		forms.setdefault(row.party, []).append(row.submitted_on)
+	emails = {lead.email_id: name for name, lead in leads.items()}
+	for email, moment in frappe.db.sql(
+		"""SELECT `email`, `creation` FROM `tabEmail Unsubscribe` WHERE `email` IN %(emails)s
+		UNION ALL SELECT `email`, `consent_date` FROM `tabCampaign Consent`
+		WHERE `status` = 'Withdrawn' AND `purpose` = 'Campaign Email' AND `email` IN %(emails)s""",
+		{"emails": tuple(emails)},
+	):
+		unsubscribes.setdefault(emails[email], []).append(moment)
+	worst = 0.0
+	for name, lead in leads.items():
+		fit = (
+			(15 if lead.city == tag else 0)
+			+ (-5 if "student" in (lead.job_title or "").lower() else 0)
+			+ (3 if lead.mobile_no else 0)
+		)
+		events = scoring.events_of(messages.get(name, ()), forms.get(name, ()), unsubscribes.get(name, ()))
+		expected = scoring.score(fit, events, config.settings, now)
+		worst = max(worst, abs(expected - float(lead.cp_lead_score)))
+	return len(leads), worst
+
+
 def main():
 	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	parser.add_argument("--site", default="test_site")
@@ -166,10 +218,17 @@ def main():
 				frappe.db.sql(sql)
 			frappe.db.sql("UPDATE `tabLead` SET `cp_score_on` = %s", (now,))
 
-		floor_seconds, floor_statements, _ = timed(floor)
-		full_seconds, full_statements, counts = timed(
-			lambda: compute.recompute_all(now=add_to_date(now, seconds=1))
-		)
+		# each measured twice, in turn (the first run of either warms the caches for the other)
+		floor_runs, full_runs = [], []
+		for run in range(2):
+			floor_runs.append(timed(floor))
+			full_runs.append(
+				timed(lambda run=run: compute.recompute_all(now=add_to_date(now, seconds=1 + run)))
+			)
+		floor_seconds, floor_statements, _ = min(floor_runs, key=lambda r: r[0])
+		best = min(range(2), key=lambda run: full_runs[run][0])
+		full_seconds, full_statements, counts = full_runs[best]
+		checked, worst = check_sample(tag, names, add_to_date(now, seconds=1 + best), rng)
 		scored = frappe.db.sql(
 			"SELECT COUNT(*), MIN(`cp_lead_score`), MAX(`cp_lead_score`), AVG(`cp_lead_score`) FROM `tabLead` WHERE `name` LIKE %s",
 			(f"{tag}-%",),
@@ -187,6 +246,9 @@ def main():
 		)
 
 	load = os.getloadavg()
+	print(f"hand check: {checked} leads recomputed in Python by the engine from their rows — "
+		f"largest difference {worst:.4f} (must be < 0.01)")  # fmt: skip
+	assert worst < 0.01, worst
 	print(f"uptime load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores shared)")
 	print(f"data: {args.leads} leads, {events} engagement events (set up in {setup_seconds:.1f} s)")
 	print(f"scored: {scored[0]} leads of the run (all Leads and Contacts of the site: {counts}); "

@@ -304,3 +304,19 @@ def test_thresholds_notify_the_sales_person_and_assign_an_activity(city):
 	)
 	assert len(notes) == 1 and "reached a lead score of" in notes[0], notes
 	assert frappe.db.count("ToDo", {"allocated_to": user, "reference_name": ann.name}) == 1
+
+
+def test_settings_fields_never_stored_get_their_default_on_migrate():
+	from campaign_plus.setup.install import fill_settings_defaults
+
+	frappe.db.sql(
+		"DELETE FROM `tabSingles` WHERE `doctype` = 'Campaign Plus Settings' AND `field` IN ('points_click', 'points_unsubscribe')"
+	)
+	frappe.db.set_single_value("Campaign Plus Settings", "points_reply", 0)
+	fill_settings_defaults()
+	values = frappe.db.get_singles_dict("Campaign Plus Settings")
+	assert (float(values.points_click), float(values.points_unsubscribe), float(values.points_reply)) == (
+		5,
+		-20,
+		0,
+	)
