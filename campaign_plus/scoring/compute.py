@@ -160,30 +160,25 @@ def score_rows(
 	engagement = engagement_sql(doctype, settings, rows)
 	fit, fit_params = fit_sql(doctype, config.rules_for(doctype), rows)
 	params.update(fit_params)
-	joins = [
-		f"""JOIN (SELECT p.`name`, p.`{SCORE}` AS previous FROM `tab{doctype}` p
-			WHERE {rows.sql("p.`name`")}) prev ON prev.`name` = t.`name`"""
+	# one derived table, one row per person: their previous score, engagement and fit points
+	parts = [
+		f"""SELECT p.`name` AS party, p.`{SCORE}` AS previous, 0 AS engagement, 0 AS fit
+		FROM `tab{doctype}` p WHERE {rows.sql("p.`name`")}"""
 	]
-	engagement_value = fit_value = "0"
 	if engagement:
-		joins.append(
-			f"""LEFT JOIN (SELECT e.party, SUM(e.points) AS points FROM ({engagement}) e
-			GROUP BY e.party) eng ON eng.party = t.`name`"""
-		)
-		engagement_value = "COALESCE(eng.points, 0)"
+		parts.append(f"SELECT e.party, NULL, e.points, 0 FROM ({engagement}) e")
 	if fit:
-		joins.append(
-			f"""LEFT JOIN (SELECT f.party, SUM(f.points) AS points FROM ({fit}) f
-			GROUP BY f.party) fit ON fit.party = t.`name`"""
-		)
-		fit_value = "COALESCE(fit.points, 0)"
+		parts.append(f"SELECT f.party, NULL, 0, f.points FROM ({fit}) f")
 	older = f" AND (t.`{ON}` IS NULL OR t.`{ON}` <= %(cp_now)s)" if only_older else ""
 	frappe.db.sql(
-		f"""UPDATE `tab{doctype}` t {" ".join(joins)}
-		SET t.`{CHECKED}` = prev.previous,
-			t.`{ENGAGEMENT}` = ROUND({engagement_value}, 4),
-			t.`{FIT}` = {fit_value},
-			t.`{SCORE}` = ROUND({fit_value} + {engagement_value}, {scoring.PRECISION}),
+		f"""UPDATE `tab{doctype}` t JOIN (
+			SELECT s.party, MAX(s.previous) AS previous, SUM(s.engagement) AS engagement, SUM(s.fit) AS fit
+			FROM ({" UNION ALL ".join(parts)}) s GROUP BY s.party
+		) v ON v.party = t.`name`
+		SET t.`{CHECKED}` = v.previous,
+			t.`{ENGAGEMENT}` = ROUND(v.engagement, 4),
+			t.`{FIT}` = v.fit,
+			t.`{SCORE}` = ROUND(v.fit + v.engagement, {scoring.PRECISION}),
 			t.`{ON}` = %(cp_now)s
 		WHERE {rows.sql("t.`name`")}{older}""",
 		params,
