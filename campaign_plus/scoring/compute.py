@@ -160,25 +160,30 @@ def score_rows(
 	engagement = engagement_sql(doctype, settings, rows)
 	fit, fit_params = fit_sql(doctype, config.rules_for(doctype), rows)
 	params.update(fit_params)
-	# one derived table, one row per person: their previous score, engagement and fit points
-	parts = [
-		f"""SELECT p.`name` AS party, p.`{SCORE}` AS previous, 0 AS engagement, 0 AS fit
-		FROM `tab{doctype}` p WHERE {rows.sql("p.`name`")}"""
-	]
+	# one derived table: per person with events or fit, their engagement and fit points
+	parts = []
 	if engagement:
-		parts.append(f"SELECT e.party, NULL, e.points, 0 FROM ({engagement}) e")
+		parts.append(f"SELECT e.party, e.points AS engagement, 0 AS fit FROM ({engagement}) e")
 	if fit:
-		parts.append(f"SELECT f.party, NULL, 0, f.points FROM ({fit}) f")
-	older = f" AND (t.`{ON}` IS NULL OR t.`{ON}` <= %(cp_now)s)" if only_older else ""
-	frappe.db.sql(
-		f"""UPDATE `tab{doctype}` t JOIN (
-			SELECT s.party, MAX(s.previous) AS previous, SUM(s.engagement) AS engagement, SUM(s.fit) AS fit
+		parts.append(f"SELECT f.party, 0 AS engagement, f.points AS fit FROM ({fit}) f")
+	points = (
+		f"""LEFT JOIN (
+			SELECT s.party, SUM(s.engagement) AS engagement, SUM(s.fit) AS fit
 			FROM ({" UNION ALL ".join(parts)}) s GROUP BY s.party
-		) v ON v.party = t.`name`
-		SET t.`{CHECKED}` = v.previous,
-			t.`{ENGAGEMENT}` = ROUND(v.engagement, 4),
-			t.`{FIT}` = v.fit,
-			t.`{SCORE}` = ROUND(v.fit + v.engagement, {scoring.PRECISION}),
+		) v ON v.party = t.`name`"""
+		if parts
+		else "LEFT JOIN (SELECT NULL AS party, 0 AS engagement, 0 AS fit) v ON 1 = 0"
+	)
+	older = f" AND (t.`{ON}` IS NULL OR t.`{ON}` <= %(cp_now)s)" if only_older else ""
+	# MariaDB's SIMULTANEOUS_ASSIGNMENT: every assignment reads the row as it was, so the previous
+	# score is kept in the same statement that replaces it
+	frappe.db.sql(
+		f"""SET STATEMENT sql_mode = CONCAT(@@sql_mode, ',SIMULTANEOUS_ASSIGNMENT') FOR
+		UPDATE `tab{doctype}` t {points}
+		SET t.`{CHECKED}` = t.`{SCORE}`,
+			t.`{ENGAGEMENT}` = ROUND(COALESCE(v.engagement, 0), 4),
+			t.`{FIT}` = COALESCE(v.fit, 0),
+			t.`{SCORE}` = ROUND(COALESCE(v.fit, 0) + COALESCE(v.engagement, 0), {scoring.PRECISION}),
 			t.`{ON}` = %(cp_now)s
 		WHERE {rows.sql("t.`name`")}{older}""",
 		params,
