@@ -23,9 +23,15 @@ def refresh_parties(parties) -> None:
 
 
 def _refresh(parties) -> None:
+	"""Score ``parties`` now (or at the end of a deferred block). A failure is logged: the save,
+	unsubscribe or form that triggered it stands, and the nightly job scores them."""
 	parties = [tuple(p) for p in parties]
-	if parties and not defer(parties):
+	if not parties or defer(parties):
+		return
+	try:
 		compute.refresh(parties)
+	except Exception:
+		frappe.log_error(title="Campaign Plus: lead score")
 
 
 def on_engagements(events) -> None:
@@ -90,7 +96,7 @@ def on_party_update(doc, method=None) -> None:
 		return
 	if defer([(doc.doctype, doc.name)]):
 		return
-	compute.refresh([(doc.doctype, doc.name)])
+	_refresh([(doc.doctype, doc.name)])
 	current = frappe.db.get_value(doc.doctype, doc.name, list(KEPT), as_dict=True)
 	if current:
 		doc.update(current)  # a later save of this same document keeps them

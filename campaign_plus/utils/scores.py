@@ -63,4 +63,7 @@ def deferred_refresh() -> Iterator[None]:
 		frappe.flags.cp_score_deferred = outer
 	if outer is None and pending:
 		for path in frappe.get_hooks(REFRESH_HOOK):
-			frappe.get_attr(path)(sorted(pending))
+			try:
+				frappe.get_attr(path)(sorted(pending))
+			except Exception:  # the work of the block stands; the nightly job scores them
+				frappe.log_error(title=f"Campaign Plus: {path}")
