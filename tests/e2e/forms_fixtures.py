@@ -80,7 +80,7 @@ def create(tag: str, partner: str, other: str) -> dict:
 			"consent_checkbox": "Required",
 			"consent_text": "I agree to receive the newsletter.",
 			"double_opt_in": 1,
-			"min_fill_seconds": 2,
+			"min_fill_seconds": 4,
 			"allowed_domains": partner,
 			"thank_you_message": "Thank you, check your mailbox.",
 			"form_fields": [

@@ -70,7 +70,7 @@ def form():
 			"consent_checkbox": "Required",
 			"consent_text": "Yes, send me news.",
 			"double_opt_in": 1,
-			"min_fill_seconds": 1,
+			"min_fill_seconds": 3,
 			"allowed_domains": PARTNER,
 			"form_fields": [{"fieldname": "email_id", "required": 1}, {"fieldname": "first_name"}],
 		}
@@ -174,9 +174,9 @@ def test_a_submission_over_http_and_refusals_that_write_nothing(base_url, form):
 	fields = page_fields(base_url, form, "?utm_source=news&utm_campaign=" + urllib.parse.quote(form.campaign))
 	data = {**fields, "email_id": email, "first_name": "Zoé", "cp_consent": "1"}
 
-	status, _h, body = request(base_url + SUBMIT, data)  # too fast: min 1 s
+	status, _h, body = request(base_url + SUBMIT, data)  # too fast: min 3 s
 	assert status == 400 and "quick" in body and written(form) == (0, 0)
-	time.sleep(1.1)
+	time.sleep(3.2)
 	status, _h, body = request(base_url + SUBMIT, {**data, "cp_hp": "http://spam.example"})  # honeypot
 	assert status == 400 and written(form) == (0, 0)
 	status, _h, body = request(
@@ -221,7 +221,7 @@ def test_a_submission_over_http_and_refusals_that_write_nothing(base_url, form):
 
 def test_the_sixth_submission_from_one_address_in_a_minute_is_refused(base_url, form):
 	fields = page_fields(base_url, form)
-	time.sleep(1.1)
+	time.sleep(3.2)
 	emails = [f"rate-{i}-{frappe.generate_hash(length=6)}@example.com" for i in range(6)]
 	form.emails.extend(emails)
 	for email in emails[:5]:
@@ -256,7 +256,7 @@ def test_a_disabled_form_is_not_shown_nor_accepted(base_url, form):
 	frappe.db.commit()
 	frappe.clear_document_cache("Campaign Form", form.form.name)
 	assert request(f"{base_url}/campaign-form/{form.form.route}")[0] == 404
-	time.sleep(1.2)
+	time.sleep(3.2)
 	status, _h, _b = request(
 		base_url + SUBMIT, {**fields, "email_id": "disabled@example.com", "cp_consent": "1"}
 	)
