@@ -7,8 +7,21 @@ from contextlib import contextmanager
 import frappe
 
 
+def refuse_unless_allowed(site: str) -> None:
+	"""A benchmark writes to the site: only one marked for tests (``allow_tests``), as bench run-tests."""
+	import pathlib
+	import sys
+
+	sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+	from tests.site_guard import refusal
+
+	if reason := refusal(pathlib.Path.cwd().parent, site):  # benchmarks run from the bench's sites/
+		raise SystemExit(f"REFUSED: {reason}")
+
+
 @contextmanager
 def rolled_back_session(site: str):
+	refuse_unless_allowed(site)
 	frappe.init(site=site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")

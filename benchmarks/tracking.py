@@ -20,6 +20,7 @@ import time
 from contextlib import contextmanager
 
 import frappe
+from _site import refuse_unless_allowed
 from frappe.utils import now_datetime
 
 MESSAGES = 1000
@@ -141,6 +142,7 @@ def main():
 	parser.add_argument("--send-recipients", type=int, default=2_000, help="0: skip the send benchmark")
 	args = parser.parse_args()
 
+	refuse_unless_allowed(args.site)
 	campaign, urls = make_messages(args.site)
 	try:
 		run_hits(args.site, urls, 50)  # warm up (imports, caches)

@@ -25,6 +25,7 @@ doctype_js = {
 	"Quotation": "public/js/campaign_prices.js",
 	"Sales Order": "public/js/campaign_prices.js",
 	"Sales Invoice": "public/js/campaign_prices.js",
+	"Email Template": "public/js/email_template.js",
 }
 doctype_list_js = {"Campaign": "public/js/campaign_list.js", "Campaign Consent": "public/js/consent.js"}
 
@@ -72,8 +73,10 @@ doc_events = {
 	"Email Unsubscribe": {
 		"after_insert": [
 			"campaign_plus.consent.unsubscribe.on_email_unsubscribe",
+			"campaign_plus.suppression.unsubscribes.on_email_unsubscribe",
 			"campaign_plus.scoring.events.on_email_unsubscribe",
-		]
+		],
+		"on_trash": "campaign_plus.suppression.unsubscribes.on_email_unsubscribe_trash",
 	},
 	"Email Account": {"validate": "campaign_plus.deliverability.accounts.validate_dkim"},
 	"Campaign Form Submission": {"after_insert": "campaign_plus.scoring.events.on_form_submission"},
@@ -82,6 +85,7 @@ doc_events = {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
 		"after_insert": [
 			"campaign_plus.tracking.bounces.on_received_email",
+			"campaign_plus.feedback.complaints.on_received_email",
 			"campaign_plus.stats.responses.record_reply",
 			"campaign_plus.optout.mail.on_received_email",
 		],
@@ -120,7 +124,8 @@ campaign_plus_recipient_sources = [
 # returns {reason: addresses} (see campaign_plus.sending.exclusions).
 campaign_plus_address_exclusions = [
 	"campaign_plus.consent.rule.no_consent",
-	"campaign_plus.tracking.bounces.bounced_addresses",
+	# the suppression list: hard bounces (Campaign Bounce), complaints, unsubscribes, by hand
+	"campaign_plus.suppression.records.suppressed_addresses",
 ]
 # Rules on the planner's new rows: each function takes (campaign, rows, preview=False) and returns the rows, some
 # maybe Skipped or Deferred with a reason (see campaign_plus.sending.planner.apply_plan_rules).
@@ -128,6 +133,7 @@ campaign_plus_plan_rules = [
 	"campaign_plus.automation.conditions.plan_rule",
 	"campaign_plus.experiments.split.plan_rule",
 	"campaign_plus.deliverability.gate.plan_rule",
+	"campaign_plus.reputation.guard.plan_rule",
 ]
 # Before each planner run: each function takes (campaigns, now).
 campaign_plus_before_planning = [
@@ -162,7 +168,12 @@ campaign_plus_step_notes = [
 # with (From, To, Subject, Date, Message-ID, MIME headers, DKIM-Signature) cannot be given; the
 # first function to give a name keeps it. Every header is in place before the DKIM signature,
 # which is made last, at send time (campaign_plus.deliverability.outgoing).
-campaign_plus_message_headers = ["campaign_plus.deliverability.headers.list_headers"]
+campaign_plus_message_headers = [
+	"campaign_plus.deliverability.headers.list_headers",
+	# the metadata an email service echoes in its webhook events (SES tags, SendGrid unique
+	# arguments, Mailgun variables, Postmark metadata, Brevo X-Mailin-custom), per account's provider
+	"campaign_plus.webhooks.headers.provider_headers",
+]
 
 # Frappe's own send (and its flush, the delivery's safety net) hands each built message here:
 # campaign emails get their queued header block back and their DKIM signature, then the message
@@ -176,6 +187,7 @@ campaign_plus_deliverability_checks = [
 	"campaign_plus.deliverability.checks.dns_checks",
 	"campaign_plus.deliverability.checks.message_checks",
 	"campaign_plus.deliverability.checks.volume_check",
+	"campaign_plus.design.checks.deliverability_checks",
 ]
 
 # Frappe's unsubscribe link (in campaign emails sent before the unsubscribe page) shows that page
@@ -192,3 +204,13 @@ ignore_links_on_delete = ["Campaign Consent"]
 
 # Controllers carry the auto-generated type annotations of their doctype.
 export_python_type_annotations = True
+
+# What came back about sent campaign emails (bounces, complaints, deliveries, unsubscribes — by
+# email, by an email service's webhook, from the mail server): each function takes
+# {kind: [Send Log names]} (see campaign_plus.utils.feedback).
+campaign_plus_on_feedback = ["campaign_plus.reputation.guard.on_feedback"]
+# Holding campaign email back (see campaign_plus.utils.holds): a send batch asks each function
+# (campaign, accounts) for a reason to defer its rows; a delivery job asks each function
+# (campaign, account, names) which rows it takes back before the next chunk.
+campaign_plus_send_holds = ["campaign_plus.reputation.guard.hold_reason"]
+campaign_plus_delivery_holds = ["campaign_plus.reputation.guard.withhold"]

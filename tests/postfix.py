@@ -8,8 +8,12 @@ accepts mail for every domain and delivers every message to one Maildir
 (``<mail>/inbox/``), each copy naming its recipient in ``Delivered-To``; addresses matching ``refuse`` are answered
 ``550 5.1.1``; ``rate_limit`` turns on Postfix's own per-client message rate limit for localhost
 (``smtpd_client_message_rate_limit``, with the exceptions list emptied), so that it answers
-``450 4.7.1 … too much mail`` past it. Postfix must be installed (``apt-get install postfix``);
-the machine's own instance need not run. Run as root (Postfix's master starts as root).
+``450 4.7.1 … too much mail`` past it. ``slow_end_of_data=(pattern, seconds[, times])`` holds the
+answer to a message's final dot for recipients matching ``pattern`` (the first ``times`` messages
+of each; a policy service of the test's own, ``smtpd_end_of_data_restrictions``): a test stops
+Postfix, or kills the sender, while a final dot waits for its answer (:attr:`Postfix.at_final_dot` is set then). Postfix must be installed
+(``apt-get install postfix``); the machine's own instance need not run. Run as root (Postfix's
+master starts as root).
 """
 
 import contextlib
@@ -18,10 +22,13 @@ import email.policy
 import os
 import pathlib
 import pwd
+import re
 import shutil
 import socket
+import socketserver
 import subprocess
 import tempfile
+import threading
 import time
 
 POSTFIX = "/usr/sbin/postfix"
@@ -76,6 +83,7 @@ class Postfix:
 		rate_unit_seconds: int = 60,
 		hostname: str = "mx.campaign-plus.test",
 		message_size_limit: int = 20 * 1024 * 1024,
+		slow_end_of_data: tuple[str, float] | tuple[str, float, int] | None = None,
 	):
 		self.root = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_postfix_"))
 		self.config = self.root / "etc"
@@ -86,6 +94,9 @@ class Postfix:
 		self.refuse, self.rate_limit, self.rate_unit = refuse, rate_limit, rate_unit_seconds
 		self.hostname, self.message_size_limit = hostname, message_size_limit
 		self.running = False
+		self.at_final_dot = threading.Event()  # a held message's final dot waits for its answer
+		self.held: list[str] = []  # recipients whose final dot was held, in order
+		self._policy = _SlowDots(self, *slow_end_of_data) if slow_end_of_data else None
 		self._configure()
 
 	# ------------------------------------------------------------------ configuration
@@ -148,6 +159,11 @@ class Postfix:
 			"smtpd_client_connection_count_limit": "100",
 			"smtpd_client_connection_rate_limit": "0",
 		}
+		if self._policy:
+			settings["smtpd_end_of_data_restrictions"] = (
+				f"check_policy_service inet:127.0.0.1:{self._policy.port}"
+			)
+			settings["smtpd_policy_service_timeout"] = "300s"
 		if self.rate_limit:
 			settings.update(
 				smtpd_client_message_rate_limit=str(self.rate_limit),
@@ -200,6 +216,8 @@ class Postfix:
 
 	def remove(self) -> None:
 		self.stop()
+		if self._policy:
+			self._policy.close()
 		shutil.rmtree(self.root, ignore_errors=True)
 
 	def _listening(self) -> bool:
@@ -254,5 +272,75 @@ class Postfix:
 		files = boxes.get(address, []) if address else [f for fs in boxes.values() for f in fs]
 		return [email.message_from_bytes(f.read_bytes(), policy=email.policy.default) for f in files]
 
+	def account_values(self) -> dict:
+		"""Fields of an outgoing Email Account that sends through this Postfix (no TLS, no login)."""
+		return {
+			"smtp_server": self.host,
+			"smtp_port": self.port,
+			"use_tls": 0,
+			"use_ssl_for_outgoing": 0,
+			"no_smtp_authentication": 1,
+		}
+
+	def refusals(self, text: str = "rate limit exceeded") -> int:
+		"""How many lines of Postfix's log contain ``text`` (by default: its rate limit refusing a
+		message, answered ``450 4.7.1 Error: too much mail``)."""
+		return self.maillog().count(text)
+
+	def accepted_times(self) -> list[float]:
+		"""When Postfix accepted each message (its cleanup daemon's log lines, to the second)."""
+		import datetime as dt
+
+		year = dt.date.today().year
+		times = []
+		for line in self.maillog().splitlines():
+			if "postfix/cleanup" in line and "message-id=" in line:
+				stamp = dt.datetime.strptime(f"{year} {line[:15]}", "%Y %b %d %H:%M:%S")
+				times.append(stamp.timestamp())
+		return sorted(times)
+
 	def raw(self, address: str) -> list[bytes]:
 		return [f.read_bytes() for f in self.maildirs().get(address, [])]
+
+
+class _SlowDots:
+	"""A Postfix policy service (the ``name=value`` protocol) that answers DUNNO to every question,
+	after ``seconds`` for the end of data of a recipient matching ``pattern``."""
+
+	def __init__(self, postfix: Postfix, pattern: str, seconds: float, times: int = 0):
+		owner, rule = postfix, re.compile(pattern, re.IGNORECASE)
+		held: dict[str, int] = {}
+
+		class Handler(socketserver.StreamRequestHandler):
+			def handle(self):
+				request: dict[str, str] = {}
+				for raw in self.rfile:
+					line = raw.decode(errors="replace").rstrip("\r\n")
+					if line:
+						name, _sep, value = line.partition("=")
+						request[name] = value
+						continue
+					recipient = request.get("recipient", "")
+					hold = request.get("protocol_state") == "END-OF-MESSAGE" and rule.search(recipient)
+					if hold and times:  # only the first ``times`` messages of each recipient
+						held[recipient.lower()] = held.get(recipient.lower(), 0) + 1
+						hold = held[recipient.lower()] <= times
+					if hold:
+						owner.held.append(recipient.lower())
+						owner.at_final_dot.set()
+						time.sleep(seconds)
+					self.wfile.write(b"action=DUNNO\n\n")
+					self.wfile.flush()
+					request = {}
+
+		class Server(socketserver.ThreadingTCPServer):
+			allow_reuse_address = True
+			daemon_threads = True
+
+		self.server = Server(("127.0.0.1", 0), Handler)
+		self.port = self.server.server_address[1]
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+	def close(self) -> None:
+		self.server.shutdown()
+		self.server.server_close()

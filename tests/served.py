@@ -28,8 +28,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_site(bench: pathlib.Path, site: str, wait_seconds: int = 120) -> Iterator[str]:
-	"""The site's base URL while a server runs it; the server is stopped afterwards."""
+def served_site(
+	bench: pathlib.Path, site: str, wait_seconds: int = 120, env: dict | None = None
+) -> Iterator[str]:
+	"""The site's base URL while a server runs it; the server is stopped afterwards. ``env``: more
+	environment variables for the server."""
 	port = free_port()
 	server = subprocess.Popen(
 		[
@@ -41,7 +44,7 @@ def served_site(bench: pathlib.Path, site: str, wait_seconds: int = 120) -> Iter
 		cwd=bench / "sites",
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.DEVNULL,
-		env=checkout_env(),
+		env={**checkout_env(), **(env or {})},
 	)
 	url = f"http://127.0.0.1:{port}"
 	try:

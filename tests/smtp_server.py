@@ -8,9 +8,13 @@ so that a test can take it down and bring it back; or use :class:`MailServer` to
 accepted message is a JSON line of ``--log`` (time, envelope, Message-ID) and, with ``--store``,
 its bytes as received in ``DIR/<number>.eml``.
 
-Recipients steer it: ``reject…@`` gets 550 at RCPT, ``tempfail…@`` 451 at RCPT (for the first
-``--tempfail-times`` tries of each address), ``hangup…@`` has its data taken in and the
-connection closed without an answer.
+Recipients steer it: ``reject…@`` gets 550 at RCPT, ``blocked…@`` Gmail's 550 5.7.26 (the
+sender unauthenticated), ``tempfail…@`` 451 at RCPT (for the first
+``--tempfail-times`` tries of each address), ``throttle…@`` a rate limit (``450 4.7.1 … too much
+mail``) at RCPT for the first ``--tempfail-times`` tries, ``hangup…@`` has its data taken in and
+the connection closed without an answer (the first ``--hangup-times`` tries of each address,
+default every time). While the file ``--refuse-when FILE`` exists, every recipient gets 550 5.1.1
+at RCPT (a server that starts refusing, then stops: :meth:`MailServer.refuse`).
 """
 
 import argparse
@@ -78,6 +82,7 @@ def serve(args) -> None:
 	lock = threading.Lock()
 	counter = {"n": 0}
 	tempfails: dict[str, int] = {}
+	hung: dict[str, int] = {}
 
 	sessions = open(f"{args.log}.sessions", "a", buffering=1)  # one line per AUTH
 
@@ -89,12 +94,20 @@ def serve(args) -> None:
 	class Handler:
 		async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
 			local = address.split("@")[0].lower()
+			if args.refuse_when and os.path.exists(args.refuse_when):
+				return "550 5.1.1 Recipient address rejected: user unknown"
 			if local.startswith("reject"):
 				return "550 5.1.1 No such user here"
+			if local.startswith("blocked"):
+				return "550 5.7.26 Unauthenticated email from example.com is not accepted"
 			if local.startswith("tempfail"):
 				tempfails[address] = tempfails.get(address, 0) + 1
 				if tempfails[address] <= args.tempfail_times:
 					return "451 4.7.1 Greylisted, try again later"
+			if local.startswith("throttle"):
+				tempfails[address] = tempfails.get(address, 0) + 1
+				if tempfails[address] <= args.tempfail_times:
+					return "450 4.7.1 Error: too much mail from 127.0.0.1"
 			envelope.rcpt_tos.append(address)
 			return "250 OK"
 
@@ -106,7 +119,10 @@ def serve(args) -> None:
 					break
 				if line.lower().startswith(b"message-id:"):
 					message_id = line.split(b":", 1)[1].strip().decode(errors="replace")
-			if any(a.split("@")[0].lower().startswith("hangup") for a in envelope.rcpt_tos):
+			hangups = [a for a in envelope.rcpt_tos if a.split("@")[0].lower().startswith("hangup")]
+			for address in hangups:
+				hung[address] = hung.get(address, 0) + 1
+			if hangups and (args.hangup_times < 0 or any(hung[a] <= args.hangup_times for a in hangups)):
 				server.transport.close()  # took the data, never answers
 				return "250 OK (never seen)"
 			with lock:
@@ -158,8 +174,14 @@ def free_port() -> int:
 class MailServer:
 	"""The server above as a child process (``python`` must have aiosmtpd and cryptography)."""
 
-	def __init__(self, python: str = sys.executable, store: bool = False, tempfail_times: int = 1):
-		self.python, self.tempfail_times = python, tempfail_times
+	def __init__(
+		self,
+		python: str = sys.executable,
+		store: bool = False,
+		tempfail_times: int = 1,
+		hangup_times: int = -1,
+	):
+		self.python, self.tempfail_times, self.hangup_times = python, tempfail_times, hangup_times
 		self.directory = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_smtp_"))
 		self.cert, self.key = make_certificate(self.directory)
 		self.log = self.directory / "accepted.jsonl"
@@ -169,6 +191,7 @@ class MailServer:
 			self.store.mkdir()
 		self.port = free_port()
 		self.process: subprocess.Popen | None = None
+		self.refuse_when = self.directory / "refuse"
 
 	def start(self) -> "MailServer":
 		command = [
@@ -184,6 +207,10 @@ class MailServer:
 			self.key,
 			"--tempfail-times",
 			str(self.tempfail_times),
+			"--refuse-when",
+			str(self.refuse_when),
+			"--hangup-times",
+			str(self.hangup_times),
 		]
 		if self.store:
 			command += ["--store", str(self.store)]
@@ -203,6 +230,13 @@ class MailServer:
 				self.process.kill()
 				self.process.wait()
 		self.process = None
+
+	def refuse(self, refusing: bool = True) -> None:
+		"""From now on refuse every recipient (550 5.1.1), or stop refusing."""
+		if refusing:
+			self.refuse_when.touch()
+		else:
+			self.refuse_when.unlink(missing_ok=True)
 
 	def accepted(self) -> list[dict]:
 		return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
@@ -243,5 +277,7 @@ if __name__ == "__main__":
 	parser.add_argument("--cert", required=True)
 	parser.add_argument("--key", required=True)
 	parser.add_argument("--tempfail-times", type=int, default=1)
+	parser.add_argument("--refuse-when")
+	parser.add_argument("--hangup-times", type=int, default=-1, help="-1: every time")
 	os.environ.setdefault("PYTHONUNBUFFERED", "1")
 	serve(parser.parse_args())

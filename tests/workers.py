@@ -20,6 +20,7 @@ import time
 import frappe
 from frappe.utils import add_days, now_datetime, today
 
+from tests.site_cleanup import delete_for_good
 from tests.smtp_server import free_port
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
@@ -62,12 +63,21 @@ class PrivateQueue:
 		raise RuntimeError("the private queue Redis did not start")
 
 	def stop(self) -> None:
-		if self.process and self.process.poll() is None:
-			self.process.terminate()
-			self.process.wait(10)
+		self._terminate()
 		import shutil
 
 		shutil.rmtree(self.directory, ignore_errors=True)
+
+	def _terminate(self) -> None:
+		if self.process and self.process.poll() is None:
+			self.process.terminate()
+			self.process.wait(10)
+
+	def restart(self, down_for: float = 0.0) -> None:
+		"""Redis restarted (no persistence: it comes back empty), after ``down_for`` seconds."""
+		self._terminate()
+		time.sleep(down_for)
+		self.start()
 
 	@contextlib.contextmanager
 	def used_here(self):
@@ -93,11 +103,19 @@ class Bench:
 	"""``bench`` commands of one bench, running this checkout's campaign_plus."""
 
 	def __init__(
-		self, path: pathlib.Path, site: str, queue: PrivateQueue, checkout: pathlib.Path | None = None
+		self,
+		path: pathlib.Path,
+		site: str,
+		queue: PrivateQueue,
+		extra_path: pathlib.Path | None = None,
+		env: dict | None = None,
 	):
-		"""``checkout``: the campaign_plus code the workers run (default: this checkout)."""
+		"""``extra_path``: a folder put before this checkout on the workers' path (a benchmark's
+		sitecustomize); ``env``: more environment for every process started (e.g. delivery's time
+		scale)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
-		self.checkout = pathlib.Path(checkout) if checkout else CHECKOUT
+		self.extra_path = extra_path
+		self.extra_env = dict(env or {})
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
@@ -111,10 +129,12 @@ class Bench:
 		"""This checkout's code and the private queue; never ``CI``: Frappe's workers take a job for
 		a test when it is set (``frappe.flags.in_test``), and these stand for production workers."""
 		path = os.environ.get("PYTHONPATH")
+		ours = f"{self.extra_path}{os.pathsep}{CHECKOUT}" if self.extra_path else str(CHECKOUT)
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{self.checkout}{os.pathsep}{path}" if path else str(self.checkout),
+			"PYTHONPATH": f"{ours}{os.pathsep}{path}" if path else ours,
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
+			**self.extra_env,
 		}
 
 	def start_worker(self, queue: str = "long") -> subprocess.Popen:
@@ -129,6 +149,37 @@ class Bench:
 		)
 		self.workers.append(process)
 		return process
+
+	def call_command(self, function: str, *args) -> list[str]:
+		"""The command running ``function`` of this checkout (tests included) on the site."""
+		import json
+		import shlex
+
+		python = self.path / "env" / "bin" / "python"
+		script = CHECKOUT / "tests" / "site_call.py"
+		arguments = shlex.quote(json.dumps(list(args)))
+		env_script = self.path / "bench-env.sh"
+		prefix = f"source {env_script} && " if env_script.exists() else ""
+		return [
+			"bash",
+			"-c",
+			f"cd {self.path}/sites && {prefix}exec {python} {script} {self.site} {function} {arguments}",
+		]
+
+	def call(self, function: str, *args, timeout: int = 600):
+		"""Run ``function`` of this checkout (tests included) in a process of its own: its result."""
+		import json
+
+		result = subprocess.run(
+			self.call_command(function, *args),
+			env=self._env(),
+			capture_output=True,
+			text=True,
+			timeout=timeout,
+		)
+		if result.returncode:
+			raise RuntimeError(f"{function} failed:\n{result.stdout}\n{result.stderr}")
+		return json.loads(result.stdout.strip().splitlines()[-1])
 
 	def execute(self, method: str, *args, timeout: int = 600) -> str:
 		import json
@@ -172,8 +223,80 @@ class Bench:
 						os.kill(pid, signal.SIGKILL)
 		self.workers = []
 
+	def ensure_workers(self, count: int = 1, queue: str = "long") -> int:
+		"""Start workers until ``count`` live (a supervisor's job): how many were started."""
+		self.workers = [process for process in self.workers if process.poll() is None]
+		started = 0
+		while len(self.workers) < count:
+			self.start_worker(queue)
+			started += 1
+		return started
+
 	def worker_logs(self) -> str:
 		return "\n".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("*.log")))
+
+
+def plan(*campaigns: str) -> dict:
+	"""What the scheduler's planner run does, for these campaigns only (``Bench.call``): plans,
+	commits, enqueues their batches. Never ``plan_all``: a test touches only what it created."""
+	from campaign_plus.sending import planner
+
+	result = planner.scheduled_run(list(campaigns))
+	frappe.db.commit()
+	return result
+
+
+def hold_planner_lock(seconds: float, ready: str) -> str:
+	"""Hold the planner lock for ``seconds`` (another process's long planner run); the file
+	``ready`` is written once it is held (``Bench.call``)."""
+	from campaign_plus.sending import planner
+
+	with planner.planner_lock(0) as held:
+		pathlib.Path(ready).write_text("held" if held else "busy")
+		if held:
+			time.sleep(float(seconds))
+	return "held" if held else "busy"
+
+
+def scheduler_minute(*names: str) -> int:
+	"""What the scheduler does each minute for delivery, and Frappe's flush of these rows (which
+	must find none of them due while delivery holds them): how many Frappe's flush took."""
+	from campaign_plus.delivery import job
+
+	job.tick()
+	frappe.db.commit()
+	return frappe_send(*names) if names else 0
+
+
+def kill_site_connections() -> list[int]:
+	"""Every connection of this site's database user but this process's own, killed (KILL
+	CONNECTION): what a MariaDB restart does to the site's workers, without restarting the server
+	other sites share. The ids killed."""
+	own = frappe.db.sql("SELECT CONNECTION_ID()")[0][0]
+	user = frappe.conf.db_user or frappe.conf.db_name
+	killed = []
+	for row in frappe.db.sql("SHOW PROCESSLIST", as_dict=True):
+		if row.get("User") == user and row.get("Id") != own and row.get("db") == frappe.conf.db_name:
+			with contextlib.suppress(Exception):
+				frappe.db.sql(f"KILL CONNECTION {int(row['Id'])}")
+				killed.append(int(row["Id"]))
+	return killed
+
+
+def frappe_send(*names: str) -> int:
+	"""Frappe's own flush for these Email Queue rows only (``frappe.email.queue.flush`` would send
+	every row of the site): each due row through ``EmailQueue.send``, as flush does. How many."""
+	due = frappe.get_all(
+		"Email Queue",
+		filters={"name": ("in", list(names)), "status": ("in", ["Not Sent", "Partially Sent"])},
+		or_filters=[["send_after", "is", "not set"], ["send_after", "<=", now_datetime()]],
+		pluck="name",
+		order_by="priority desc, creation asc",
+	)
+	for name in due:
+		frappe.get_doc("Email Queue", name).send()
+	frappe.db.commit()
+	return len(due)
 
 
 def committed_campaign(tag: str, emails: list[str], *, batch_size: int | None = None) -> dict:
@@ -242,7 +365,19 @@ def committed_campaign(tag: str, emails: list[str], *, batch_size: int | None = 
 
 
 def delete_campaign(data: dict) -> None:
-	"""Delete what :func:`committed_campaign` made and everything sending it made (committed)."""
+	"""Delete what :func:`committed_campaign` made and everything sending it made (committed);
+	again, a moment later, when a worker still at work made it a deadlock's victim."""
+	for attempt in range(1, 6):
+		try:
+			return _delete_campaign(data)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == 5:
+				raise
+			time.sleep(0.5 * attempt)
+
+
+def _delete_campaign(data: dict) -> None:
 	campaign = data["campaign"]
 	queue = frappe.get_all(
 		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
@@ -259,6 +394,8 @@ def delete_campaign(data: dict) -> None:
 		frappe.db.delete("Lead", {"name": ("in", list(chunk))})
 	frappe.db.delete("Campaign Email Schedule", {"parent": campaign})
 	frappe.db.delete("Campaign", {"name": campaign})
+	if frappe.db.table_exists("UTM Campaign"):  # ERPNext 16 makes one for each Campaign
+		frappe.db.delete("UTM Campaign", {"name": campaign})
 	frappe.db.delete("Email Template", {"name": data["template"]})
 	frappe.db.commit()
 
@@ -337,7 +474,7 @@ def committed_account(server, limits=(0, 0, 0)):
 		frappe.db.rollback()
 		frappe.db.delete("Campaign Plus Sending Limit", {"parent": SETTINGS, "email_account": name})
 		frappe.db.delete("Error Log", {"method": ("like", f"%{name}%")})
-		frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
+		delete_for_good("Email Account", name)
 		frappe.db.commit()
 
 

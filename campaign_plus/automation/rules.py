@@ -35,7 +35,7 @@ from campaign_plus.engine.automation import (
 	crossed_rules,
 	rules_for,
 )
-from campaign_plus.engine.schedule import BOUNCED, DEFERRED, PLANNED, QUEUED, SENT, SEQUENCE_STOPPED, SKIPPED
+from campaign_plus.engine.schedule import DEFERRED, LEFT, PLANNED, QUEUED, SENT, SEQUENCE_STOPPED, SKIPPED
 from campaign_plus.errors import translated_rule_errors
 from campaign_plus.links import CAMPAIGN_SOURCE, campaign_link_value, get_campaign_link
 from campaign_plus.segments.parties import customers_of
@@ -108,7 +108,7 @@ def recipients_of_customer(campaign: str, customer: str) -> list[tuple[str, str]
 					SELECT `parent` FROM `tabDynamic Link` WHERE `parenttype` = 'Contact'
 						AND `link_doctype` = 'Customer' AND `link_name` = %(customer)s)))
 			ORDER BY l.`party_type`, l.`party`""",
-			{"campaign": campaign, "customer": customer, "delivered": (QUEUED, SENT, BOUNCED)},
+			{"campaign": campaign, "customer": customer, "delivered": LEFT},
 		)
 	]
 

@@ -136,6 +136,69 @@ def unsubscribe(
 	return Unsubscribed(email, campaign, made, record, skipped)
 
 
+def unsubscribe_many(people: list[tuple], *, source: str = UNSUBSCRIBE, note: str | None = None) -> list[str]:
+	""":func:`unsubscribe` from all marketing email for many addresses at once — the same records,
+	a few statements for the whole batch (an email service's webhook reports hundreds of events
+	a request). ``people``: (email, party_type, party) each. The addresses newly unsubscribed.
+
+	The Email Unsubscribe rows are written in one statement (their ``after_insert`` hooks do not
+	run: the consent records they would write are written here, with their source)."""
+	from frappe.utils import create_batch, now_datetime
+
+	from campaign_plus.engine.schedule import DEFERRED, PLANNED, SKIPPED, UNSUBSCRIBED, is_valid_email
+	from campaign_plus.sending import ledger
+	from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
+
+	by_email: dict[str, tuple] = {}
+	for email, party_type, party in people:
+		email = normalize_email(email)
+		if is_valid_email(email):
+			by_email.setdefault(email, (party_type, party))
+	if not by_email:
+		return []
+	emails = sorted(by_email)
+	already: set[str] = set()
+	for chunk in create_batch(emails, 5000):
+		already.update(
+			normalize_email(e)
+			for e in frappe.db.sql(
+				"SELECT `email` FROM `tabEmail Unsubscribe` WHERE `global_unsubscribe` = 1 AND `email` IN %s",
+				(tuple(chunk),),
+				pluck=True,
+			)
+		)
+	new = [email for email in emails if email not in already]
+	now, user = now_datetime(), frappe.session.user
+	insert_many(
+		EMAIL_UNSUBSCRIBE,
+		(*STANDARD_COLUMNS, "email", "global_unsubscribe"),
+		[
+			(name, now, now, user, user, 0, email, 1)
+			for name, email in zip(ordered_names(len(new)), new, strict=True)
+		],
+	)
+	states = records.current_states(emails)
+	note = note or _("Unsubscribed from all marketing emails.")
+	withdrawals = []
+	for email in emails:
+		if consent.needs_withdrawal(states.get(email)):
+			party_type, party = by_email[email]
+			party_type = party_type if party_type in records.PARTY_TYPES else None
+			withdrawals.append(records.NewRecord(email, WITHDRAWN, source, party_type=party_type,
+				party=party if party_type else None, note=note))  # fmt: skip
+	records.insert(withdrawals)
+	unsent = []
+	for chunk in create_batch(emails, 5000):
+		unsent += frappe.db.sql(
+			"SELECT `name` FROM `tabCampaign Send Log` WHERE `email` IN %s AND `status` IN %s",
+			(tuple(chunk), (PLANNED, DEFERRED)),
+			pluck=True,
+		)
+	if unsent:
+		ledger.set_status(unsent, SKIPPED, reason=UNSUBSCRIBED)
+	return new
+
+
 def resubscribe(
 	email: str,
 	*,

@@ -100,6 +100,11 @@ def render_steps(campaign: str) -> list[Step]:
 	layout = sending.CampaignLayout(account)
 	tracker = BatchTracker(campaign, campaign_doc)
 	footer = FooterTemplate(sender_identity(campaign), site_language())
+	from campaign_plus.design.sending import BatchDesigns, DesignedLayout
+
+	designs = BatchDesigns(
+		campaign, campaign_doc, [frappe._dict(email_template=s.email_template) for s in schedules], tracker
+	)
 	steps = []
 	for idx, schedule in enumerate(schedules, start=1):
 		label = _("Step {0} ({1})").format(idx, schedule.email_template)
@@ -123,12 +128,23 @@ def render_steps(campaign: str) -> list[Step]:
 			step_idx=idx,
 			email_account=account.name,
 		)
-		body, text = tracker.track(row, {}, body)
 		page = unsubscribe_links.page_url(unsubscribe_links.token_signer()(PREVIEW_ROW))
+		try:  # a designed step: the compiled design, as sent (campaign_plus.design)
+			design = designs.get(schedule.email_template, lang=site_language())
+		except Exception as error:
+			step.error = f"{type(error).__name__}: {error}"
+			continue
+		if design:
+			body, text = design.render(row, {}, SAMPLE_ADDRESS, page)
+		else:
+			body, text = tracker.track(row, {}, body)
 		if not has_footer(body):
 			html_footer, text_footer = footer.render(page)
 			body, text = body + html_footer, (text + text_footer if text is not None else None)
-		data = sending.build_queue_row(campaign, SAMPLE_ADDRESS, subject, body, sender_email, layout, text)
+		step_layout = DesignedLayout(account) if design else layout
+		data = sending.build_queue_row(
+			campaign, SAMPLE_ADDRESS, subject, str(body), sender_email, step_layout, text
+		)
 		message = add_headers(data["message"], batch_headers(campaign, [row]).get(PREVIEW_ROW, []))
 		message = message.replace("<!--recipient-->", SAMPLE_ADDRESS)
 		fill(step, subject, message, page)

@@ -2,8 +2,8 @@
 # For license information, please see license.txt
 """DKIM signing of campaign email, per outgoing Email Account (domain, selector, private key).
 
-The signature is made with dkimpy's canonicalization (relaxed/relaxed), header selection and
-hashing, and covers From, To, Cc, Reply-To, Subject, Date, Message-ID, the MIME headers, both
+The signature is made with dkimpy's canonicalization (relaxed headers, simple body — dkimpy's
+own default), header selection and hashing, and covers From, To, Cc, Reply-To, Subject, Date, Message-ID, the MIME headers, both
 list headers, Feedback-ID and X-Campaign-Plus-Send (those present). dkimpy computes RSA in pure
 Python (6.5 ms a signature with a 2048-bit key, here); the RSA step is done by OpenSSL
 (``cryptography``, 0.25 ms) instead. Each :class:`Signer` checks its first signature with
@@ -41,7 +41,7 @@ SIGNED_HEADERS = (
 	b"feedback-id",
 	b"x-campaign-plus-send",
 )
-CANONICALIZATION = b"relaxed/relaxed"
+CANONICALIZATION = b"relaxed/simple"  # dkimpy's default: headers relaxed, the body as it is
 KEY_BITS = 2048
 PRIVATE_KEY_FIELD = "cp_dkim_private_key"
 
@@ -142,8 +142,14 @@ class Signer:
 		return [name for name in SIGNED_HEADERS if name in present]
 
 	def signature(self, message: bytes, now: float | None = None) -> bytes:
-		headers, body = dkim.rfc822_parse(message)
+		head, separator, body = message.partition(b"\r\n\r\n")
+		if separator:
+			headers = dkim.rfc822_parse(head + separator)[0]  # the header block only: the body as is
+		else:  # not CRLF-separated: dkimpy parses the whole message
+			headers, body = dkim.rfc822_parse(message)
 		include = self.included(headers)
+		wanted = set(include)
+		headers = [header for header in headers if header[0].lower() in wanted]
 		if b"from" not in include:
 			raise DkimError("a message without From cannot be signed")
 		body_hash = base64.b64encode(hashlib.sha256(self.policy.canonicalize_body(body)).digest())
@@ -185,7 +191,7 @@ class Signer:
 			self.selector.encode(),
 			self.domain.encode(),
 			pem.encode() if isinstance(pem, str) else pem,
-			canonicalize=(b"relaxed", b"relaxed"),
+			canonicalize=(b"relaxed", b"simple"),
 			include_headers=self.included(dkim.rfc822_parse(message)[0]),
 		)
 

@@ -51,6 +51,15 @@ def batch_headers(campaign: str, rows: list) -> dict[str, list[tuple[str, str]]]
 	return headers_of
 
 
+def add_message_headers(campaign: str, items: list[tuple[dict, dict]]) -> None:
+	"""Each queued message of a send batch ((Send Log row, Email Queue values) each) gets its
+	headers, written into its text."""
+	rows = [frappe._dict(row, email_account=data.get("email_account") or None) for row, data in items]
+	headers = batch_headers(campaign, rows)
+	for row, data in items:
+		data["message"] = mailheaders.add_headers(data["message"], headers.get(row.name, []))
+
+
 def mailboxes(accounts: set[str]) -> dict[str, str]:
 	"""{Email Account: its address} for the accounts whose incoming mail the app reads."""
 	if not accounts:
@@ -74,9 +83,14 @@ def list_headers(campaign: str, rows: list) -> dict[str, dict[str, str]]:
 		if (settings.mailto_unsubscribe)
 		else {}
 	)
-	result = {}
+	result, feedback = {}, {}
 	for row in rows:
-		token = sign_link(row.name)
+		key = (row.get("step_idx") or 0, row.get("email_account"))
+		if key not in feedback:  # one per step and account: Gmail aggregates by it
+			feedback[key] = mailheaders.feedback_id(
+				campaign, f"step{key[0]}", key[1], settings.feedback_sender
+			)
+		token = row.get("unsubscribe_token") or sign_link(row.name)
 		address = inbox.get(row.get("email_account"))
 		mailto = mailheaders.mailto_uri(address, MAILTO_SUBJECT.format(token)) if address else None
 		result[row.name] = {
@@ -85,11 +99,6 @@ def list_headers(campaign: str, rows: list) -> dict[str, dict[str, str]]:
 				unsubscribe_links.one_click_url(token, base), mailto
 			),
 			mailheaders.LIST_UNSUBSCRIBE_POST: mailheaders.ONE_CLICK,
-			mailheaders.FEEDBACK_ID: mailheaders.feedback_id(
-				campaign,
-				f"step{row.get('step_idx') or 0}",
-				row.get("email_account"),
-				settings.feedback_sender,
-			),
+			mailheaders.FEEDBACK_ID: feedback[key],
 		}
 	return result

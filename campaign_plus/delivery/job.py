@@ -16,15 +16,26 @@ is never in the hands of both.
 seconds (the slots of a per-minute limit); otherwise it stops, and its item comes back when
 capacity does (scheduler tick every minute, or the end of another job of the site).
 
-**Worker killed.** Frappe's send commits *Sending* before it talks to the server and *Sent*
-after. Just before writing the final dot of a message's data, the job records the row in the
-journal (Redis); the row leaves the journal after its outcome is committed. The next job for the
-item (or the minute tick) finds the rows a dead job left in *Sending*: in the journal → the
-server may have it: it is recorded as sent (never sent again); not in the journal → the server
-never got the end of its data, so it did not accept it: back to *Not Sent*, sent again. What
-this guarantees: a message whose final dot was written is never sent a second time; one whose
-final dot was not written is sent again. The one case that loses a message is the server
-refusing it after the final dot while the worker dies before reading that refusal.
+**What a message became** (the engine's :func:`~campaign_plus.engine.pacing.classify`): a reply
+for the recipient (4xx: tried again later with the recipient's retries, Frappe's limit; 5xx:
+refused for good, a hard bounce), for the session or the account (a rate limit, a busy server, a
+421, Gmail's 4.7.28: the account's limiter slows down, the job waits and the message goes again,
+no retry counted; a 5xx for the sender or its reputation: refused, not a hard bounce), or no
+reply: before the final dot, a new session and the message again; after the final dot, while
+this job lives, the server has not accepted it (RFC 5321 §6.1): a new session and the message
+again. A mail server down, or refusing the account's login, is never a message's fault: the job
+stops and comes back (15 s, 30 s … 5 min) for as long as it takes; the rows stay leased.
+
+**A job dies, or its transaction or the queue Redis is lost.** Before a chunk, the job records
+its rows in the MariaDB journal (:mod:`campaign_plus.delivery.journal`) and commits; just before
+each message's final dot it marks the row in the Redis journal ("handed", then "accepted"). The
+MariaDB entries leave with the outcomes, in one transaction. Entries of a dead job are resolved
+by the next job of the item (or the minute tick): accepted → sent; handed without an answer →
+kept as sent, flagged *may not have arrived* (a *Send Again* action on the campaign); never
+handed → sent again; the Redis journal lost (Redis restarted empty: another epoch) → sent again,
+flagged *may have arrived twice*. After a Redis loss the tick also gives every leased row that
+no work item holds any more to a new one. Nothing the server accepted is sent again without a
+flag, nothing is lost.
 """
 
 import datetime
@@ -42,88 +53,51 @@ from frappe.utils import add_to_date, cint, create_batch, get_datetime, now_date
 from frappe.utils.background_jobs import get_job
 
 from campaign_plus.deliverability import outgoing
-from campaign_plus.delivery import outcomes, store, work
+from campaign_plus.delivery import journal, outcomes, store, work
+from campaign_plus.delivery.handover import (
+	ITEM_SIZE,
+	JOB_TIMEOUT,
+	LEASE,
+	MAX_RUN,
+	QUEUE,
+	enqueue,
+	hand_over,
+	send_after,
+	submit,
+)
 from campaign_plus.delivery.limiter import Limiter
 from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
+from campaign_plus.delivery.recovery import reconcile, recover
+from campaign_plus.delivery.rows import (
+	TO_SEND,
+	extend_leases,
+	mark_sent,
+	queue_table,
+	recipients_table,
+	restore,
+	set_error,
+)
 from campaign_plus.delivery.sendmail import Sender
-from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings
+from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings, scaled
 from campaign_plus.delivery.smtp import DeliverySMTPServer
 from campaign_plus.engine import pacing
+from campaign_plus.utils import holds
 from campaign_plus.utils.db import retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
-QUEUE = "long"
-ITEM_SIZE = 500  # rows per work item (a send batch's rows of one account)
 CHUNK = 50  # rows loaded, and their outcomes committed, together
-LEASE = 900  # seconds: how far ahead rows are leased (Frappe's flush takes them after that)
-MARGIN = 300  # a job sends a row only while its lease has this long left
-MAX_RUN = 300  # a job yields after this long (its item goes to the back of the queue)
+MARGIN = scaled(300)  # a job sends a row only while its lease has this long left
 MAX_WAIT = 5.0  # capacity back within this: the job waits; later: it stops and comes back
-PAUSED_RECHECK = 60  # Frappe's email queue suspended, or emails muted: look again after this
-SERVER_DOWN_DELAYS = (15, 30, 60, 120, 300)  # the mail server unreachable: try again after
-JOB_TIMEOUT = MAX_RUN + 900  # a running job also finishes its chunk, and may wait on SMTP
+PAUSED_RECHECK = scaled(60)  # Frappe's email queue suspended, or emails muted: look again after this
+SERVER_DOWN_DELAYS = tuple(scaled(d) for d in (15, 30, 60, 120, 300))  # server unreachable: again after
+LIVING_RECHECK = scaled(30)  # rows another living job is handing over: look again after this
 MAX_FAILURES = 5  # failed runs of a job before its rows are left to Frappe's queue
 JUST_STARTED = 10  # seconds: a job started this recently may not hold its item yet
 PROGRESS_EVERY = 2.0  # seconds between two progress messages of a job
 EVENT = "campaign_plus_delivery"
-TO_SEND = ("Not Sent", "Partially Sent")
 
 SENT, UNCERTAIN, REJECTED, FAILED, RETRY = "sent", "uncertain", "rejected", "failed", "retry"
-
-
-# Hand-over from the send batches
-def send_after():
-	"""The ``send_after`` of new campaign rows: leased to delivery (None: paced delivery is off)."""
-	if not get_delivery_settings().enabled:
-		return None
-	return add_to_date(now_datetime(), seconds=LEASE)
-
-
-def hand_over(campaign: str, rows: list[tuple[str, str | None]]) -> None:
-	"""Deliver these Email Queue rows ((name, email account) each) once the transaction commits.
-
-	Under tests nothing is enqueued: a test delivers with :func:`deliver_names` itself."""
-	if not rows or in_test() or not get_delivery_settings().enabled:
-		return
-	by_account: dict[str, list[str]] = defaultdict(list)
-	for name, account in rows:
-		by_account[account or DEFAULT_ACCOUNT].append(name)
-	frappe.db.after_commit.add(lambda: _submit_safely(campaign, dict(by_account)))
-
-
-def _submit_safely(campaign: str, by_account: dict[str, list[str]]) -> None:
-	try:
-		for account, names in by_account.items():
-			submit(account, names, campaign)
-	except Exception:  # the rows are committed and leased: Frappe's flush sends them after the lease
-		frappe.log_error(title=f"Campaign Plus: handing {campaign} over to delivery failed")
-
-
-def submit(account: str, names: list[str], campaign: str | None = None) -> list[str]:
-	"""Work items (and their jobs) for rows already leased (``send_after`` set by :func:`send_after`)."""
-	connection = store.redis()
-	now = store.server_time(connection)
-	tokens = []
-	for chunk in create_batch(names, ITEM_SIZE):
-		item = work.WorkItem(work.new_token(), account, list(chunk), campaign, now, 0, now + LEASE)
-		work.save(item, connection)
-		work.add_pending(account, len(item.names), connection)
-		if campaign:
-			work.start_counts(campaign, len(item.names), account)
-		enqueue(item)
-		tokens.append(item.token)
-	return tokens
-
-
-def enqueue(item: work.WorkItem) -> None:
-	frappe.enqueue(
-		"campaign_plus.delivery.job.deliver",
-		queue=QUEUE,
-		timeout=JOB_TIMEOUT,
-		job_id=item.job_id,
-		deduplicate=True,
-		token=item.token,
-	)
+BLOCKED = "blocked"
 
 
 # The job
@@ -151,8 +125,12 @@ def deliver(token: str) -> None:
 def give_up_after_failures(item: work.WorkItem) -> None:
 	"""A job that keeps failing (not the mail server: a bug, a broken row) is tried again at the
 	next ticks; after :data:`MAX_FAILURES` its item is dropped and its rows, no longer leased
-	ahead, go to Frappe's own queue when their lease runs out."""
-	frappe.db.rollback()
+	ahead, go to Frappe's own queue when their lease runs out. (A job whose database connection
+	was lost leaves its item as it was: the next job recovers its rows from the journals.)"""
+	try:
+		frappe.db.rollback()
+	except Exception:
+		return
 	item.extra["failures"] = int(item.extra.get("failures", 0)) + 1
 	if item.extra["failures"] >= MAX_FAILURES:
 		work.delete(item.token)
@@ -215,10 +193,12 @@ class Stop(Exception):
 		server_down: bool = False,
 		error=None,
 		lost: bool = False,
+		throttled: bool = False,
 	):
 		super().__init__(str(error or ""))
 		self.delay, self.at, self.server_down, self.error = delay, at, server_down, error
 		self.lost = lost  # the hold lapsed: the item is another job's now
+		self.throttled = throttled  # the server asked the account to slow down
 		self.unsent: list[str] = []
 		self.sent = 0
 
@@ -269,28 +249,49 @@ class Delivery:
 		self.totals: dict[str, int] = defaultdict(int)
 		self.observes_smtp = False
 		self.stopped: Stop | None = None
+		self.resent: set[str] = set()  # sent again after a connection lost after their final dot
 
 	# the run
 	def run(self, keep_item: bool = True) -> None:
-		remaining = deque(self.item.names)
+		with journal.alive_lock(self.holder):  # MariaDB knows this job lives while it runs
+			self._run(keep_item)
+
+	def _run(self, keep_item: bool) -> None:
 		try:
-			recover(self.item.names)
+			living = set(recover(self.item.names).living)
+		except Exception:
+			if not _redis_down():
+				raise
+			return  # the queue Redis is away: the rows stay leased; the tick rebuilds after a restart
+		remaining = deque(name for name in self.item.names if name not in living)
+		try:
 			if paused():
 				raise Stop(delay=PAUSED_RECHECK)
-			self.open()
+			remaining = self.withheld(remaining)
+			if remaining:
+				self.open()
 			while remaining:
 				if keep_item and time.monotonic() - self.started > MAX_RUN:
 					raise Stop(delay=0)
 				chunk = [remaining.popleft() for _ in range(min(CHUNK, len(remaining)))]
 				self.deliver_chunk(chunk)
 				self.item.stops = 0
+				remaining = self.withheld(remaining)
+			if living:  # rows another job (still alive) is handing over: see again in a moment
+				raise Stop(delay=LIVING_RECHECK)
 		except Stop as stop:
 			if stop.lost:
 				return
+			unsent = [*stop.unsent, *remaining, *living]
 			if keep_item:
-				self.reschedule([*stop.unsent, *remaining], stop)
+				try:
+					self.reschedule(unsent, stop)
+				except Exception:
+					if not _redis_down():
+						raise
+					frappe.db.rollback()  # the rows stay leased: the tick gives them to a new item
 			else:
-				self.item.names = [*stop.unsent, *remaining]
+				self.item.names = unsent
 				self.stopped = stop
 			return
 		finally:
@@ -299,6 +300,20 @@ class Delivery:
 		self.item.names = []
 		if keep_item:
 			work.delete(self.item.token)
+
+	def withheld(self, remaining: deque) -> deque:
+		"""The rows still to send, less those a capability takes back (a paused campaign)."""
+		if not remaining:
+			return remaining
+		account = None if self.item.account == DEFAULT_ACCOUNT else self.item.account
+		taken = set(holds.withheld(self.item.campaign, account, list(remaining)))
+		if not taken:
+			return remaining
+		self.totals["released"] += len(taken)
+		work.count(self.item.campaign, self.redis, released=len(taken))
+		work.add_pending(self.item.account, -len(taken), self.redis)
+		self.publish(force=True)
+		return deque(name for name in remaining if name not in taken)
 
 	def open(self) -> None:
 		account = email_account(self.item.account)
@@ -337,6 +352,11 @@ class Delivery:
 	def deliver_chunk(self, names: list[str]) -> None:
 		docs, tally = load(names)
 		queue = [docs[name] for name in names if name in docs]
+		try:
+			epoch = store.epoch(self.redis)
+		except Exception as error:
+			raise Stop(delay=PAUSED_RECHECK, error=error) from error  # nothing handed without a journal
+		journal.intend([doc.name for doc in queue], self.holder, epoch, self.item.campaign, self.item.account)
 		self.sender.check_next()
 		try:
 			with commits_deferred():
@@ -345,7 +365,7 @@ class Delivery:
 			stop.unsent = [doc.name for doc in queue[stop.sent :]]
 			raise
 		finally:
-			self.record(tally)
+			self.record(tally, [doc.name for doc in queue])
 
 	def send_queue(self, queue: list, tally: Tally) -> int:
 		"""Send the rows in order, as the limiter grants slots; how many were handled."""
@@ -369,7 +389,7 @@ class Delivery:
 						if time.time() > grant.until:
 							break
 						begun = time.monotonic()
-						result, detail = self.send(queue[i])
+						result, detail = self.send(queue[i], tally)
 						busy += time.monotonic() - begun
 						self.add(tally, queue[i], result, detail)
 						i += 1
@@ -386,19 +406,21 @@ class Delivery:
 		report = tally.report
 		if result == SENT:
 			report.accepted.append(doc.name)
-		elif result == UNCERTAIN:
-			report.uncertain.append(doc.name)
+			if doc.name in self.resent:
+				report.resent.append(doc.name)
 		elif result == REJECTED:
 			report.rejected.append(detail)
+		elif result == BLOCKED:
+			report.blocked.append(detail)
 		elif result == FAILED:
 			report.failed[doc.name] = detail
 		else:
 			report.retrying.append(doc.name)
-			tally.retries[pacing.retry_delay(cint(doc.retry))].append(doc.name)
+			tally.retries[scaled(pacing.retry_delay(cint(doc.retry)))].append(doc.name)
 			tally.retry_counts[doc.name] = cint(doc.retry)
 
 	# one message
-	def send(self, doc) -> tuple[str, object]:
+	def send(self, doc, tally: Tally) -> tuple[str, object]:
 		for attempt in (1, 2):
 			self.ensure_session()
 			before = (doc.status, cint(doc.retry))
@@ -408,13 +430,14 @@ class Delivery:
 			try:
 				self.sender.send(doc)
 			except Exception as error:
+				frappe.local.message_log = []
 				if self.server and self.server.message_accepted:
 					# the server has it; Frappe's bookkeeping after that failed (a deadlock rolled
 					# the chunk back…): its retry undone, the chunk's outcomes written again as sets
 					restore(doc.name, *before)
 					return SENT, None
-				result = self.failure(doc, error, before)
-				if result[0] != pacing.RECONNECT:
+				result = self.failure(doc, error, before, tally)
+				if result[0] not in (pacing.RECONNECT, pacing.RESEND):
 					return result
 				if attempt == 2:
 					raise Stop(server_down=True, error=error) from error
@@ -434,60 +457,86 @@ class Delivery:
 			self.server.drop()
 			raise Stop(server_down=True, error=error) from error
 
-	def failure(self, doc, error: Exception, before: tuple[str, int]) -> tuple[str, object]:
+	def failure(self, doc, error: Exception, before: tuple[str, int], tally: Tally) -> tuple[str, object]:
 		if isinstance(error, JournalUnavailable):  # nothing may go out unrecorded: stop, undo the retry
 			restore(doc.name, *before)
 			raise Stop(delay=PAUSED_RECHECK, error=error) from error
-		code, text, from_server = smtp_reply(error)
+		after_dot = bool(self.server and self.server.final_dot_written)
+		code, text, from_server, stage = smtp_reply(error, after_dot)
 		if not from_server:  # not the mail server's doing (an attachment gone…): Frappe counted a retry
 			return _after_frappe_retry(doc, f"{type(error).__name__}: {error}")
-		kind = pacing.outcome(code, bool(self.server and self.server.final_dot_written))
-		if kind == pacing.RECONNECT:
+		verdict = pacing.classify(code, text, stage, after_final_dot=after_dot)
+		recipient = doc.recipients[0].recipient if doc.recipients else ""
+		refusal = Rejection(doc.name, recipient, code or 0, text, verdict.kind, verdict.reputation)
+		if verdict.reputation:
+			tally.report.reputation.append(refusal)
+		if verdict.kind in (pacing.RECONNECT, pacing.RESEND):
 			restore(doc.name, *before)
+			if verdict.kind == pacing.RESEND:  # not accepted (RFC 5321 §6.1): it goes again
+				work.forget([doc.name])
+				self.resent.add(doc.name)
 			if self.server:
 				self.server.drop()
-			return pacing.RECONNECT, None
-		if kind == pacing.UNCERTAIN:
-			mark_sent([doc.name], note=outcomes.UNCERTAIN_NOTE)
-			return UNCERTAIN, None
+			return verdict.kind, None
+		if verdict.kind == pacing.THROTTLED:  # the session or the account: wait, no retry counted
+			restore(doc.name, *before)
+			work.forget([doc.name])
+			tally.report.throttled.append(refusal)
+			if self.server and (code == 421 or not self.server.connected()):
+				self.server.drop()
+			resume = self.limiter.slow_down(scaled(verdict.pause))
+			raise Stop(at=resume, throttled=True, error=error) from error
 		work.forget([doc.name])  # a definite refusal: the server does not have it
-		if kind == pacing.REJECTED:
-			recipient = doc.recipients[0].recipient if doc.recipients else ""
-			rejection = Rejection(doc.name, recipient, code, text)
-			set_error(doc.name, outcomes.rejection_error(rejection))
-			return REJECTED, rejection
+		if verdict.kind == pacing.REJECTED:
+			restore(doc.name, *before)  # refused for good: no retry to count
+			set_error(doc.name, outcomes.rejection_error(refusal))
+			return REJECTED, refusal
+		if verdict.kind == pacing.BLOCKED:
+			restore(doc.name, *before)
+			set_error(doc.name, outcomes.blocked_error(refusal))
+			return BLOCKED, refusal
 		return _after_frappe_retry(doc, f"{code} {text}")
 
 	# after a chunk: commit, tell the listeners, count, publish
-	def record(self, tally: Tally) -> None:
+	def record(self, tally: Tally, names: list[str]) -> None:
 		report = tally.report
 		report.campaign = self.item.campaign
-		if not report:
-			return
 
 		def write():
 			apply(tally)  # what Frappe wrote row by row, again as sets: redone whole after a deadlock
-			outcomes.notify(report)
-			for delay, names in tally.retries.items():
-				extend_leases(names, delay + LEASE)
+			journal.done(names, self.holder)  # the entries leave with the outcomes
+			if report:
+				outcomes.notify(report)
+			for delay, retried in tally.retries.items():
+				extend_leases(retried, delay + LEASE)
 			if not in_test():
 				frappe.db.commit()
 
+		if not report and not names:
+			return
 		retrying_deadlocks(write)
-		work.forget(
-			[*report.sent, *report.failed, *report.retrying, *(r.email_queue for r in report.rejected)]
-		)
-		for delay, names in tally.retries.items():
-			self.later(names, delay)
+		if not report:
+			return
+		try:
+			work.forget(
+				[*report.sent, *report.failed, *report.retrying, *(r.email_queue for r in report.refused)]
+			)
+			for delay, retried in tally.retries.items():
+				self.later(retried, delay)
+		except Exception:
+			if not _redis_down():
+				raise
+			return  # committed; the Redis side is rebuilt by the tick
 		done_sent = sum(status == "Sent" for status in report.done_elsewhere.values())
 		delivered = len(report.sent) + done_sent
-		failed = len(report.rejected) + len(report.failed) + len(report.done_elsewhere) - done_sent
+		failed = len(report.refused) + len(report.failed) + len(report.done_elsewhere) - done_sent
 		released = len(report.released)
 		for key, value in (("delivered", delivered), ("failed", failed), ("released", released)):
 			self.totals[key] += value
-		work.count(self.item.campaign, self.redis, delivered=delivered, failed=failed, released=released)
-		work.add_pending(self.item.account, -(delivered + failed + released), self.redis)
-		self.publish()
+		with suppress_redis_down():
+			work.count(self.item.campaign, self.redis, delivered=delivered, failed=failed, released=released)
+			work.add_pending(self.item.account, -(delivered + failed + released), self.redis)
+			self.publish()
 
 	def later(self, names: list[str], delay: float) -> None:
 		"""A new work item for rows to try again after ``delay`` seconds."""
@@ -534,31 +583,54 @@ class Delivery:
 		self.publish(force=True)
 
 
-def smtp_reply(error: Exception) -> tuple[int | None, str, bool]:
-	"""(reply code, text, whether it came from the mail server or its connection)."""
+def _redis_down() -> bool:
+	"""Whether the queue Redis is unreachable (or answers as one just started, without our keys)."""
+	try:
+		store.redis().ping()
+		return False
+	except Exception:
+		return True
+
+
+@contextmanager
+def suppress_redis_down():
+	try:
+		yield
+	except Exception:
+		if not _redis_down():
+			raise
+
+
+def smtp_reply(error: Exception, after_final_dot: bool = False) -> tuple[int | None, str, bool, str]:
+	"""(reply code, text, whether it came from the mail server or its connection, the stage of
+	the transaction it answered)."""
 	if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
 		code, text = next(iter(error.recipients.values()))
-		return code, store.text(text), True
+		return code, store.text(text), True, pacing.RCPT
+	if isinstance(error, smtplib.SMTPSenderRefused):
+		return error.smtp_code, store.text(error.smtp_error), True, pacing.MAIL
+	if isinstance(error, smtplib.SMTPConnectError | smtplib.SMTPHeloError | smtplib.SMTPAuthenticationError):
+		return error.smtp_code, store.text(error.smtp_error), True, pacing.CONNECT
+	stage = pacing.END_OF_DATA if after_final_dot else pacing.RCPT
+	if isinstance(error, smtplib.SMTPDataError):
+		return (
+			error.smtp_code,
+			store.text(error.smtp_error),
+			True,
+			pacing.END_OF_DATA if after_final_dot else pacing.DATA,
+		)
 	if isinstance(error, smtplib.SMTPResponseException):
-		return error.smtp_code, store.text(error.smtp_error), True
+		return error.smtp_code, store.text(error.smtp_error), True, stage
 	if isinstance(error, smtplib.SMTPException | OSError):
-		return None, str(error), True
-	return None, str(error), False
+		return None, str(error), True, stage
+	return None, str(error), False, stage
 
 
 # Database work, set-based
-def _queue():
-	return DocType("Email Queue")
-
-
-def _recipients():
-	return DocType("Email Queue Recipient")
-
-
 def load(names: list[str]) -> tuple[dict, Tally]:
 	"""The rows this job may send, as Email Queue documents (two queries); the others reported."""
-	eq = _queue()
-	eqr = _recipients()
+	eq = queue_table()
+	eqr = recipients_table()
 	tally = Tally(DeliveryReport())
 	rows = frappe.qb.from_(eq).select("*").where(eq.name.isin(names)).run(as_dict=True)
 	recipients = defaultdict(list)
@@ -588,77 +660,25 @@ def load(names: list[str]) -> tuple[dict, Tally]:
 	return docs, tally
 
 
-def extend_leases(names: list[str], seconds: float) -> None:
-	"""Push the lease of rows still to send (and still leased) ``seconds`` ahead."""
-	eq = _queue()
-	now = now_datetime()
-	until = add_to_date(now, seconds=seconds)
-	for chunk in create_batch(list(names), 1000):
-		leased = (  # read without locks, then write by primary key (no index-range locks)
-			frappe.qb.from_(eq)
-			.select(eq.name)
-			.where(eq.name.isin(list(chunk)))
-			.where(eq.status.isin(TO_SEND))
-			.where(eq.send_after > now)
-			.run(pluck=True)
-		)
-		if leased:
-			frappe.qb.update(eq).set(eq.send_after, until).where(eq.name.isin(leased)).run()
-
-
-def restore(name: str, status: str, retry: int) -> None:
-	"""Undo Frappe's failure bookkeeping for a message that never reached the server."""
-	eq = _queue()
-	frappe.qb.update(eq).set(eq.status, status).set(eq.retry, retry).set(eq.error, None).where(
-		eq.name == name
-	).run()
-
-
 def apply(tally: Tally) -> None:
 	"""A chunk's outcomes on its Email Queue rows, set-based (Frappe wrote the same row by row)."""
 	report = tally.report
-	mark_sent(report.accepted)
+	resent = set(report.resent)
+	mark_sent([name for name in report.accepted if name not in resent])
+	mark_sent(report.resent, note=outcomes.RESENT_NOTE)
 	mark_sent(report.uncertain, note=outcomes.UNCERTAIN_NOTE)
 	for rejection in report.rejected:
 		set_error(rejection.email_queue, outcomes.rejection_error(rejection))
+	for refusal in report.blocked:
+		set_error(refusal.email_queue, outcomes.blocked_error(refusal))
 	for name, error in report.failed.items():
 		set_error(name, error)
 	by_retry: dict[int, list[str]] = defaultdict(list)
 	for name, retry in tally.retry_counts.items():
 		by_retry[retry].append(name)
-	eq = _queue()
+	eq = queue_table()
 	for retry, names in by_retry.items():
 		frappe.qb.update(eq).set(eq.status, "Not Sent").set(eq.retry, retry).where(eq.name.isin(names)).run()
-
-
-def mark_sent(names: list[str], note: str | None = None) -> None:
-	"""Record rows as sent, as Frappe does after the server's 250 (recipients, then the row)."""
-	eq = _queue()
-	eqr = _recipients()
-	if not names:
-		return
-	now = now_datetime()
-	recipients = (  # read without locks, then write by primary key (no index-range locks)
-		frappe.qb.from_(eqr)
-		.select(eqr.name)
-		.where(eqr.parent.isin(names))
-		.where(eqr.parenttype == "Email Queue")
-		.run(pluck=True)
-	)
-	if recipients:
-		frappe.qb.update(eqr).set(eqr.status, "Sent").set(eqr.modified, now).where(
-			eqr.name.isin(recipients)
-		).run()
-	frappe.qb.update(eq).set(eq.status, "Sent").set(eq.error, note).set(eq.modified, now).where(
-		eq.name.isin(names)
-	).run()
-
-
-def set_error(name: str, error: str) -> None:
-	eq = _queue()
-	frappe.qb.update(eq).set(eq.status, "Error").set(eq.error, error).set(eq.modified, now_datetime()).where(
-		eq.name == name
-	).run()
 
 
 def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
@@ -670,57 +690,13 @@ def _after_frappe_retry(doc, error: str) -> tuple[str, object]:
 	return RETRY, None
 
 
-def recover(names: list[str]) -> DeliveryReport:
-	"""What a dead job left behind (rows still leased, so nobody else touches them): a row in the
-	journal had its final dot written — recorded sent (accepted, or uncertain when the job died
-	before reading the answer), never sent again; a row left *Sending* without a journal entry
-	never got its final dot to the server — back to be sent."""
-	eq, eqr = _queue(), _recipients()
-	report = DeliveryReport()
-	now = now_datetime()
-	open_rows = []
-	for chunk in create_batch(list(names), 1000):
-		open_rows += (
-			frappe.qb.from_(eq)
-			.select(eq.name, eq.status)
-			.where(eq.name.isin(list(chunk)))
-			.where(eq.status.isin(["Not Sent", "Partially Sent", "Sending"]))
-			.where(eq.send_after > now)
-			.run(as_dict=True)
-		)
-	journal = work.marked([row.name for row in open_rows])
-	report.accepted = [row.name for row in open_rows if journal.get(row.name, "").startswith(work.ACCEPTED)]
-	report.uncertain = [row.name for row in open_rows if journal.get(row.name, "").startswith(work.HANDED)]
-	back = [row.name for row in open_rows if row.status == "Sending" and row.name not in journal]
-	if not (report.accepted or report.uncertain or back):
-		return report
-	mark_sent(report.accepted)
-	mark_sent(report.uncertain, note=outcomes.UNCERTAIN_NOTE)
-	if back:
-		sent_to = set(
-			frappe.qb.from_(eqr)
-			.select(eqr.parent)
-			.where(eqr.parent.isin(back))
-			.where(eqr.status == "Sent")
-			.run(pluck=True)
-		)
-		for status in ("Partially Sent", "Not Sent"):
-			chosen = [name for name in back if (name in sent_to) == (status == "Partially Sent")]
-			if chosen:
-				frappe.qb.update(eq).set(eq.status, status).where(eq.name.isin(chosen)).run()
-	if report.sent:
-		outcomes.notify(report)
-	if not in_test():
-		frappe.db.commit()
-	work.forget(report.sent)
-	return report
-
-
 # The scheduler's minute
 def tick(recover: bool = True) -> None:
 	"""Every minute (and after each job): enqueue the work items whose moment has come, and keep
 	the leases of waiting items ahead of Frappe's flush."""
 	connection = store.redis()
+	if recover:
+		reconcile()
 	now = store.server_time(connection)
 	for token in work.tokens():
 		item = work.load(token)

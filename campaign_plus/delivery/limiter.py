@@ -64,7 +64,7 @@ class Limiter:
 					continue
 
 	def reserve(self, wanted: int, hold: float = pacing.HOLD) -> LocalGrant:
-		if self.limits.unlimited:
+		if self.limits.unlimited and not self._held():
 			now = time.time()
 			return LocalGrant(Grant(wanted, now, 0.0, now + hold), "", 0.0)
 		self._number += 1
@@ -74,10 +74,27 @@ class Limiter:
 		)
 		return LocalGrant(grant, key, now - time.time())
 
+	def _held(self) -> bool:
+		"""An account without limits that throttling replies hold to a rate (one read)."""
+		state = PaceState.from_dict(store.loads(store.redis().get(self.key)))
+		return bool(state.adaptive or state.paused_until)
+
+	def slow_down(self, pause: float) -> float:
+		"""A throttling reply: the account (every worker) pauses ``pause`` seconds, then goes on at a
+		lower rate (the engine's :func:`~campaign_plus.engine.pacing.slow_down`). When it may send
+		again, local time."""
+
+		def change(state, now):
+			state = pacing.slow_down(self.limits, state, now, pause)
+			return state, state.paused_until
+
+		until, now = self._update(change)
+		return until - (now - time.time())
+
 	def settle(self, grant: LocalGrant, used: int, last_sent: float | None, seconds: float = 0.0) -> None:
 		"""Done with ``grant``: ``used`` messages sent, the last at ``last_sent`` (local time),
 		``seconds`` spent sending them (for the finishing-time estimate)."""
-		if self.limits.unlimited:
+		if not grant.key:
 			if used and seconds:
 				self.observe(used, seconds)
 			return

@@ -19,9 +19,14 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
+import frappe
 from frappe.email.smtp import SMTPServer
 
 FRESH = 1.0
+
+
+class ServerUnreachable(OSError):
+	"""The mail server could not be reached, or refused the account's login."""
 
 
 class _Journaling:
@@ -82,7 +87,13 @@ class DeliverySMTPServer(SMTPServer):
 	def session(self):
 		if self._session is not None and time.monotonic() - self.last_answer < FRESH:
 			return self._session
-		session = SMTPServer.session.fget(self)  # Frappe's: NOOP, reconnect, TLS, AUTH
+		try:
+			session = SMTPServer.session.fget(self)  # Frappe's: NOOP, reconnect, TLS, AUTH
+		except frappe.ValidationError as error:
+			# Frappe turns "cannot connect" into a validation error (bad input in a form): here it
+			# is the server being away, never a fault of the message being sent
+			frappe.local.message_log = []
+			raise ServerUnreachable(str(error)) from error
 		if session is not None and not isinstance(session, _Journaling):
 			session.__class__ = _journaling_class(type(session))
 			session.delivery = self

@@ -38,3 +38,18 @@ def loads(raw):
 
 def text(value) -> str:
 	return value.decode() if isinstance(value, bytes) else value
+
+
+def epoch(connection=None) -> str:
+	"""The queue Redis's epoch: made by the first caller after Redis started empty (a restart
+	without persistence, a flush), kept while it lives. What Redis held under another epoch
+	(work items, the final-dot journal, holds) is gone."""
+	import uuid
+
+	connection = connection or redis()
+	name = key("epoch")
+	current = connection.get(name)
+	if current is None:
+		connection.set(name, uuid.uuid4().hex, nx=True)
+		current = connection.get(name)
+	return text(current)

@@ -39,7 +39,18 @@ UNSUBSCRIBE = "Unsubscribed"  # an unsubscribe link, flag or request
 ONE_CLICK = "One-Click Unsubscribe"  # a mail client's one-click unsubscribe (RFC 8058 POST)
 UNSUBSCRIBE_PAGE = "Unsubscribe Page"  # the person's choice on the unsubscribe page
 UNSUBSCRIBE_EMAIL = "Unsubscribe Email"  # an email to the List-Unsubscribe mailto: address
-SOURCES = (FORM, IMPORT, DOUBLE_OPT_IN, BY_HAND, UNSUBSCRIBE, ONE_CLICK, UNSUBSCRIBE_PAGE, UNSUBSCRIBE_EMAIL)
+SPAM_COMPLAINT = "Spam Complaint"  # the person marked a campaign email as spam
+SOURCES = (
+	FORM,
+	IMPORT,
+	DOUBLE_OPT_IN,
+	BY_HAND,
+	UNSUBSCRIBE,
+	ONE_CLICK,
+	UNSUBSCRIBE_PAGE,
+	UNSUBSCRIBE_EMAIL,
+	SPAM_COMPLAINT,
+)
 
 CAMPAIGN_EMAIL = "Campaign Email"  # the purpose campaign emails need; others may share the history
 PURPOSES = (CAMPAIGN_EMAIL,)

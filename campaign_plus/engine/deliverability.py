@@ -519,7 +519,9 @@ def judge_message(message: RenderedMessage) -> list[Finding]:
 			)
 		)
 	own = (message.site_url or "\0").lower()
-	plain = sorted({link for link in links if link.lower().startswith("http://") and not link.lower().startswith(own)})
+	plain = sorted(
+		{link for link in links if link.lower().startswith("http://") and not link.lower().startswith(own)}
+	)
 	if plain:
 		findings.append(
 			Finding(

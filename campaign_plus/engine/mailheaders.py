@@ -212,7 +212,7 @@ def keep_queued_header_block(queued: str, built: str) -> str:
 	changed = False
 	fields = []
 	for q, b in zip(q_fields, b_fields, strict=True):
-		if "<!--" not in q and unfold(q) != unfold(b):
+		if q != b and "<!--" not in q and unfold(q) != unfold(b):
 			fields.append(q.replace(q_sep, b_sep) if q_sep != b_sep else q)
 			changed = True
 		else:

@@ -31,7 +31,10 @@ FAILED = "Failed"
 SKIPPED = "Skipped"
 DEFERRED = "Deferred"  # due, held until a later moment (send window, frequency cap, A/B winner)
 BOUNCED = "Bounced"  # delivered to the mail server, then refused for good (hard bounce)
-STATUSES = (PLANNED, QUEUED, SENT, FAILED, SKIPPED, DEFERRED, BOUNCED)
+COMPLAINED = "Complained"  # delivered, then reported as spam by its recipient
+STATUSES = (PLANNED, QUEUED, SENT, FAILED, SKIPPED, DEFERRED, BOUNCED, COMPLAINED)
+# A message that left: counted as sent by statistics, the frequency cap, A/B figures, responses.
+LEFT = (QUEUED, SENT, BOUNCED, COMPLAINED)
 
 UNSUBSCRIBED = "Unsubscribed"
 NO_EMAIL = "No Email"
@@ -50,6 +53,9 @@ AWAITING_WINNER = "Awaiting Winner"  # deferred: an A/B test's winner is not cho
 CONDITION_NOT_MET = "Condition Not Met"  # skipped: the step's condition is false for the recipient
 SEQUENCE_STOPPED = "Sequence Stopped"  # skipped: a rule stopped the rest of the sequence
 DELIVERABILITY = "Deliverability Check"  # deferred: the step's first send waits for a clean check
+SPAM_COMPLAINT = "Spam Complaint"  # skipped: the address complained about a campaign email
+SUPPRESSED = "Suppressed"  # skipped: on the suppression list (by hand or imported)
+PAUSED_REPUTATION = "Paused: Reputation"  # deferred: the reputation guard paused the sending
 NOT_RUNNING = "Campaign Not Running"  # preview only: due, but outside the campaign's dates
 REASONS = (
 	UNSUBSCRIBED,
@@ -69,6 +75,9 @@ REASONS = (
 	CONDITION_NOT_MET,
 	SEQUENCE_STOPPED,
 	DELIVERABILITY,
+	SPAM_COMPLAINT,
+	SUPPRESSED,
+	PAUSED_REPUTATION,
 )
 
 # The reasons, marked for translation (they are stored in English and shown translated).
@@ -90,8 +99,11 @@ REASON_LABELS = (
 	_("Condition Not Met"),
 	_("Sequence Stopped"),
 	_("Campaign Not Running"),
+	_("Spam Complaint"),
+	_("Suppressed"),
+	_("Paused: Reputation"),
 )
-STATUS_LABELS = (_("Deferred"), _("Bounced"))
+STATUS_LABELS = (_("Deferred"), _("Bounced"), _("Complained"))
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Frappe validates again on send.
 _EMAIL = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"'.]{2,}$")

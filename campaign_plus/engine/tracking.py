@@ -446,6 +446,7 @@ class StepFigures:
 	aggregate_clicks: int = 0  # click hits, likewise
 	unsubscribes: int = 0
 	replies: int = 0
+	complaints: int = 0  # messages their recipient marked as spam (rows Complained)
 
 	def __add__(self, other: StepFigures) -> StepFigures:
 		return StepFigures(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
@@ -465,6 +466,7 @@ class Engagement:
 	bounce_rate: float | None
 	unsubscribe_rate: float | None
 	reply_rate: float | None
+	complaint_rate: float | None = None  # complaints over delivered (Gmail's spam rate)
 
 
 def engagement(figures: StepFigures) -> Engagement:
@@ -485,6 +487,7 @@ def engagement(figures: StepFigures) -> Engagement:
 		bounce_rate=ratio(figures.hard_bounces + figures.soft_bounces, figures.sent),
 		unsubscribe_rate=ratio(figures.unsubscribes, delivered),
 		reply_rate=ratio(figures.replies, delivered),
+		complaint_rate=ratio(figures.complaints, delivered),
 	)
 
 

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from campaign_plus.engine.errors import RuleError, _
 from campaign_plus.engine.schedule import (
 	BOUNCED,
+	COMPLAINED,
 	DEFERRED,
 	FREQUENCY_CAP,
 	NON_BUSINESS_DAY,
@@ -46,7 +47,7 @@ UTC = dt.timezone.utc
 # is on time and keeps that moment; an older one (the scheduler was down) is planned for now.
 PLANNER_INTERVAL = dt.timedelta(minutes=15)
 # The ledger statuses that count towards the frequency cap: emails sent or about to be.
-CAP_STATUSES = (PLANNED, QUEUED, SENT, BOUNCED)
+CAP_STATUSES = (PLANNED, QUEUED, SENT, BOUNCED, COMPLAINED)
 # How far ahead a next allowed moment is looked for (a calendar with no business day at all).
 SEARCH_DAYS = 400
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday (date.weekday())

@@ -19,13 +19,13 @@ from frappe.query_builder.functions import Count, Min, Sum
 from frappe.utils import create_batch, flt, getdate
 
 from campaign_plus.engine.experiments import LETTERS, REVENUE, UNIQUE_CLICKS, UNIQUE_OPENS, VariantFigures
-from campaign_plus.engine.schedule import BOUNCED, QUEUED, SENT
+from campaign_plus.engine.schedule import LEFT
 from campaign_plus.engine.tracking import INDIVIDUAL
 from campaign_plus.links import campaign_link_value, get_campaign_link
 from campaign_plus.segments.parties import customers_of
 
 LEDGER = "Campaign Send Log"
-DELIVERED = (QUEUED, SENT, BOUNCED)
+DELIVERED = LEFT
 DATE_FIELD = {"Sales Invoice": "posting_date", "Sales Order": "transaction_date"}
 
 

@@ -29,7 +29,14 @@ def validated_filters(doctype: str, filters) -> list[list]:
 
 def permitted_names_query(doctype: str, filters: list[list]) -> tuple[str, dict]:
 	"""SQL (and its parameters) selecting the names of ``doctype`` the current user may read
-	that match ``filters``: Frappe's own list query, not run."""
+	that match ``filters``: Frappe's own list query, not run, to be run with other parameters
+	(``%(name)s`` placeholders) around it.
+
+	Frappe 15 answers SQL with the values inlined and escaped as literals, meant to be run
+	without parameters (a ``like`` value's ``%`` doubled, the others not): every ``%`` of it is
+	doubled here, so that after parameter formatting the database receives exactly the statement
+	Frappe's list query runs — a ``%`` or ``%(name)s`` in a value stays text. Frappe 16 answers
+	placeholders and their values, meant to be run with them: kept as they are."""
 	if not frappe.has_permission(doctype, "read"):
 		frappe.throw(
 			_("You are not permitted to read {0}.").format(_(doctype)),
@@ -49,7 +56,7 @@ def _names_query(get, doctype: str, filters: list[list]) -> tuple[str, dict]:
 	major = int(frappe.__version__.split(".")[0])
 	limit = {"limit": 0} if major >= 16 else {"limit_page_length": 0}
 	query = get(doctype, filters=filters, fields=["name"], order_by="", run=False, **limit)
-	if isinstance(query, str):  # Frappe 15: values inlined (escaped), % doubled for formatting
-		return query.strip(), {}
+	if isinstance(query, str):  # Frappe 15: values inlined (escaped), run without parameters
+		return query.strip().replace("%", "%%"), {}
 	sql, params = query.walk()  # Frappe 16: a query builder with %(paramN)s placeholders
 	return sql, params

@@ -21,7 +21,13 @@ def send_due_emails_now(campaign: str) -> dict:
 	"""Run the planner for this campaign now; sending follows in background batches."""
 	frappe.get_doc("Campaign", campaign).check_permission("write")
 	ensure_outgoing_account()
-	result = planner.plan_campaign(campaign)
+	try:
+		result = planner.plan_campaign(campaign)
+	except planner.PlannerBusy:
+		frappe.throw(
+			_("Another planner run is in progress (the scheduler, or another user). Try again in a minute."),
+			title=_("Planner Busy"),
+		)
 	if not result.running:
 		frappe.throw(result.why_not, title=_("Campaign Not Running"))
 	return asdict(result)

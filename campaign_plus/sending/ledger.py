@@ -27,9 +27,12 @@ from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 
 LEDGER = "Campaign Send Log"
 UNCERTAIN_DELIVERY = (
-	"The connection was lost after the message was handed to the mail server: it may have been "
-	"delivered, and is not sent again."
+	"The delivery job stopped after handing the message to the mail server, before its answer: it "
+	"may not have arrived (Send Again on the campaign sends it again)."
 )
+# Send Log "Delivery Doubt": a fault during delivery left the outcome in doubt.
+MAY_NOT_HAVE_ARRIVED = "May Not Have Arrived"
+MAY_HAVE_ARRIVED_TWICE = "May Have Arrived Twice"
 CHUNK = 1000
 FIELDS = (
 	*STANDARD_COLUMNS,
@@ -219,8 +222,9 @@ def update_rows(changes: list[tuple[str, dict]]) -> None:
 		query.where(log.name.isin([name for name, _values in chunk])).where(log.status == DEFERRED).run()
 
 
-def skip_deferred_of_closed_campaigns() -> None:
-	"""Deferred rows of a campaign now in a closed status will never go: Skipped (Campaign Closed)."""
+def skip_deferred_of_closed_campaigns(campaigns: list[str] | None = None) -> None:
+	"""Deferred rows of a campaign now in a closed status will never go: Skipped (Campaign Closed).
+	Of every campaign, or only of ``campaigns``."""
 	log = DocType(LEDGER)
 	campaign = DocType("Campaign")
 	status = DocType("Campaign Status")
@@ -231,6 +235,10 @@ def skip_deferred_of_closed_campaigns() -> None:
 		.select(campaign.name)
 		.where(status.is_closed == 1)
 	)
+	if campaigns is not None:
+		if not campaigns:
+			return
+		closed = closed.where(campaign.name.isin(list(campaigns)))
 	(
 		frappe.qb.update(log)
 		.set(log.status, SKIPPED)
@@ -291,6 +299,19 @@ def skip_unsent(email: str, campaign: str | None = None, reason: str = UNSUBSCRI
 	return len(names)
 
 
+def record_accounts(rows: list[tuple[str, str | None]]) -> None:
+	"""Which outgoing Email Account each queued row goes through ((name, account) pairs): one UPDATE
+	per account and chunk (the reputation guard and the deliverability view count per account)."""
+	by_account: dict[str, list[str]] = {}
+	for name, account in rows:
+		if account:
+			by_account.setdefault(account, []).append(name)
+	log = DocType(LEDGER)
+	for account, names in by_account.items():
+		for chunk in create_batch(names, CHUNK):
+			frappe.qb.update(log).set(log.email_account, account).where(log.name.isin(list(chunk))).run()
+
+
 def record_delivery(report) -> None:
 	"""Listener of campaign_plus.delivery: Queued rows become Sent / Failed as each chunk goes out
 	(the ledger row is named after its Email Queue row)."""
@@ -298,9 +319,18 @@ def record_delivery(report) -> None:
 	if report.accepted:
 		set_status(report.accepted, SENT, current=QUEUED, sent_on=now)
 	if report.uncertain:
-		set_status(report.uncertain, SENT, current=QUEUED, sent_on=now, error=UNCERTAIN_DELIVERY)
+		set_status(
+			report.uncertain,
+			SENT,
+			current=QUEUED,
+			sent_on=now,
+			error=UNCERTAIN_DELIVERY,
+			delivery_doubt=MAY_NOT_HAVE_ARRIVED,
+		)
+	if report.doubtful:  # sent again after a fault: still Queued, flagged
+		set_status(report.doubtful, QUEUED, current=QUEUED, delivery_doubt=MAY_HAVE_ARRIVED_TWICE)
 	by_error: dict[str, list[str]] = {}
-	for rejection in report.rejected:
+	for rejection in [*report.rejected, *report.blocked]:
 		by_error.setdefault(f"{rejection.code} {rejection.message}"[:1000], []).append(rejection.email_queue)
 	for name, error in report.failed.items():
 		by_error.setdefault((error or "")[-1000:], []).append(name)
@@ -308,19 +338,24 @@ def record_delivery(report) -> None:
 		set_status(names, FAILED, current=QUEUED, reason=SEND_ERROR, error=error)
 
 
-def sync_from_email_queue() -> dict[str, int]:
-	"""Carry Email Queue outcomes (Sent / Error) back to Queued ledger rows."""
+def sync_from_email_queue(campaigns: list[str] | None = None) -> dict[str, int]:
+	"""Carry Email Queue outcomes (Sent / Error) back to Queued ledger rows (of every campaign, or
+	only of ``campaigns``)."""
 	log = DocType(LEDGER)
 	queue = DocType("Email Queue")
-	rows = (
+	query = (
 		frappe.qb.from_(log)
 		.join(queue)
 		.on(queue.name == log.email_queue)
 		.select(log.name, queue.status, queue.error)
 		.where(log.status == QUEUED)
 		.where(queue.status.isin(["Sent", "Partially Sent", "Error"]))
-		.run(as_dict=True)
 	)
+	if campaigns is not None:
+		if not campaigns:
+			return {"sent": 0, "failed": 0}
+		query = query.where(log.campaign.isin(list(campaigns)))
+	rows = query.run(as_dict=True)
 	sent = [row.name for row in rows if row.status != "Error"]
 	failed = [row for row in rows if row.status == "Error"]
 	if sent:

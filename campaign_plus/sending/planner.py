@@ -17,7 +17,7 @@ exclusions again, then the send windows and the cap — to *Planned*, and sends 
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import frappe
 from frappe import _
@@ -41,6 +41,7 @@ from campaign_plus.sending.exclusions import address_exclusions
 from campaign_plus.sending.recipients import load_recipients
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.unsubscribe import blocked_emails
+from campaign_plus.utils.locks import named_lock
 from campaign_plus.utils.runtime import in_test
 from campaign_plus.windows.timing import CampaignRows, forecast_days, keep_due, schedule
 from campaign_plus.windows.zones import now_utc, site_zone
@@ -177,8 +178,16 @@ def plan_campaigns(
 	"""One planner run over ``campaigns``: their due rows compete for the frequency cap together.
 
 	``commit``: one transaction per campaign's writes (the scheduler); a campaign that fails to
-	load or write is logged and left for the next run.
+	load or write is logged and left for the next run. Under the planner lock (waiting up to
+	:data:`INTERACTIVE_WAIT` seconds, else :class:`PlannerBusy`).
 	"""
+	with planner_lock(INTERACTIVE_WAIT) as held:
+		if not held:
+			raise PlannerBusy()
+		return _plan_campaigns(campaigns, now, enqueue=enqueue, commit=commit)
+
+
+def _plan_campaigns(campaigns: list[str], now, *, enqueue: bool, commit: bool) -> dict[str, PlanResult]:
 	now = now or now_utc()
 	today = site_today(now)
 	before_planning(campaigns, now, commit=commit)
@@ -366,21 +375,52 @@ def update_email_campaign_statuses(campaign: str, today) -> None:
 	)
 
 
+PLANNER_LOCK = "planner"
+SCHEDULED_WAIT = 120  # seconds a scheduled run waits for another run to finish, then leaves
+INTERACTIVE_WAIT = 20  # seconds Send Due Emails Now waits (a web request)
+
+
+class PlannerBusy(Exception):
+	"""Another planner run holds the lock (another worker's scheduler, Send Due Emails Now)."""
+
+
+def planner_lock(wait: float):
+	"""One planner run at a time per site, across processes and machines (MariaDB ``GET_LOCK``):
+	the frequency cap weighs campaigns against each other, and two runs would both compute the
+	same rows. Yields whether the lock is held; a run started inside another is part of it."""
+	return named_lock(PLANNER_LOCK, wait)
+
+
 def plan_all() -> None:
 	"""Scheduler entry point (every 15 minutes): plan every running campaign together (the
 	frequency cap weighs them by priority), writing one transaction per campaign."""
-	now = now_utc()
-	ledger.skip_deferred_of_closed_campaigns()
-	if not in_test():
-		frappe.db.commit()
-	campaigns = runnable_campaigns(site_today(now))
-	plan_campaigns(campaigns, now, commit=not in_test())
-	sync_ledger()
+	scheduled_run()
 
 
-def sync_ledger() -> None:
-	"""Scheduler entry point: carry Email Queue outcomes into the ledger."""
-	ledger.sync_from_email_queue()
+def scheduled_run(campaigns: list[str] | None = None, wait: float = SCHEDULED_WAIT) -> dict:
+	"""A scheduled planner run over every runnable campaign — or only ``campaigns`` among them (a
+	test, a tool) — under the planner lock: when another run still holds it after ``wait``
+	seconds, this one leaves (the other does the work; the next run comes in 15 minutes).
+	{campaign: its PlanResult as a dict}, or {"busy": True} when it left."""
+	with planner_lock(wait) as held:
+		if not held:
+			return {"busy": True}
+		now = now_utc()
+		ledger.skip_deferred_of_closed_campaigns(campaigns)
+		if not in_test():
+			frappe.db.commit()
+		runnable = runnable_campaigns(site_today(now))
+		if campaigns is not None:
+			runnable = [name for name in runnable if name in set(campaigns)]
+		results = plan_campaigns(runnable, now, commit=not in_test())
+		sync_ledger(campaigns)
+		return {name: asdict(result) for name, result in results.items()}
+
+
+def sync_ledger(campaigns: list[str] | None = None) -> None:
+	"""Scheduler entry point: carry Email Queue outcomes into the ledger (of every campaign, or
+	only of ``campaigns``)."""
+	ledger.sync_from_email_queue(campaigns)
 	if not in_test():
 		frappe.db.commit()
 

@@ -8,10 +8,10 @@ each recipient's document is loaded with one query per doctype. Frappe's email l
 footer, unsubscribe link, with its CSS inlined by premailer — 30 ms a call) is built once per
 batch and sender account, and each recipient's rendered body is put into it; the MIME message
 is then built by Frappe's own QueueBuilder, and the Email Queue rows are inserted in bulk, named
-after their ledger row. Each body ends with its sender's footer in the recipient's language, and
-each message carries the headers of campaign_plus.deliverability.headers (list headers,
-Feedback-ID, the send id, other capabilities' headers). Before either path, each rendered body gets its open pixel and tracked
-links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
+after their ledger row. Each body ends with its sender's footer in the recipient's language
+(campaign_plus.utils.footer), and each message carries its headers (list headers, Feedback-ID,
+the send id, other capabilities': campaign_plus.deliverability.headers). Before either path,
+each rendered body gets its open pixel and tracked links (campaign_plus.tracking.messages); both paths are given the same tracked body, so the
 skeleton's check against Frappe's builder compares like with like. After the commit the rows are
 handed over to campaign_plus.delivery (paced jobs that send them with Frappe's own per-row
 sending); Frappe's flush is the safety net.
@@ -42,8 +42,7 @@ from frappe.utils import (
 from frappe.utils.jinja import get_email_from_template, get_jenv
 
 from campaign_plus import delivery
-from campaign_plus.deliverability.headers import batch_headers
-from campaign_plus.engine.mailheaders import add_headers
+from campaign_plus.deliverability.headers import add_message_headers
 from campaign_plus.engine.schedule import (
 	CLOSED,
 	FAILED,
@@ -57,13 +56,13 @@ from campaign_plus.sending import ledger
 from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
-from campaign_plus.utils import unsubscribe_links
+from campaign_plus.utils import holds
 from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
-from campaign_plus.utils.footer import FooterTemplate, has_footer, sender_identity
-from campaign_plus.utils.language import recipient_languages
+from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
 
 SAVEPOINT = "campaign_plus_send_batch"
+QUEUE_INSERT_BYTES = 4_000_000
 # Campaign emails go after transactional ones in Frappe's queue (it sends higher priority first).
 PRIORITY = 0
 
@@ -358,7 +357,8 @@ class MessageSkeleton:
 			return None
 		subject = " ".join(subject.splitlines())
 		message_id = f"{frappe.generate_hash(length=24)}@{self.message_id.rpartition('@')[2]}"
-		html_body = f"{self.html_before}{_qp(scrub_urls(body), self.linesep)}{self.after}"
+		encoded = body.qp(self.linesep) if hasattr(body, "qp") else _qp(scrub_urls(body), self.linesep)
+		html_body = f"{self.html_before}{encoded}{self.after}"
 		html_body = html_body.replace(SUBJECT_TOKEN, _qp(escape_html(subject), self.linesep))
 		head = self.head.replace("\x00subject\x00", email_policy.SMTP.fold("Subject", subject))
 		message = (
@@ -392,7 +392,15 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		for row, data in items
 	]
 	fields = sorted({key for r in queue_rows for key in r})
-	frappe.db.bulk_insert("Email Queue", fields, [tuple(r.get(f) for f in fields) for r in queue_rows])
+	# each INSERT well under MariaDB's max_allowed_packet (16 MB by default): designed emails weigh
+	# tens of KB each
+	largest = max(len(r.get("message") or "") for r in queue_rows)
+	frappe.db.bulk_insert(
+		"Email Queue",
+		fields,
+		[tuple(r.get(f) for f in fields) for r in queue_rows],
+		chunk_size=max(1, min(10_000, QUEUE_INSERT_BYTES // max(largest, 1))),
+	)
 
 	recipient_fields = [
 		*STANDARD_COLUMNS,
@@ -461,37 +469,6 @@ def record_entries(campaign: str, queued: list) -> None:
 		)
 
 
-class BatchFooters:
-	"""The sender's footer (company, postal address, unsubscribe page) in each recipient's
-	language, added to each body that has none of its own."""
-
-	def __init__(self, campaign: str, rows: list):
-		self.identity = sender_identity(campaign)
-		self.languages = recipient_languages((row.party_type, row.party) for row in rows)
-		self.templates: dict[str | None, FooterTemplate] = {}
-		self.sign = unsubscribe_links.token_signer()
-		self.base = get_url()
-
-	def add(self, row, body: str, text: str | None) -> tuple[str, str | None]:
-		if has_footer(body):
-			return body, text
-		language = self.languages.get((row.party_type, row.party))
-		if language not in self.templates:
-			self.templates[language] = FooterTemplate(self.identity, language)
-		html, plain = self.templates[language].render(
-			unsubscribe_links.page_url(self.sign(row.name), self.base)
-		)
-		return body + html, (text + plain if text is not None else None)
-
-
-def add_message_headers(campaign: str, items: list[tuple[dict, dict]]) -> None:
-	"""Each queued message gets its headers (campaign_plus_message_headers hook), in its text."""
-	rows = [frappe._dict(row, email_account=data.get("email_account") or None) for row, data in items]
-	headers = batch_headers(campaign, rows)
-	for row, data in items:
-		data["message"] = add_headers(data["message"], headers.get(row.name, []))
-
-
 def _send(campaign: str, names: list[str]) -> dict:
 	rows = locked_planned_rows(names)
 	if not rows:
@@ -503,11 +480,18 @@ def _send(campaign: str, names: list[str]) -> dict:
 	templates = compile_templates({row.email_template for row in rows})
 	documents = party_documents(rows)
 	sender_of = senders(rows)
+	held = holds.send_hold(campaign, {sender_of[row.email_campaign][1].name for row in rows})
+	if held:  # e.g. paused for its reputation: the rows wait until the hold is lifted
+		ledger.defer([row.name for row in rows], held)
+		return {"queued": 0, "failed": 0, "skipped": 0, "deferred": len(rows)}
 	layouts: dict[str, CampaignLayout] = {}
 	campaign_doc = frappe.get_doc("Campaign", campaign).as_dict()
 	items, failures = [], defaultdict(list)
 	skeletons: dict[str, MessageSkeleton] = {}
 	tracker = BatchTracker(campaign, campaign_doc)
+	from campaign_plus.design.sending import BatchDesigns, DesignedLayout
+
+	designs = BatchDesigns(campaign, campaign_doc, rows, tracker)
 	footers = BatchFooters(campaign, rows)
 	for row in rows:
 		template = templates.get(row.email_template)
@@ -523,15 +507,18 @@ def _send(campaign: str, names: list[str]) -> dict:
 		}
 		try:
 			subject, message = template.render(context)
+			design = designs.get(row.email_template, row) if designs else None
 		except Exception as error:
 			failures[(TEMPLATE_ERROR, f"{type(error).__name__}: {error}")].append(row.name)
 			continue
-		message, text = tracker.track(row, party, message)
-		message, text = footers.add(row, message, text)
+		# a designed email: the compiled design, filled in, without Frappe's layout around it
+		message, text = design.render(row, party) if design else tracker.track(row, party, message)
+		message, text = footers.add(row, message, text)  # a design carries its own footer
 		sender, account = sender_of[row.email_campaign]
-		key = f"{account.name}\x00{sender}"
+		key = f"{account.name}\x00{sender}\x00{bool(design)}"
 		if key not in skeletons:
-			layout = layouts.setdefault(account.name, CampaignLayout(account))
+			layout_class = DesignedLayout if design else CampaignLayout
+			layout = layouts.setdefault(f"{account.name}\x00{bool(design)}", layout_class(account))
 			skeletons[key] = MessageSkeleton(campaign, sender, layout, (row.email, subject, message, text))
 		skeleton = skeletons[key]
 		data = skeleton.fill(row.email, subject, message, text) if skeleton.usable(message) else None
@@ -546,6 +533,7 @@ def _send(campaign: str, names: list[str]) -> dict:
 	now = now_datetime()
 	insert_queue_rows(items, now, delivery.send_after())
 	mark_queued([row.name for row, _data in items], now)
+	ledger.record_accounts([(row.name, data.get("email_account")) for row, data in items])
 	tracker.save([row.name for row, _data in items], now)
 	delivery.hand_over(campaign, [(row.name, data.get("email_account")) for row, data in items])
 	for (reason, error), failed in failures.items():

@@ -319,6 +319,8 @@ _STATS = [
 	("cp_hard_bounces", "Hard Bounces", "Int"),
 	("cp_soft_bounces", "Soft Bounces", "Int"),
 	("cp_bounce_rate", "Bounce Rate %", "Percent"),
+	("cp_complaints", "Complaints", "Int"),
+	("cp_complaint_rate", "Complaint Rate %", "Percent"),
 	("cp_email_unsubscribes", "Unsubscribes", "Int"),
 	("cp_email_replies", "Replies", "Int"),
 	("cp_reply_rate", "Reply Rate %", "Percent"),
@@ -400,6 +402,18 @@ _LEAD_SCORE = [
 ]  # fmt: skip
 CUSTOM_FIELDS["Lead"] += [dict(field) for field in _LEAD_SCORE]
 CUSTOM_FIELDS["Contact"] += [dict(field) for field in _LEAD_SCORE]
+
+# The email designer: a template that points to a design sends the compiled design.
+CUSTOM_FIELDS["Email Template"] = [
+	{
+		"fieldname": "cp_email_design",
+		"label": "Email Design",
+		"fieldtype": "Link",
+		"options": "Campaign Email Design",
+		"insert_after": "subject",
+		"description": "Sends this design, built in the Email Designer, instead of the text below (the subject stays this template's).",
+	},
+]
 
 PROPERTY_SETTERS: list[dict] = [
 	# The status history of a campaign shows in its timeline.

@@ -73,7 +73,7 @@ def figures(campaign: str) -> Figures:
 			SELECT `party_type`, `party` FROM `tabCampaign Interaction`
 			WHERE `campaign` = %(campaign)s AND `canceled` = 0 AND `interaction_type` != 'Response'
 			UNION SELECT `party_type`, `party` FROM `tabCampaign Send Log`
-			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent')
+			WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent', 'Complained')
 			UNION SELECT `reference_type`, `reference_name` FROM `tabToDo`
 			WHERE `cp_campaign` = %(campaign)s AND `status` = 'Closed'
 				AND `reference_type` IN ('Lead', 'Contact', 'Customer', 'Opportunity')
@@ -132,11 +132,18 @@ def figures(campaign: str) -> Figures:
 	)
 
 
-def refresh(campaign: str) -> dict:
+def card_values(campaign: str) -> dict:
+	"""The card's figures computed now (nothing written)."""
 	stats = compute(figures(campaign))
 	# None (no denominator) is stored as 0: the columns are not nullable.
 	values = {field: getter(stats) or 0 for field, getter in STAT_FIELDS.items()}
 	values.update(engagement.card_values(campaign))
+	return values
+
+
+def refresh(campaign: str) -> dict:
+	"""Compute the card's figures and store them on the campaign (writers and the nightly job)."""
+	values = card_values(campaign)
 	frappe.db.set_value(
 		"Campaign", campaign, {**values, "cp_statistics_updated_on": now_datetime()}, update_modified=False
 	)
@@ -167,6 +174,8 @@ def charts(campaign: str, days: int) -> dict:
 				"open_rate": step["engagement"].open_rate,
 				"click_rate": step["engagement"].click_rate,
 				"bounce_rate": step["engagement"].bounce_rate,
+				"complaints": step["figures"].complaints,
+				"complaint_rate": step["engagement"].complaint_rate,
 				"unsubscribes": step["figures"].unsubscribes,
 				"replies": step["figures"].replies,
 				"links": sorted(step["links"].items(), key=lambda item: -item[1])[:10],

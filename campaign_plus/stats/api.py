@@ -10,8 +10,17 @@ from campaign_plus.stats import aggregate, entries
 
 @frappe.whitelist(methods=["POST"])
 def refresh_statistics(campaign: str) -> dict:
-	frappe.get_doc("Campaign", campaign).check_permission("read")
-	return aggregate.refresh(campaign)
+	"""The card's figures computed now. Stored on the campaign only for a user who may change it
+	(``stored`` says so); a reader gets them fresh, and the form shows them without saving."""
+	doc = frappe.get_doc("Campaign", campaign)
+	doc.check_permission("read")
+	if doc.has_permission("write"):
+		values = aggregate.refresh(campaign)
+		stored = True
+	else:
+		values = aggregate.card_values(campaign)
+		stored = False
+	return {**values, "stored": stored}
 
 
 @frappe.whitelist(methods=["POST"])

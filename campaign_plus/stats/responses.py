@@ -22,7 +22,7 @@ def record_reply(doc, method=None):
 	party = frappe.db.sql(
 		"""SELECT `name`, `party_type`, `party` FROM `tabCampaign Send Log`
 		WHERE `campaign` = %(campaign)s AND LOWER(`email`) = %(email)s
-			AND `status` IN ('Queued', 'Sent', 'Bounced')
+			AND `status` IN ('Queued', 'Sent', 'Bounced', 'Complained')
 		ORDER BY `queued_on` DESC, `creation` DESC LIMIT 1""",
 		{"campaign": doc.reference_name, "email": sender},
 		as_dict=True,

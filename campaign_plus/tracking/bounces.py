@@ -17,7 +17,6 @@ later campaign send (reason "Bounced Address", through the ``campaign_plus_addre
 hook) until someone clears it. Soft (4.x.x): counted on the row and recorded.
 """
 
-import sys
 from collections.abc import Iterable
 
 import frappe
@@ -27,6 +26,9 @@ from frappe.utils import create_batch, now_datetime
 
 from campaign_plus.engine import tracking
 from campaign_plus.engine.schedule import BOUNCED, BOUNCED_ADDRESS, QUEUED, SENT, normalize_email
+from campaign_plus.utils import feedback
+from campaign_plus.utils.feedback import notify_feedback
+from campaign_plus.utils.inbound import inbound_message
 
 LEDGER = "Campaign Send Log"
 BOUNCE = "Campaign Bounce"
@@ -34,21 +36,7 @@ BOUNCE = "Campaign Bounce"
 
 def _inbound_message(doc):
 	"""The email Frappe's receiver is turning into ``doc``, when it is on the call stack."""
-	try:
-		from frappe.email.receive import InboundMail
-	except ImportError:  # pragma: no cover
-		return None
-	frame = sys._getframe(1)
-	for _depth in range(40):
-		frame = frame.f_back
-		if frame is None:
-			return None
-		candidate = frame.f_locals.get("self")
-		if isinstance(candidate, InboundMail) and (getattr(candidate, "message_id", None) or None) == (
-			doc.message_id or None
-		):
-			return candidate.mail
-	return None
+	return inbound_message(doc, skip=2)
 
 
 def _rebuilt(doc):
@@ -117,13 +105,14 @@ def _row_for(bounce: tracking.Bounce) -> dict | None:
 
 def record(report: tracking.BounceReport, communication: str | None = None) -> list[str]:
 	"""Apply a bounce report: ledger rows marked, Campaign Bounce records. Returns the rows matched."""
-	now, matched = now_datetime(), []
+	now, matched, matched_bounces = now_datetime(), [], []
 	log = DocType(LEDGER)
 	for bounce in report.bounces:
 		row = _row_for(bounce)
 		if not row:
 			continue
 		matched.append(row.name)
+		matched_bounces.append(bounce)
 		email = normalize_email(bounce.recipient or row.email) or (row.email or "").lower()
 		if bounce.kind == tracking.HARD:
 			(
@@ -153,6 +142,12 @@ def record(report: tracking.BounceReport, communication: str | None = None) -> l
 				"received_on": now,
 			}
 		).insert(ignore_permissions=True)
+	hard = [
+		name for name, bounce in zip(matched, matched_bounces, strict=True) if bounce.kind == tracking.HARD
+	]
+	notify_feedback(
+		{feedback.HARD_BOUNCE: hard, feedback.SOFT_BOUNCE: [name for name in matched if name not in hard]}
+	)
 	return matched
 
 
@@ -212,24 +207,34 @@ def bounced_addresses(campaign: str, recipients) -> dict[str, set[str]]:
 
 
 def clear(email: str) -> int:
-	"""Clear an address's hard bounces; returns how many were cleared."""
+	"""Clear an address's hard bounces (and lift its Hard Bounce suppression); how many were cleared."""
 	email = normalize_email(email)
 	if not email:
 		frappe.throw(frappe._("Enter a valid email address."))
+	from campaign_plus.engine.suppression import HARD_BOUNCE
+	from campaign_plus.suppression import records
+
+	count = clear_bounces_of([email])
+	records.lift([email], [HARD_BOUNCE], clear_bounces=False)
+	return count
+
+
+def clear_bounces_of(emails: list[str], user: str | None = None) -> int:
+	"""Mark the addresses' hard bounces cleared (one UPDATE); how many were."""
 	bounce = DocType(BOUNCE)
 	names = (
 		frappe.qb.from_(bounce)
 		.select(bounce.name)
-		.where(bounce.email == email)
+		.where(bounce.email.isin(list(emails)))
 		.where(bounce.bounce_type == tracking.HARD)
 		.where(bounce.cleared == 0)
 		.run(pluck=True)
-	)
+	) if emails else []  # fmt: skip
 	if names:
 		(
 			frappe.qb.update(bounce)
 			.set(bounce.cleared, 1)
-			.set(bounce.cleared_by, frappe.session.user)
+			.set(bounce.cleared_by, user or frappe.session.user)
 			.set(bounce.cleared_on, now_datetime())
 			.set(bounce.modified, now_datetime())
 			.where(bounce.name.isin(names))

@@ -72,28 +72,35 @@ class BatchTracker:
 		"""
 		if not self.enabled:
 			return body, None
+		links = tracking.tracked_links(body) if self.clicks else []
+		pixel, clicks = self.urls(row, party, [link.url for link in links])
+		text = html2text(body)
+		tracked, urls = tracking.rewrite(body, (lambda index: clicks[index]) if links else None, pixel, links)
+		if urls:
+			text = tracking.rewrite_text(text, urls, clicks)
+		return tracked, text
+
+	def urls(self, row, party: dict | None, urls: list[str]) -> tuple[str | None, list[str]]:
+		"""The open pixel's URL (None: opens not tracked) and the click URL of each of ``urls``
+		(the message's tracked links, in order) for ``row``'s recipient; the message's tracking mode
+		and link set are recorded for :meth:`save`."""
 		consent = (party or {}).get("cp_tracking_consent")
 		mode = tracking.tracking_mode(True, self.consent_required, consent)
 		if mode == tracking.INDIVIDUAL:
 			subject = (ROW, row.name)
 		else:
 			subject = (STEP, self.campaign, row.schedule_row or "", str(row.step_idx or 0))
-		links = tracking.tracked_links(body) if self.clicks else []
-		urls = [link.url for link in links]
+		urls = urls if self.clicks else []
 		link_set = link_set_name(self.campaign, urls) if urls else ""
-
-		def click_url(index: int) -> str:
-			return self.click_base + quote(self.sign_click(*subject, link_set, str(index)))
-
 		pixel = self.open_base + quote(self.sign_open(*subject)) if self.opens else None
-		text = html2text(body)
-		clicks = [click_url(index) for index in range(len(urls))]
-		tracked, urls = tracking.rewrite(body, (lambda index: clicks[index]) if urls else None, pixel, links)
+		clicks = [
+			self.click_base + quote(self.sign_click(*subject, link_set, str(index)))
+			for index in range(len(urls))
+		]
 		if urls:
-			self.link_sets.setdefault(link_set, urls)
-			text = tracking.rewrite_text(text, urls, clicks)
+			self.link_sets.setdefault(link_set, list(urls))
 		self.modes[row.name] = mode
-		return tracked, text
+		return pixel, clicks
 
 	def save(self, queued: list[str], now) -> None:
 		"""After the batch's Email Queue rows: its link sets (once each) and each row's tracking mode."""

@@ -24,6 +24,8 @@ CARD_FIELDS = {
 	"cp_hard_bounces": lambda e: e.figures.hard_bounces,
 	"cp_soft_bounces": lambda e: e.figures.soft_bounces,
 	"cp_bounce_rate": lambda e: e.bounce_rate,
+	"cp_complaints": lambda e: e.figures.complaints,
+	"cp_complaint_rate": lambda e: e.complaint_rate,
 	"cp_email_unsubscribes": lambda e: e.figures.unsubscribes,
 	"cp_email_replies": lambda e: e.figures.replies,
 	"cp_reply_rate": lambda e: e.reply_rate,
@@ -36,9 +38,10 @@ def steps(campaign: str) -> list[dict]:
 	rows = frappe.db.sql(
 		"""SELECT `schedule_row`, MAX(`step_idx`) AS step_idx, MAX(`step_label`) AS step_label,
 			MAX(`email_template`) AS email_template,
-			SUM(`status` IN ('Queued', 'Sent', 'Bounced')) AS queued,
-			SUM(`status` IN ('Sent', 'Bounced')) AS sent,
+			SUM(`status` IN ('Queued', 'Sent', 'Bounced', 'Complained')) AS queued,
+			SUM(`status` IN ('Sent', 'Bounced', 'Complained')) AS sent,
 			SUM(`status` = 'Bounced') AS hard_bounces,
+			SUM(`status` = 'Complained' OR `complained_on` IS NOT NULL) AS complaints,
 			SUM(`soft_bounces` > 0) AS soft_bounces,
 			SUM(`opens` > 0 OR `clicks` > 0) AS unique_opens,
 			SUM(`clicks` > 0) AS unique_clicks,
@@ -75,6 +78,7 @@ def steps(campaign: str) -> list[dict]:
 			aggregate_clicks=aggregate.get((row.schedule_row, tracking.CLICK), 0),
 			unsubscribes=unsubscribes.get(row.schedule_row, 0),
 			replies=int(row.replies or 0),
+			complaints=int(row.complaints or 0),
 		)
 		result.append(
 			{
@@ -132,7 +136,7 @@ def _unsubscribes(campaign: str) -> dict[str, int]:
 		return {}
 	sends = frappe.db.sql(
 		"""SELECT `schedule_row`, `email`, COALESCE(`sent_on`, `queued_on`) FROM `tabCampaign Send Log`
-		WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent', 'Bounced')
+		WHERE `campaign` = %(campaign)s AND `status` IN ('Queued', 'Sent', 'Bounced', 'Complained')
 			AND `email` IN %(emails)s""",
 		{"campaign": campaign, "emails": tuple({email for email, _on in events})},
 	)
@@ -151,6 +155,7 @@ def chart(per_step: list[dict]) -> dict:
 				("Clicked", lambda s: s["figures"].unique_clicks + s["figures"].aggregate_clicks),
 				("Bounced", lambda s: s["figures"].hard_bounces + s["figures"].soft_bounces),
 				("Unsubscribed", lambda s: s["figures"].unsubscribes),
+				("Complained", lambda s: s["figures"].complaints),
 				("Replied", lambda s: s["figures"].replies),
 			)
 		],

@@ -13,8 +13,8 @@ any other capability that writes a campaign email (an email designer's footer bl
 - :func:`campaign_plus.utils.unsubscribe_links.unsubscribe_page_url` — the unsubscribe page of a
   Send Log row;
 - :class:`FooterTemplate` — the footer (HTML and text) in one language, rendered per recipient
-  with their unsubscribe URL. A body that carries its own footer block (an element with
-  ``data-cp-footer``) gets none added.
+  with their unsubscribe URL; :class:`BatchFooters` — a send batch's. A body that carries its own
+  footer block (an element with ``data-cp-footer``) gets none added.
 """
 
 from dataclasses import dataclass
@@ -22,8 +22,10 @@ from html import escape
 
 import frappe
 from frappe import _
+from frappe.utils import get_url
 
-from campaign_plus.utils.language import in_language
+from campaign_plus.utils import unsubscribe_links
+from campaign_plus.utils.language import in_language, recipient_languages
 
 FOOTER_MARKER = "data-cp-footer"
 URL_TOKEN = "CampaignPlusUnsubscribeUrl"
@@ -68,8 +70,8 @@ def postal_address(company: str) -> str:
 def sender_identity(campaign: str | None = None, company: str | None = None) -> SenderIdentity:
 	"""The sender of ``campaign``'s emails (or of ``company``'s): name and postal address."""
 	company = company or campaign_company(campaign)
-	if company and frappe.db.exists("Company", company):
-		name = frappe.db.get_value("Company", company, "company_name") or company
+	name = frappe.db.get_value("Company", company, "company_name") if company else None
+	if name:
 		return SenderIdentity(company, name, postal_address(company))
 	name = frappe.db.get_single_value("Website Settings", "app_name") or frappe.local.site
 	return SenderIdentity(None, name, "")
@@ -102,6 +104,29 @@ class FooterTemplate:
 			self.html.replace(URL_TOKEN, escape(unsubscribe_url)),
 			self.text.replace(URL_TOKEN, unsubscribe_url),
 		)
+
+
+class BatchFooters:
+	"""A send batch's footers: the sender's in each recipient's language (one query per party
+	type), each with the recipient's unsubscribe page, added to each body that has none."""
+
+	def __init__(self, campaign: str, rows: list):
+		self.identity = sender_identity(campaign)
+		self.languages = recipient_languages((row.party_type, row.party) for row in rows)
+		self.templates: dict[str | None, FooterTemplate] = {}
+		self.sign = unsubscribe_links.token_signer()
+		self.base = get_url()
+
+	def add(self, row, body: str, text: str | None) -> tuple[str, str | None]:
+		"""(body, text) of Send Log ``row``'s email with the footer (text None: Frappe makes it)."""
+		if has_footer(body):
+			return body, text
+		language = self.languages.get((row.party_type, row.party))
+		if language not in self.templates:
+			self.templates[language] = FooterTemplate(self.identity, language)
+		row["unsubscribe_token"] = token = self.sign(row.name)  # the List-Unsubscribe URL's too
+		html, plain = self.templates[language].render(unsubscribe_links.page_url(token, self.base))
+		return body + html, (text + plain if text is not None else None)
 
 
 def footer(campaign: str | None, language: str | None, unsubscribe_url: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ EXTERNAL_DOCTYPES = {
 	"Campaign", "Campaign Email Schedule", "Communication", "Company", "Contact", "Currency",
 	"Customer", "Dynamic Link", "DocType", "Employee", "Event", "Event Participants", "ToDo", "Email Account", "Email Campaign", "Email Group", "Email Group Member",
 	"Email Queue", "Email Queue Recipient", "Email Rule", "Email Template", "Email Unsubscribe",
-	"Item", "Item Group", "Lead", "Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role",
+	"Item", "Item Group", "Language", "Lead", "Module Def", "Opportunity", "Pricing Rule", "Quotation", "Role",
 	"Sales Invoice", "Sales Order", "Sales Person", "Scheduled Job Type", "UOM", "User",
 }  # fmt: skip
 
@@ -55,6 +55,7 @@ STOCK_FIELDS = {
 	"Pricing Rule": {"campaign"},
 	"Event": {"description"},
 	"Contact": {"unsubscribed"},
+	"Email Template": {"subject"},
 	"Email Account": {"brand_logo"},
 }  # fmt: skip
 

@@ -40,6 +40,11 @@ def _unavailable() -> str | None:
 
 
 REASON = _unavailable()
+if not REASON:
+	from tests.site_guard import refusal
+
+	if refused := refusal(BENCH, SITE):  # a site with data of its own: never touched by tests
+		pytest.exit(f"BROWSER TIER REFUSED: {refused}", 2)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -77,7 +82,7 @@ def data():
 	output = _bench_python(str(HERE / "fixtures.py"), SITE, "create", tag)
 	created = json.loads(output.strip().splitlines()[-1])
 	yield created
-	_bench_python(str(HERE / "fixtures.py"), SITE, "delete", tag)
+	_bench_python(str(HERE / "fixtures.py"), SITE, "delete", tag, created["started"])
 
 
 @pytest.fixture(scope="session")

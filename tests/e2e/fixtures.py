@@ -11,6 +11,8 @@ import sys
 
 import frappe
 
+from tests.site_cleanup import delete_for_good
+
 TAG_FIELD = "e2e"
 
 
@@ -18,6 +20,7 @@ def create(tag: str) -> dict:
 	from campaign_plus.segments import api as segments
 
 	frappe.flags.in_test = True
+	started = frappe.utils.now_datetime()
 	template = frappe.get_doc(
 		{
 			"doctype": "Email Template",
@@ -75,16 +78,48 @@ def create(tag: str) -> dict:
 	from campaign_plus.delivery import work
 
 	work.start_counts(campaign.name, 40, "__default__")  # a send under way: 40 handed to delivery
+	doubtful_email(campaign.name, leads[0], f"e2e0-{tag.lower()}@example.com")
 	work.count(campaign.name, delivered=25, failed=2)
 	prices = create_active_prices(tag, group)
+	paused = create_paused_campaign(tag)
 	frappe.db.commit()
 	return {
+		"started": str(started),
 		"campaign": campaign.name,
+		"paused_campaign": paused,
 		"segment": segment.name,
 		"leads": leads,
 		"city": f"E2E-{tag}",
 		**prices,
 	}
+
+
+def doubtful_email(campaign: str, lead: str, address: str) -> None:
+	"""An email of the campaign a delivery fault left in doubt: sent, "may not have arrived"."""
+	queue = frappe.get_doc(
+		{
+			"doctype": "Email Queue",
+			"status": "Sent",
+			"sender": "campaign-plus@example.com",
+			"message": "Subject: Hi\n\nHi",
+			"reference_doctype": "Campaign",
+			"reference_name": campaign,
+			"recipients": [{"recipient": address, "status": "Sent"}],
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Send Log",
+			"name": queue.name,
+			"campaign": campaign,
+			"party_type": "Lead",
+			"party": lead,
+			"email": address,
+			"status": "Sent",
+			"delivery_doubt": "May Not Have Arrived",
+			"email_queue": queue.name,
+		}
+	).db_insert()
 
 
 def create_active_prices(tag: str, item_group: str) -> dict:
@@ -122,18 +157,42 @@ def create_active_prices(tag: str, item_group: str) -> dict:
 	return {"price_campaign": campaign.name, "price_item": item.name, "buyer": buyer.name}
 
 
-def delete(tag: str) -> None:
-	for campaign in (f"E2E {tag}", f"E2E Prices {tag}"):
+def create_paused_campaign(tag: str) -> str:
+	"""A third campaign the reputation guard paused (its pause record, as the guard writes it)."""
+	campaign = frappe.get_doc({"doctype": "Campaign", "campaign_name": f"E2E Paused {tag}"}).insert()
+	frappe.get_doc(
+		{
+			"doctype": "Campaign Reputation Pause",
+			"status": "Paused",
+			"scope": "Campaign",
+			"campaign": campaign.name,
+			"reason": "Sending paused for the sender's reputation: Hard Bounce Rate 6 % (threshold 5 %) "
+			"over 400 emails: 24 hard bounces, 0 complaints, 0 reputation refusals.",
+			"paused_on": frappe.utils.now_datetime(),
+			"emails_sent": 400,
+			"hard_bounces": 24,
+			"hard_bounce_rate": 6,
+		}
+	).insert(ignore_permissions=True)
+	return campaign.name
+
+
+def delete(tag: str, started: str | None = None) -> None:
+	"""Delete what ``create(tag)`` made, and what the browser tests made and deleted meanwhile
+	left in Frappe's Deleted Document and feed (since ``started``)."""
+	frappe.db.delete("Campaign Reputation Pause", {"campaign": f"E2E Paused {tag}"})
+	frappe.db.delete("Comment", {"reference_doctype": "Campaign", "reference_name": f"E2E Paused {tag}"})
+	for campaign in (f"E2E {tag}", f"E2E Prices {tag}", f"E2E Paused {tag}"):
 		_delete_campaign(campaign)
 	for doctype, filters in (
 		("Sales Order", {"customer": f"E2E Buyer {tag}"}),
 		("Item Price", {"item_code": ("in", (f"E2E-{tag}", f"E2E-P-{tag}"))}),
 	):
 		for name in frappe.get_all(doctype, filters=filters, pluck="name"):
-			frappe.delete_doc(doctype, name, force=True)
+			delete_for_good(doctype, name)
 	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
 	for name in frappe.get_all("Lead", filters={"city": f"E2E-{tag}"}, pluck="name"):
-		frappe.delete_doc("Lead", name, force=True)
+		delete_for_good("Lead", name)
 	for doctype, name in (
 		("Email Template", f"E2E {tag}"),
 		("Email Template", f"E2E {tag} B"),
@@ -143,7 +202,10 @@ def delete(tag: str) -> None:
 		("Item", f"E2E-P-{tag}"),
 	):
 		if frappe.db.exists(doctype, name):
-			frappe.delete_doc(doctype, name, force=True)
+			delete_for_good(doctype, name)
+	if started:
+		frappe.db.delete("Deleted Document", {"creation": (">=", started)})
+		frappe.db.delete("Comment", {"comment_type": "Deleted", "creation": (">=", started)})
 	frappe.db.commit()
 
 
@@ -154,8 +216,15 @@ def _delete_campaign(campaign: str) -> None:
 	from campaign_plus.delivery import store
 
 	store.redis().delete(store.key("campaign", campaign))
+	for name in frappe.get_all("Pricing Rule", filters={"cp_campaign": campaign}, pluck="name"):
+		delete_for_good("Pricing Rule", name)  # with its item and group rows
+	queue = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
+	)
+	if queue:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queue)})
+		frappe.db.delete("Email Queue", {"name": ("in", queue)})
 	for doctype, filters in (
-		("Pricing Rule", {"cp_campaign": campaign}),
 		("Campaign Target Customer", {"campaign": campaign}),
 		("Campaign Entry", {"campaign": campaign}),
 		("Campaign Interaction", {"campaign": campaign}),
@@ -164,9 +233,9 @@ def _delete_campaign(campaign: str) -> None:
 	):
 		frappe.db.delete(doctype, filters)
 	for name in frappe.get_all("Campaign Segment", filters={"campaign": campaign}, pluck="name"):
-		frappe.delete_doc("Campaign Segment", name, force=True)
+		delete_for_good("Campaign Segment", name)
 	if frappe.db.exists("Campaign", campaign):
-		frappe.delete_doc("Campaign", campaign, force=True)
+		delete_for_good("Campaign", campaign)
 	if frappe.db.exists("DocType", "UTM Campaign"):
 		frappe.db.delete("UTM Campaign", {"name": campaign})
 
@@ -184,6 +253,6 @@ if __name__ == "__main__":
 			frappe.set_user("Administrator")
 			print(json.dumps(create(rest[0])))
 		else:
-			delete(rest[0])
+			delete(*rest)
 	finally:
 		frappe.destroy()

@@ -34,6 +34,11 @@ def _unavailable() -> str | None:
 REASON = _unavailable()
 ORIGINAL_CWD = os.getcwd()
 if not REASON:
+	from tests.site_guard import refusal
+
+	if refused := refusal(BENCH, SITE):  # a site with data of its own: never touched by tests
+		pytest.exit(f"INTEGRATION TIER REFUSED: {refused}", 2)
+if not REASON:
 	# Frappe (and libraries it imports, e.g. cssutils) write logs to ../logs relative to the
 	# working directory: work from the bench's sites/ folder, as bench itself does.
 	os.chdir(SITES)
@@ -116,9 +121,20 @@ def site():
 	os.chdir(ORIGINAL_CWD)
 
 
+def pytest_configure(config):
+	config.addinivalue_line(
+		"markers",
+		"commits: the test commits on purpose (real workers, HTTP, a second connection) and deletes "
+		"what it made; every other test's commits are no-ops",
+	)
+
+
 @pytest.fixture(autouse=True)
-def rollback(site):
-	"""Every test starts clean and leaves nothing behind."""
+def rollback(site, request):
+	"""Every test starts clean and leaves nothing behind. A test not marked ``commits`` cannot
+	commit: Frappe commits by itself in places (an email sent at once under tests commits the
+	whole transaction), which would keep the test's records. Error Logs (a MyISAM table, outside
+	transactions) written meanwhile are deleted."""
 	if site is None:
 		yield
 		return
@@ -127,11 +143,24 @@ def rollback(site):
 	frappe.set_user("Administrator")
 	frappe.local.lang = "en"
 	frappe.db.rollback()
-	# Campaigns need no opt-in unless a test says so: the shipped default (private persons need
-	# consent) is tested in test_consent.py; the other tests are about sending itself.
-	frappe.db.set_single_value("Campaign Plus Settings", "opt_in_rule", "Not Required")
-	yield
-	frappe.db.rollback()
-	frappe.set_user("Administrator")
-	frappe.local.lang = "en"
-	frappe.local.message_log = []
+	from frappe.utils import now_datetime
+
+	started = now_datetime()  # the site's clock, as the rows' creation
+	commit = frappe.db.commit
+	commits = request.node.get_closest_marker("commits")
+	if not commits:
+		frappe.db.commit = lambda *args, **kwargs: None
+	try:
+		if not commits:  # (a committing test sets what it needs itself, and puts it back)
+			# Campaigns need no opt-in unless a test says so: the shipped default (private persons
+			# need consent) is tested in test_consent.py; the other tests are about sending itself.
+			frappe.db.set_single_value("Campaign Plus Settings", "opt_in_rule", "Not Required")
+		yield
+	finally:
+		frappe.db.commit = commit
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		frappe.local.lang = "en"
+		frappe.local.message_log = []
+		frappe.db.sql("DELETE FROM `tabError Log` WHERE `creation` >= %s", (started,))
+		frappe.db.commit()

@@ -16,6 +16,9 @@ from campaign_plus.consent import double_opt_in, records
 from campaign_plus.utils.signing import make_token
 from tests.integration.conftest import BENCH, SITE
 from tests.served import served_site
+from tests.site_cleanup import delete_for_good
+
+pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
 
 CONSENT = "Campaign Consent"
 OPT_IN = "/api/method/campaign_plus.consent.api.request_opt_in"
@@ -60,7 +63,7 @@ def cleanup(emails: list[str], doctype_names: list[tuple[str, str]] = ()) -> Non
 			frappe.db.delete("Email Queue", {"name": ("in", queue)})
 		frappe.db.delete(CONSENT, {"name": ("in", names)})
 	for doctype, name in doctype_names:
-		frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+		delete_for_good(doctype, name)
 	frappe.db.commit()
 
 

@@ -23,7 +23,7 @@ from campaign_plus.delivery import job, outcomes, store, work
 from campaign_plus.delivery.api import get_delivery_progress
 from campaign_plus.delivery.settings import get_delivery_settings
 from campaign_plus.sending import planner
-from tests.integration.helpers import make_campaign, make_template
+from tests.integration.helpers import make_campaign, make_template, make_user
 from tests.smtp_server import MailServer
 from tests.workers import add_sending_limit
 
@@ -393,24 +393,58 @@ def test_bookkeeping_failing_after_acceptance_never_sends_again(delivering, monk
 	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of(names))
 
 
-def test_lost_after_the_final_dot_is_counted_sent_and_never_repeated(delivering):
-	account = make_account(delivering)
+def test_lost_after_the_final_dot_while_the_job_lives_is_sent_again(delivering):
+	"""The server took the data and dropped the connection without an answer: not delivered (RFC
+	5321 6.1): a new session sends it again, no retry counted, noted on the row."""
+	server = MailServer(python=sys.executable, hangup_times=1).start()
+	try:
+		account = make_account(server)
+		campaign, names = queued_campaign(unique("hangup", 2))
+		delivery = job.deliver_names(names, account, campaign)
+		assert delivery.totals["delivered"] == 2
+		assert sorted(accepted_ids(server)) == sorted(ids_of(names))  # each once
+		rows = frappe.get_all(
+			"Email Queue", filters={"name": ("in", names)}, fields=["status", "retry", "error"]
+		)
+		assert {(r.status, r.retry, r.error) for r in rows} == {("Sent", 0, outcomes.RESENT_NOTE)}
+		assert {row.status for row in ledger(names).values()} == {"Sent"}
+		assert not work.marked(names)
+	finally:
+		server.cleanup()
+
+
+def test_a_server_that_always_drops_after_the_data_is_treated_as_down(delivering):
+	account = make_account(delivering)  # hangs up after every message's data
 	campaign, names = queued_campaign(unique("hangup", 1))
-	job.deliver_names(names, account, campaign)
-	row = frappe.db.get_value("Email Queue", names[0], ["status", "error"], as_dict=True)
-	assert row.status == "Sent" and row.error == outcomes.UNCERTAIN_NOTE
-	assert ledger(names)[names[0]].status == "Sent"
-	before = len(delivering.accepted())
-	job.deliver_names(names, account, campaign)
-	assert len(delivering.accepted()) == before
+	delivery = job.deliver_names(names, account, campaign)
+	assert delivery.stopped and delivery.stopped.server_down  # comes back later: never lost
+	row = frappe.db.get_value("Email Queue", names[0], ["status", "retry"], as_dict=True)
+	assert (row.status, row.retry) == ("Not Sent", 0)
+
+
+def journal_entry(name: str, holder: str, epoch: str, campaign: str, account: str) -> None:
+	from campaign_plus.delivery import journal
+
+	frappe.db.sql(
+		f"INSERT INTO `tab{journal.DOCTYPE}` (name, creation, modified, owner, modified_by, docstatus, "
+		"holder, epoch, campaign, email_account) VALUES (%s, NOW(), NOW(), 'Administrator', "
+		"'Administrator', 0, %s, %s, %s, %s)",
+		(name, holder, epoch, campaign, account),
+	)
 
 
 def test_rows_a_killed_job_left_behind_are_sorted_out(delivering):
-	"""In the journal (final dot written; accepted, or no answer read): recorded sent, never sent
-	again, whatever the database says. Left Sending without it: sent again."""
+	"""The MariaDB journal says which rows a dead job was handing over; the Redis journal of the
+	same epoch says how far each got: accepted → sent; handed without an answer → kept as sent,
+	flagged "may not have arrived"; not handed → sent again. Rows of a job that died under an
+	earlier epoch (Redis lost since): sent again, flagged "may have arrived twice"."""
 	account = make_account(delivering)
-	campaign, names = queued_campaign(unique("killed", 4))
-	accepted, handed, not_handed, untouched = names
+	campaign, names = queued_campaign(unique("killed", 5))
+	accepted, handed, not_handed, doubtful, untouched = names
+	epoch = store.epoch()
+	for name in (accepted, handed, not_handed):
+		journal_entry(name, "a-dead-job", epoch, campaign, account)
+	journal_entry(doubtful, "a-dead-job", "an-earlier-epoch", campaign, account)
 	frappe.db.set_value("Email Queue", {"name": ("in", [handed, not_handed])}, "status", "Sending")
 	work.mark(accepted, work.ACCEPTED, "a-dead-job")  # its Sent never committed: still Not Sent
 	work.mark(handed, work.HANDED, "a-dead-job")
@@ -420,8 +454,109 @@ def test_rows_a_killed_job_left_behind_are_sorted_out(delivering):
 	assert frappe.db.get_value("Email Queue", accepted, "error") is None
 	assert frappe.db.get_value("Email Queue", handed, "error") == outcomes.UNCERTAIN_NOTE
 	assert {ledger(names)[n].status for n in (accepted, handed)} == {"Sent"}
-	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of([not_handed, untouched]))
+	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of([not_handed, doubtful, untouched]))
+	doubts = dict(
+		frappe.get_all(
+			"Campaign Send Log", filters={"name": ("in", names)}, fields=["name", "delivery_doubt"], as_list=1
+		)
+	)
+	assert (doubts[handed], doubts[doubtful]) == ("May Not Have Arrived", "May Have Arrived Twice")
+	assert not {doubts[n] for n in (accepted, not_handed, untouched)} - {None, ""}
 	assert not work.marked(names)
+	assert not frappe.get_all("Campaign Delivery Journal", filters={"name": ("in", names)})
+
+
+def test_rows_a_living_job_is_handing_over_are_left_to_it(delivering):
+	from campaign_plus.delivery import journal
+
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("living", 2))
+	theirs, ours = names
+	with journal.alive_lock("another-job") as held:
+		assert held
+		journal_entry(theirs, "another-job", store.epoch(), campaign, account)
+		before = len(delivering.accepted())
+		delivery = job.deliver_names(names, account, campaign)
+	assert accepted_ids(delivering)[before:] == list(ids_of([ours]))
+	assert statuses([theirs]) == {theirs: "Not Sent"}
+	assert delivery.stopped and delivery.item.names == [theirs]  # looked at again in a moment
+
+
+def test_send_again_the_emails_that_may_not_have_arrived(delivering):
+	from campaign_plus.delivery import api
+
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("again", 2))
+	handed, _fine = names
+	journal_entry(handed, "a-dead-job", store.epoch(), campaign, account)
+	work.mark(handed, work.HANDED, "a-dead-job")
+	job.deliver_names(names, account, campaign)
+	assert api.get_delivery_doubts(campaign) == {"may_not_have_arrived": 1, "may_have_arrived_twice": 0}
+	reader = make_user(["Sales User"])
+	frappe.set_user(reader)
+	with pytest.raises(frappe.PermissionError):
+		api.send_again(campaign)
+	frappe.set_user("Administrator")
+	assert api.send_again(campaign) == {"count": 1}
+	row = frappe.db.get_value("Email Queue", handed, ["status", "retry", "error"], as_dict=True)
+	assert (row.status, row.retry, row.error) == ("Not Sent", 0, None)
+	assert ledger([handed])[handed].status == "Queued"
+	before = len(delivering.accepted())
+	job.deliver_names([handed], account, campaign)
+	assert accepted_ids(delivering)[before:] == list(ids_of([handed]))
+	assert api.get_delivery_doubts(campaign) == {"may_not_have_arrived": 0, "may_have_arrived_twice": 0}
+	with pytest.raises(frappe.ValidationError, match="No email of this campaign"):
+		api.send_again(campaign)
+
+
+def test_a_throttling_reply_slows_the_account_and_counts_no_retry(delivering, monkeypatch):
+	"""450 4.7.1 "too much mail" at RCPT speaks for the account: the limiter pauses (every worker)
+	and slows down, the row waits without a recipient retry, the report says so."""
+	from campaign_plus.delivery.limiter import Limiter
+
+	reports = []
+	notify = outcomes.notify
+	monkeypatch.setattr(outcomes, "notify", lambda report: (reports.append(report), notify(report)))
+	account = make_account(delivering, limits=(120, 0, 0))
+	campaign, names = queued_campaign(unique("fine", 2) + unique("throttle", 1) + unique("later", 1))
+	delivery = job.deliver_names(names, account, campaign)
+	stopped = delivery.stopped
+	assert stopped and stopped.throttled and stopped.at >= time.time() + 50
+	state, _now = Limiter(account, get_delivery_settings().limits(account)).state()
+	assert state.paused_until and 0 < state.adaptive < 120
+	waiting = delivery.item.names
+	assert len(waiting) == 2 and set(statuses(names).values()) == {"Sent", "Not Sent"}
+	rows = frappe.get_all(
+		"Email Queue", filters={"name": ("in", waiting)}, fields=["status", "retry", "error"]
+	)
+	assert {(r.status, r.retry) for r in rows} == {("Not Sent", 0)}
+	(throttled,) = [r for report in reports for r in report.throttled]
+	assert (throttled.code, throttled.kind, throttled.reputation) == (450, "throttled", False)
+	# after the pause, the same rows go out (the server accepts the second try), each once
+	store.redis().delete(store.key("pace", account))
+	before = len(delivering.accepted())
+	job.deliver_names(waiting, account, campaign)
+	assert sorted(accepted_ids(delivering)[before:]) == sorted(ids_of(waiting))
+	assert {
+		(r.retry) for r in frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["retry"])
+	} == {0}
+
+
+def test_a_reputation_refusal_fails_the_row_without_a_bounce(delivering, monkeypatch):
+	reports = []
+	notify = outcomes.notify
+	monkeypatch.setattr(outcomes, "notify", lambda report: (reports.append(report), notify(report)))
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("blocked", 1))
+	job.deliver_names(names, account, campaign)
+	row = frappe.db.get_value("Email Queue", names[0], ["status", "error"], as_dict=True)
+	assert row.status == "Error" and "5.7.26" in row.error and "not a bounce" in row.error
+	(blocked,) = [r for report in reports for r in report.blocked]
+	assert (blocked.code, blocked.kind, blocked.reputation) == (550, "blocked", True)
+	assert [r.email_queue for report in reports for r in report.reputation] == names
+	assert not [r for report in reports for r in report.rejected]
+	assert ledger(names)[names[0]].status == "Failed"
+	assert not frappe.get_all("Campaign Bounce", filters={"send_log": names[0]})
 
 
 def test_suspended_queue_and_muted_emails_are_respected(delivering):

@@ -209,6 +209,20 @@ def test_a_bad_dkim_key_is_refused_and_a_small_one_too(delivering):
 def test_the_footer_speaks_the_recipients_language_and_names_the_company(delivering):
 	account = make_account(delivering)
 	company = frappe.db.get_single_value("Global Defaults", "default_company")
+	frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": "Siège",
+			"address_type": "Billing",
+			"address_line1": "12 rue de la Paix",
+			"city": "Paris",
+			"pincode": "75002",
+			"country": "France",
+			"is_your_company_address": 1,
+			"is_primary_address": 1,
+			"links": [{"link_doctype": "Company", "link_name": company}],
+		}
+	).insert(ignore_permissions=True)
 	_campaign, row, _address, _lead = sent_row(language="fr")
 	start = len(delivering.messages())
 	job.deliver_names([row], account)
@@ -220,6 +234,7 @@ def test_the_footer_speaks_the_recipients_language_and_names_the_company(deliver
 		assert "Se désinscrire de ces e-mails" in body
 		assert "Vous recevez cet e-mail car vous êtes en relation avec" in body
 		assert name in body
+		assert "12 rue de la Paix, 75002 Paris, France" in body
 	assert "Unsubscribe from this campaign" not in html and "Sent via" not in html
 
 

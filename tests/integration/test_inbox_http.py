@@ -18,6 +18,8 @@ from campaign_plus.utils import unsubscribe_links
 from tests.integration.conftest import BENCH, SITE
 from tests.served import served_site
 
+pytestmark = pytest.mark.commits  # the served site sees committed data: deleted afterwards
+
 
 @pytest.fixture(scope="module")
 def base_url():

@@ -117,6 +117,11 @@ def unsubscribed(lead, on, campaign=None):
 		).insert(ignore_permissions=True)
 
 
+def nightly(now, *leads) -> dict[str, int]:
+	"""The nightly job's statements at ``now``, for the test's own leads only."""
+	return compute.recompute_all(now=now, only={"Lead": [lead.name for lead in leads]})
+
+
 def score(lead) -> float:
 	return frappe.db.get_value("Lead", lead.name, "cp_lead_score")
 
@@ -135,7 +140,7 @@ def test_hand_computed_scores_equal_the_apps(city):
 	unsubscribed(cid, NOW - 40 * DAY, campaign=campaign)
 	submitted(cid, NOW - 10 * DAY)  # 20 / 2
 
-	compute.recompute_all(now=NOW)
+	nightly(NOW, ann, bob, cid)
 
 	assert score(ann) == pytest.approx(15 + 1 + 2.5 + 1.75 + 2 + 10 / 2**0.5 + 2.5, abs=0.006)  # 31.82
 	assert score(bob) == pytest.approx(11 + 2 * 2**-0.1, abs=0.006)  # 12.87
@@ -146,7 +151,7 @@ def test_hand_computed_scores_equal_the_apps(city):
 	assert (row.cp_score_fit, row.cp_score_engagement, row.cp_score_on) == (0, 2.5, NOW)
 
 	# ten days later the engagement has halved; the fit has not
-	compute.recompute_all(now=NOW + 10 * DAY)
+	nightly(NOW + 10 * DAY, ann, bob, cid)
 	assert score(cid) == pytest.approx(1.25, abs=0.006)
 	assert score(bob) == pytest.approx(11 + 2**-0.1, abs=0.006)
 
@@ -166,7 +171,7 @@ def test_events_rescore_at_once_as_the_nightly_job_would(city):
 		)
 		notify_engagements([Engagement(row.name, "open"), Engagement(row.name, "click")])
 		incremental = score(ann)
-		compute.recompute_all(now=frappe.utils.now_datetime())
+		nightly(frappe.utils.now_datetime(), ann)
 	assert incremental == pytest.approx(score(ann), abs=0.01) == pytest.approx(15 + 2 * 2**-0.2 + 5, abs=0.01)
 	# a second open of the same email earns nothing (and costs one query)
 	before = score(ann)
@@ -244,10 +249,10 @@ def test_a_threshold_acts_once_per_upward_crossing(city):
 	with freeze_time(NOW + DAY):
 		submitted(ann, NOW + DAY)  # higher still: no new crossing
 		compute.refresh([("Lead", ann.name)])
-		compute.recompute_all(now=NOW + DAY)
+		nightly(NOW + DAY, ann, outsider)
 	assert score(ann) > 50 and opportunities() == 1
 	# the score fades below 30, then a new event takes it across again: it acts again, once
-	compute.recompute_all(now=NOW + 60 * DAY)
+	nightly(NOW + 60 * DAY, ann, outsider)
 	assert score(ann) < 30
 	with freeze_time(NOW + 60 * DAY):
 		submitted(ann, NOW + 60 * DAY)
@@ -266,7 +271,7 @@ def test_scoring_can_be_switched_off(city):
 	frappe.db.set_single_value("Campaign Plus Settings", "enable_lead_score", 0)
 	ann = make_lead(city, "Ann")
 	assert not score(ann)
-	assert compute.recompute_all(now=NOW) == {}
+	assert compute.recompute_all(now=NOW, only={"Lead": [ann.name]}) == {}
 
 
 def test_thresholds_notify_the_sales_person_and_assign_an_activity(city):
@@ -320,3 +325,16 @@ def test_settings_fields_never_stored_get_their_default_on_migrate():
 		-20,
 		0,
 	)
+
+
+def test_the_nightly_slices_cover_every_row_once(city):
+	"""The nightly job's slices (read only here: the job itself scores the whole site)."""
+	make_lead(city, "Ann")
+	total = frappe.db.count("Lead")
+	parts = compute.slices("Lead", size=max(1, total // 5))
+	assert parts[0].low is None and parts[-1].high is None
+	counted = [
+		frappe.db.sql(f"SELECT COUNT(*) FROM `tabLead` WHERE {rows.sql('`name`')}", rows.params())[0][0]
+		for rows in parts
+	]
+	assert sum(counted) == total and all(counted)

@@ -493,7 +493,7 @@ def test_statistics_equal_a_hand_computed_fixture():
 	card = aggregate.refresh(campaign.name)
 	assert {k: card[k] for k in statistics.CARD_FIELDS} == {
 		"cp_emails_delivered": 7, "cp_unique_opens": 7, "cp_open_rate": 100.0, "cp_unique_clicks": 3,
-		"cp_click_rate": 42.86, "cp_hard_bounces": 1, "cp_soft_bounces": 1, "cp_bounce_rate": 25.0,
+		"cp_click_rate": 42.86, "cp_hard_bounces": 1, "cp_soft_bounces": 1, "cp_bounce_rate": 25.0, "cp_complaints": 0, "cp_complaint_rate": 0,
 		"cp_email_unsubscribes": 2, "cp_email_replies": 1, "cp_reply_rate": 14.29,
 	}  # fmt: skip
 	assert frappe.db.get_value("Campaign", campaign.name, "cp_click_rate") == 42.86

@@ -33,6 +33,9 @@ from tests.integration.helpers import (
 	use_outgoing_account,
 )
 from tests.served import served_site
+from tests.site_cleanup import delete_for_good, outgoing_accounts_restored
+
+pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"
 TARGET = "https://shop.example.com/offer?id=7&utm=cp"
@@ -74,13 +77,18 @@ def cleanup(campaign: str | None, names: dict[str, list[str]]) -> None:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
 			frappe.db.delete("Email Queue", {"name": ("in", queues)})
 		frappe.db.delete("Email Campaign", {"campaign_name": campaign})
-	for doctype, docnames in names.items():
-		if docnames:
-			frappe.db.delete(doctype, {"name": ("in", docnames)})
+	for doctype in ("Campaign", "Lead", "Email Template"):  # with their children and contacts
+		for name in names.get(doctype, []):
+			delete_for_good(doctype, name)
 	frappe.db.commit()
 
 
 def test_pixel_and_links_over_http(server):
+	with outgoing_accounts_restored():
+		pixel_and_links_over_http(server)
+
+
+def pixel_and_links_over_http(server):
 	campaign = None
 	made: dict[str, list[str]] = {"Lead": [], "Email Template": [], "Campaign": []}
 	try:

@@ -12,25 +12,43 @@ from hypothesis import strategies as st
 from campaign_plus.engine import RuleError
 from campaign_plus.engine.pacing import (
 	ACCEPTED,
+	BLOCKED,
+	CONNECT,
+	DATA,
 	DAY,
+	DEAD_ACCEPTED,
+	DEAD_HANDED,
+	DEAD_NOT_HANDED,
+	DEAD_UNKNOWN,
+	DECREASE,
+	END_OF_DATA,
 	HOUR,
+	MAIL,
 	MINUTE,
+	RCPT,
 	RECONNECT,
 	REJECTED,
+	REPUTATION,
+	RESEND,
 	RETRY,
-	UNCERTAIN,
+	THROTTLED,
+	UNLIMITED_REFERENCE,
 	Limits,
 	PaceState,
 	Reservation,
 	capacity_returns,
+	classify,
 	compact,
+	dead_job_row,
+	effective,
+	enhanced_code,
 	finish_time,
 	in_window,
 	observe,
-	outcome,
 	reserve,
 	retry_delay,
 	settle,
+	slow_down,
 )
 
 limits_strategy = st.builds(
@@ -283,23 +301,177 @@ def test_observed_send_time_is_a_moving_average():
 
 
 @pytest.mark.parametrize(
-	"code, after_dot, expected",
+	"code, text, stage, after_dot, kind, reputation",
 	[
-		(250, True, ACCEPTED),
-		(451, False, RETRY),
-		(452, True, RETRY),
-		(550, False, REJECTED),
-		(554, True, REJECTED),
-		(421, False, RECONNECT),
-		(None, False, RECONNECT),
-		(None, True, UNCERTAIN),
-		(421, True, UNCERTAIN),
+		(250, "2.0.0 OK queued", END_OF_DATA, True, ACCEPTED, False),
+		(451, "4.7.1 Greylisted, try again later", RCPT, False, RETRY, False),
+		(452, "4.2.2 Mailbox full", RCPT, False, RETRY, False),
+		(450, "4.2.1 The user you are trying to contact is receiving mail at a rate that prevents", RCPT, False, RETRY, False),
+		(550, "5.1.1 No such user here", RCPT, False, REJECTED, False),
+		(554, "5.6.0 Message malformed", END_OF_DATA, True, REJECTED, False),
+		# the session or the account: throttled, never the recipient's retries
+		(450, "4.7.1 Error: too much mail from 127.0.0.1", MAIL, False, THROTTLED, False),  # Postfix anvil
+		(421, "4.7.0 Try again later, closing connection.", RCPT, False, THROTTLED, False),
+		(421, "4.7.28 Our system has detected an unusual rate of unsolicited mail", MAIL, False, THROTTLED, True),
+		(451, "4.7.500 Server busy. Please try again later from [1.2.3.4]", RCPT, False, THROTTLED, False),
+		(451, "4.3.0 Server busy", END_OF_DATA, True, THROTTLED, False),
+		(452, "4.5.3 Too many recipients", RCPT, False, THROTTLED, False),
+		(450, "4.7.1 rate limit exceeded", RCPT, False, THROTTLED, False),
+		(451, "4.7.26 Unauthenticated email is not accepted", END_OF_DATA, True, THROTTLED, True),
+		(451, "4.4.5 Insufficient system resources: congestion", RCPT, False, THROTTLED, False),
+		(450, "", CONNECT, False, THROTTLED, False),
+		# refused for good, but not for the address: no hard bounce
+		(550, "5.7.26 Unauthenticated email from example.com is not accepted", END_OF_DATA, True, BLOCKED, True),
+		(550, "5.7.515 Access denied, sending domain does not meet the required authentication level", RCPT, False, BLOCKED, True),
+		(554, "5.7.1 Service unavailable; Client host [1.2.3.4] blocked using Spamhaus", RCPT, False, BLOCKED, True),
+		(553, "5.1.8 Sender address rejected: Domain not found", MAIL, False, BLOCKED, False),
+		(554, "5.7.1 Message rejected as spam", END_OF_DATA, True, BLOCKED, False),
+		# no reply
+		(None, "Connection unexpectedly closed", RCPT, False, RECONNECT, False),
+		(None, "timed out", END_OF_DATA, True, RESEND, False),
 	],
+)  # fmt: skip
+def test_what_a_reply_means(code, text, stage, after_dot, kind, reputation):
+	verdict = classify(code, text, stage, after_final_dot=after_dot)
+	assert (verdict.kind, verdict.reputation) == (kind, reputation)
+	assert verdict.counts_for_recipient == (kind in (RETRY, REJECTED))
+	if kind == THROTTLED:
+		assert verdict.pause > 0
+
+
+def test_gmail_rate_limit_waits_ten_minutes():
+	verdict = classify(421, "4.7.28 [1.2.3.4] unusual rate of unsolicited mail", MAIL)
+	assert verdict.pause >= 600 and verdict.enhanced == "4.7.28"
+
+
+def test_enhanced_codes_are_found_in_the_text():
+	assert enhanced_code("4.7.28 [203.0.113.1] Our system") == "4.7.28"
+	assert enhanced_code("mx.example.com 5.7.515 Access denied") == "5.7.515"
+	assert enhanced_code("OK queued as 12.3.45") is None
+	assert enhanced_code("version 1.2.3.4 here") is None
+	assert enhanced_code(None) is None
+
+
+reply_texts = st.one_of(
+	st.text(max_size=40),
+	st.sampled_from(["4.7.1 too much mail", "4.7.28 unusual rate", "server busy", "5.7.26 unauthenticated"]),
 )
-def test_what_a_reply_means(code, after_dot, expected):
-	assert outcome(code, after_dot) == expected
+
+
+@given(
+	st.one_of(st.none(), st.integers(100, 699)),
+	reply_texts,
+	st.sampled_from([CONNECT, MAIL, RCPT, DATA, END_OF_DATA]),
+	st.booleans(),
+)
+def test_only_recipient_replies_count_for_the_recipient(code, text, stage, after_dot):
+	verdict = classify(code, text, stage, after_final_dot=after_dot)
+	if code is None or code == 421 or stage in (CONNECT, MAIL) or code < 400:
+		assert not verdict.counts_for_recipient
+	if code is None:
+		assert verdict.kind == (RESEND if after_dot else RECONNECT)
+	if code is not None and 200 <= code < 300:
+		assert verdict.kind == ACCEPTED
+	if verdict.kind == THROTTLED:
+		assert code is not None and 400 <= code < 500 and verdict.pause > 0
+	enhanced = enhanced_code(text)
+	if code is not None and 400 <= code < 600 and enhanced and enhanced.split(".", 1)[1] in REPUTATION:
+		assert verdict.reputation and not verdict.counts_for_recipient
+
+
+# --- slowing down on throttling replies ---------------------------------------------------------
+
+
+def test_a_throttled_account_pauses_then_sends_at_half_its_rate_and_grows_back():
+	limits = Limits(per_minute=120)
+	state, now = PaceState(), 1000.0
+	for i in range(100):  # a hundred sent in the last minute
+		state, grant = reserve(limits, state, now + i * 0.5, 1, f"k{i}")
+		assert grant.count == 1
+	now += 50.0
+	state = slow_down(limits, state, now, 60)
+	state, grant = reserve(limits, state, now + 1, 10, "paused")
+	assert grant.count == 0 and grant.retry_at == pytest.approx(now + 60)
+	assert capacity_returns(limits, state, now + 1) >= now + 60
+	assert effective(limits, state, now + 61).per_minute == 50  # half of the hundred of the last minute
+	# a reply to a message already on its way during the pause: the same event, no second halving
+	again = slow_down(limits, state, now + 5, 60)
+	assert again.adaptive == state.adaptive and again.paused_until == pytest.approx(now + 65)
+	later = [effective(limits, state, now + 60 + minutes * 60).per_minute for minutes in range(12)]
+	assert later == sorted(later) and later[0] == 50 and later[-1] == 120
+	state, grant = reserve(limits, state, now + 60 + 11 * 60, 1, "back")
+	assert state.adaptive == 0.0  # grown back: the account's own limits again
+
+
+def test_an_unlimited_account_is_slowed_too():
+	limits = Limits()
+	state = slow_down(limits, PaceState(), 0.0, 30)
+	state, grant = reserve(limits, state, 10.0, 5, "a")
+	assert grant.count == 0 and grant.retry_at == 30.0
+	assert effective(limits, state, 31.0).per_minute == UNLIMITED_REFERENCE * DECREASE
+	state = slow_down(limits, state, 60.0, 30)  # throttled again after the pause: halved again
+	assert effective(limits, state, 91.0).per_minute == UNLIMITED_REFERENCE * DECREASE * DECREASE
+
+
+def test_the_adapted_state_survives_its_storage():
+	state = slow_down(Limits(per_minute=60), PaceState(), 5.0, 60)
+	assert PaceState.from_dict(state.as_dict()) == state
+	assert "a" not in PaceState().as_dict()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	limits=limits_strategy,
+	events=st.lists(
+		st.tuples(st.floats(0, 200), st.booleans(), st.integers(1, 20), st.sampled_from([5, 30, 60, 600])),
+		max_size=40,
+	),
+)
+def test_throttling_never_raises_the_rate_nor_breaks_the_windows(limits, events):
+	"""Any mix of reservations and throttling replies: no grant inside a pause, the rate in force
+	never above the account's limit, and every window within the limits."""
+	state, clock, sends = PaceState(), 10_000.0, []
+	for number, (step, throttled, wanted, pause) in enumerate(events):
+		clock += step
+		if throttled:
+			state = slow_down(limits, state, clock, pause)
+			assert state.paused_until >= clock + pause - 1e-9
+			continue
+		state, grant = reserve(limits, state, clock, wanted, f"r{number}")
+		in_force = effective(limits, state, clock)
+		if limits.per_minute:
+			assert in_force.per_minute <= limits.per_minute
+		if grant.count:
+			assert clock >= state.paused_until or not state.paused_until
+			times = [max(grant.slot(i), clock) for i in range(grant.count)]
+			state = settle(state, f"r{number}", grant.count, times[-1], in_force.interval)
+			sends.extend(times)
+			clock = times[-1]
+		else:
+			assert grant.retry_at >= clock
+	assert_within_limits(limits, sends)
 
 
 def test_retry_delays_grow_and_stop_growing():
 	delays = [retry_delay(n) for n in range(0, 8)]
 	assert delays == sorted(delays) and delays[0] >= 60 and delays[-1] == delays[-2]
+
+
+# --- a dead delivery job's rows -----------------------------------------------------------------
+
+
+@given(
+	st.sampled_from(["e1", "e2"]),
+	st.sampled_from(["e1", "e2"]),
+	st.sampled_from([None, "handed", "accepted"]),
+)
+def test_a_dead_jobs_row_is_never_sent_again_unflagged_nor_lost(recorded, current, mark):
+	outcome = dead_job_row(recorded, current, mark)
+	if recorded != current:  # the final-dot journal was lost: sent again, flagged
+		assert outcome == DEAD_UNKNOWN
+	elif mark == "accepted":
+		assert outcome == DEAD_ACCEPTED  # the server has it: never sent again
+	elif mark == "handed":
+		assert outcome == DEAD_HANDED  # may have it: kept as sent (flagged), never sent again by itself
+	else:
+		assert outcome == DEAD_NOT_HANDED  # no final dot: the server does not have it: sent again

@@ -27,6 +27,7 @@ function campaign_plus_steps_table(steps) {
 				<td class="text-right">${percent(step.open_rate)}</td>
 				<td class="text-right">${percent(step.click_rate)}</td>
 				<td class="text-right">${percent(step.bounce_rate)}</td>
+				<td class="text-right">${step.complaints || 0} (${percent(step.complaint_rate)})</td>
 				<td class="text-right">${step.unsubscribes}</td>
 				<td class="text-right">${step.replies}</td>
 			</tr>`;
@@ -35,6 +36,7 @@ function campaign_plus_steps_table(steps) {
 	return `<table class="table table-sm small">
 		<thead><tr><th>${__("Step")}</th><th class="text-right">${__("Delivered")}</th><th class="text-right">${__("Open Rate %")}</th>
 		<th class="text-right">${__("Click Rate %")}</th><th class="text-right">${__("Bounce Rate %")}</th>
+		<th class="text-right">${__("Complaints")}</th>
 		<th class="text-right">${__("Unsubscribes")}</th><th class="text-right">${__("Replies")}</th></tr></thead>
 		<tbody>${rows}</tbody></table>`;
 }
@@ -53,6 +55,63 @@ frappe.ui.form.on("Campaign", {
 			});
 		frm.trigger("render_charts");
 		frm.trigger("show_delivery");
+		frm.trigger("show_reputation");
+		frm.trigger("show_delivery_doubts");
+	},
+
+	show_reputation(frm) {
+		// The reputation guard paused this campaign (or its Email Account): why, in red, and for a
+		// Sales Manager the button that resumes sending.
+		frappe.xcall("campaign_plus.reputation.api.status", { campaign: frm.doc.name }).then((state) => {
+			if (!state.paused) return;
+			const reasons = state.pauses.map((p) => frappe.utils.escape_html(p.reason)).join("<br>");
+			frm.dashboard.set_headline_alert(reasons, "red", true);
+			if (state.can_resume) {
+				frm.add_custom_button(__("Resume Sending"), () =>
+					frappe.confirm(__("Let the held emails go? The guard judges again from now on."), () =>
+						frappe
+							.xcall("campaign_plus.reputation.api.resume_sending", { campaign: frm.doc.name })
+							.then((released) => {
+								frappe.show_alert({ message: __("{0} emails released", [released]), indicator: "green" });
+								frm.reload_doc();
+							})
+					)
+				);
+			}
+		});
+		if (!frm.campaign_plus_reputation_listener) {
+			frm.campaign_plus_reputation_listener = () => frm.doc && !frm.is_new() && frm.reload_doc();
+			frappe.realtime.on("campaign_plus_reputation", frm.campaign_plus_reputation_listener);
+		}
+	},
+
+	show_delivery_doubts(frm) {
+		// A fault during delivery (a job or the queue Redis lost mid-send) can leave emails in doubt.
+		frappe.xcall("campaign_plus.delivery.api.get_delivery_doubts", { campaign: frm.doc.name }).then((doubts) => {
+			if (!doubts) return;
+			const parts = [];
+			if (doubts.may_not_have_arrived) {
+				parts.push(__("{0} emails may not have arrived (a delivery fault)", [doubts.may_not_have_arrived]));
+				if (frm.has_perm("write")) {
+					frm.add_custom_button(__("Send Again"), () => frm.trigger("send_again"), __("Actions"));
+				}
+			}
+			if (doubts.may_have_arrived_twice) {
+				parts.push(__("{0} emails were sent again and may have arrived twice", [doubts.may_have_arrived_twice]));
+			}
+			if (parts.length) frm.dashboard.set_headline_alert(parts.join(" · "), "orange");
+		});
+	},
+
+	send_again(frm) {
+		frappe.confirm(__("Send again the emails of this campaign that may not have arrived?"), () =>
+			frm
+				.call({ method: "campaign_plus.delivery.api.send_again", args: { campaign: frm.doc.name }, freeze: true })
+				.then(({ message: result }) => {
+					frappe.show_alert({ message: __("{0} emails will be sent again", [result.count]), indicator: "green" });
+					frm.reload_doc();
+				})
+		);
 	},
 
 	show_delivery(frm) {
@@ -165,7 +224,18 @@ frappe.ui.form.on("Campaign", {
 			args: { campaign: frm.doc.name },
 			freeze: true,
 			freeze_message: __("Computing statistics..."),
-		}).then(() => frm.reload_doc());
+		}).then(({ message: figures }) => {
+			if (figures && figures.stored) return frm.reload_doc();
+			// a reader: the figures computed now, shown without saving them on the campaign
+			Object.entries(figures || {}).forEach(([field, value]) => {
+				if (frappe.meta.get_docfield(frm.doctype, field, frm.doc.name)) frm.doc[field] = value;
+			});
+			frm.refresh_fields();
+			frappe.show_alert({
+				message: __("Statistics computed now; only users who may edit the campaign store them."),
+				indicator: "blue",
+			});
+		});
 	},
 
 	activate_prices(frm) {

@@ -27,7 +27,18 @@ class CampaignBounce(Document):
 		status_code: DF.Data | None
 	# end: auto-generated types
 
-	pass
+	def after_insert(self):
+		"""A hard bounce keeps its address out of campaign email: a Hard Bounce suppression entry."""
+		if self.bounce_type == "Hard" and not self.cleared:
+			from campaign_plus.suppression import bounce_entries
+
+			bounce_entries.add_for_bounces([self])
+
+	def on_update(self):
+		if self.cleared and self.has_value_changed("cleared") and not self.is_new():
+			from campaign_plus.suppression import bounce_entries
+
+			bounce_entries.lift_for_cleared(self.email)
 
 
 def on_doctype_update():

@@ -43,6 +43,7 @@ class CampaignConsent(Document):
 			"One-Click Unsubscribe",
 			"Unsubscribe Page",
 			"Unsubscribe Email",
+			"Spam Complaint",
 		]
 		status: DF.Literal["Granted", "Refused", "Withdrawn", "Pending Confirmation"]
 	# end: auto-generated types

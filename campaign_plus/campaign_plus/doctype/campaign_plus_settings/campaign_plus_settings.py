@@ -7,6 +7,8 @@ from frappe.model.document import Document
 
 from campaign_plus.engine.windows import check_cap, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
+from campaign_plus.reputation.settings import validate_reputation_settings
+from campaign_plus.webhooks.settings import validate_webhooks
 
 
 class CampaignPlusSettings(Document):
@@ -21,6 +23,9 @@ class CampaignPlusSettings(Document):
 		from campaign_plus.campaign_plus.doctype.campaign_plus_sending_limit.campaign_plus_sending_limit import (
 			CampaignPlusSendingLimit,
 		)
+		from campaign_plus.campaign_plus.doctype.campaign_plus_webhook.campaign_plus_webhook import (
+			CampaignPlusWebhook,
+		)
 		from campaign_plus.campaign_plus.doctype.campaign_score_rule.campaign_score_rule import (
 			CampaignScoreRule,
 		)
@@ -28,6 +33,25 @@ class CampaignPlusSettings(Document):
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
 		block_on_deliverability_errors: DF.Check
+		brand_background_color: DF.Color | None
+		brand_content_background: DF.Color | None
+		brand_font: DF.Literal[
+			"Arial",
+			"Helvetica",
+			"Georgia",
+			"Verdana",
+			"Trebuchet MS",
+			"Tahoma",
+			"Times New Roman",
+			"Courier New",
+		]
+		brand_footer: DF.SmallText | None
+		brand_legal_lines: DF.SmallText | None
+		brand_link_color: DF.Color | None
+		brand_logo: DF.AttachImage | None
+		brand_primary_color: DF.Color | None
+		brand_text_color: DF.Color | None
+		brand_website: DF.Data | None
 		confirmation_interval_hours: DF.Int
 		confirmation_link_valid_days: DF.Int
 		confirmation_template: DF.Link | None
@@ -41,6 +65,11 @@ class CampaignPlusSettings(Document):
 		form_submissions_per_minute: DF.Int
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
+		guard_complaint_rate: DF.Percent
+		guard_hard_bounce_rate: DF.Percent
+		guard_minimum_volume: DF.Int
+		guard_refusal_rate: DF.Percent
+		guard_window_days: DF.Int
 		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
@@ -249,10 +278,12 @@ class CampaignPlusSettings(Document):
 			"23:30",
 			"23:45",
 		]
+		reputation_guard: DF.Check
 		require_tracking_consent: DF.Check
 		score_fit_rules: DF.Table[CampaignScoreRule]
 		score_half_life_days: DF.Float
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		webhooks: DF.Table[CampaignPlusWebhook]
 		unsubscribe_link_valid_days: DF.Int
 		utm_source: DF.Data | None
 	# end: auto-generated types
@@ -262,6 +293,8 @@ class CampaignPlusSettings(Document):
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
 		self.validate_lead_capture_and_score()
+		validate_reputation_settings(self)
+		validate_webhooks(self)
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():

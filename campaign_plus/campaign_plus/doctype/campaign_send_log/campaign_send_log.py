@@ -20,8 +20,12 @@ class CampaignSendLog(Document):
 		campaign: DF.Link
 		bounced_on: DF.Datetime | None
 		clicks: DF.Int
+		complained_on: DF.Datetime | None
+		delivered_on: DF.Datetime | None
+		delivery_doubt: DF.Literal["", "May Not Have Arrived", "May Have Arrived Twice"]
 		due_date: DF.Date | None
 		email: DF.Data | None
+		email_account: DF.Link | None
 		email_campaign: DF.Link | None
 		email_queue: DF.Link | None
 		email_template: DF.Link | None
@@ -53,12 +57,17 @@ class CampaignSendLog(Document):
 			"Condition Not Met",
 			"Sequence Stopped",
 			"Deliverability Check",
+			"Spam Complaint",
+			"Suppressed",
+			"Paused: Reputation",
 		]
 		schedule_row: DF.Data | None
 		send_at: DF.Datetime | None
 		sent_on: DF.Datetime | None
 		soft_bounces: DF.Int
-		status: DF.Literal["Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced"]
+		status: DF.Literal[
+			"Planned", "Queued", "Sent", "Failed", "Skipped", "Deferred", "Bounced", "Complained"
+		]
 		step_idx: DF.Int
 		step_label: DF.Data | None
 		time_zone: DF.Data | None
@@ -77,3 +86,5 @@ def on_doctype_update():
 	frappe.db.add_index("Campaign Send Log", ["email", "status"])  # bounces matched by recipient
 	# deferred rows whose moment has come; every campaign's sends of the last days (frequency cap)
 	frappe.db.add_index("Campaign Send Log", ["status", "send_at"])
+	# the reputation guard and the deliverability view: an account's recent sends
+	frappe.db.add_index("Campaign Send Log", ["email_account", "queued_on"])

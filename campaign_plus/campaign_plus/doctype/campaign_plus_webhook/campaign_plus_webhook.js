@@ -1,0 +1,4 @@
+// Copyright (c) 2026, campaign_plus contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Campaign Plus Webhook", {});

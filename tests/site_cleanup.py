@@ -1,0 +1,62 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Deleting what a committing test made, leaving no trace: Frappe's ``delete_doc`` keeps a
+*Deleted Document* copy and adds a "Deleted" comment to the activity feed; a test's records are
+not the site's history."""
+
+import contextlib
+
+import frappe
+from frappe.utils import now_datetime
+
+
+def delete_for_good(doctype: str, name: str) -> None:
+	"""``frappe.delete_doc`` (its links and children checked and removed as usual), without the
+	Deleted Document copies (of it and of what it deletes with it: a Lead's contact…) and without
+	the feed comments."""
+	if not frappe.db.exists(doctype, name):
+		return
+	started = now_datetime()
+	previous = frappe.flags.in_import
+	frappe.flags.in_import = True  # Frappe writes no "Deleted" feed comment on import
+	try:
+		frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+	finally:
+		frappe.flags.in_import = previous
+	frappe.db.delete("Deleted Document", {"creation": (">=", started)})
+	frappe.db.delete("Comment", {"comment_type": "Deleted", "creation": (">=", started)})
+
+
+@contextlib.contextmanager
+def error_logs_removed():
+	"""Error Logs written meanwhile (a MyISAM table: outside every transaction) deleted afterwards."""
+	started = now_datetime()  # the site's clock, as the rows' creation
+	try:
+		yield
+	finally:
+		frappe.db.sql("DELETE FROM `tabError Log` WHERE `creation` >= %s", (started,))
+
+
+@contextlib.contextmanager
+def outgoing_accounts_restored():
+	"""Email Accounts as they were: the ones made meanwhile deleted, the default outgoing flags (and
+	their modified time) put back (``use_outgoing_account`` and friends, in a test that commits)."""
+	fields = ["name", "default_outgoing", "modified"]
+	before = {row[0]: tuple(row[1:]) for row in frappe.get_all("Email Account", fields=fields, as_list=True)}
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		for name, *now in frappe.get_all("Email Account", fields=fields, as_list=True):
+			if name not in before:
+				delete_for_good("Email Account", name)
+			elif tuple(now) != before[name]:
+				default, modified = before[name]
+				frappe.db.set_value(
+					"Email Account",
+					name,
+					{"default_outgoing": default, "modified": modified},
+					update_modified=False,
+				)
+		frappe.local.outgoing_email_account = {}
+		frappe.db.commit()
