@@ -25,6 +25,8 @@ SUBMIT = "/api/method/campaign_plus.forms.api.submit"
 VIEW = "/api/method/campaign_plus.forms.api.view"
 PARTNER = "http://127.0.0.1:8123"
 
+pytestmark = pytest.mark.commits  # the served site sees committed data: deleted afterwards
+
 
 @pytest.fixture(scope="module")
 def base_url():
@@ -52,6 +54,7 @@ def hidden(page: str) -> dict:
 def form():
 	"""A committed form of a committed campaign and segment; deleted afterwards with all it made."""
 	frappe.db.rollback()
+	accounts = dict(frappe.get_all("Email Account", fields=["name", "default_outgoing"], as_list=True))
 	use_outgoing_account()
 	campaign = make_campaign()
 	segment = frappe.get_doc(
@@ -77,7 +80,7 @@ def form():
 	).insert()
 	frappe.db.commit()
 	frappe.cache.delete_keys("rl:campaign_plus.forms.api")
-	tag = frappe._dict(form=doc, campaign=campaign.name, segment=segment.name, emails=[])
+	tag = frappe._dict(form=doc, campaign=campaign.name, segment=segment.name, emails=[], accounts=accounts)
 	try:
 		yield tag
 	finally:
@@ -117,6 +120,12 @@ def cleanup(tag) -> None:
 	frappe.delete_doc("Campaign Form", tag.form.name, force=True, ignore_permissions=True)
 	frappe.delete_doc("Campaign Segment", tag.segment, force=True, ignore_permissions=True)
 	frappe.delete_doc("Campaign", tag.campaign, force=True, ignore_permissions=True)
+	# the Email Account made or made the default outgoing one: as it was
+	for name, default in frappe.get_all("Email Account", fields=["name", "default_outgoing"], as_list=True):
+		if name not in tag.accounts:
+			frappe.delete_doc("Email Account", name, force=True, ignore_permissions=True)
+		elif default != tag.accounts[name]:
+			frappe.db.set_value("Email Account", name, "default_outgoing", tag.accounts[name])
 	frappe.db.commit()
 
 

@@ -199,6 +199,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 				"doctype": "Campaign Form",
 				"form_title": f"_Test CP reader {frappe.generate_hash(length=6)}",
 				"campaign": name,
+				"consent_checkbox": "No Checkbox",
 				"form_fields": [{"fieldname": "email_id", "required": 1}],
 			}
 		)
