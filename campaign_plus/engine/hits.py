@@ -122,7 +122,7 @@ class Batch:
 	events: list[Hit] = field(default_factory=list)  # recorded, in order (bots included)
 	rows: dict[str, RowDelta] = field(default_factory=dict)  # counting hits per row
 	counters: dict[tuple[str, str, str, str], StepCounter] = field(default_factory=dict)
-	engagements: list[Hit] = field(default_factory=list)  # counting clicks, for the listeners
+	engagements: list[Hit] = field(default_factory=list)  # counting opens and clicks, for the listeners
 	ignored: int = 0  # hits naming a row that is gone or not tracked individually
 
 
@@ -145,7 +145,7 @@ def plan_batch(hits: Iterable[Hit], individual_rows: set[str]) -> Batch:
 			else:
 				delta.clicks += 1
 				delta.first_clicked_on = min(delta.first_clicked_on or hit.moment, hit.moment)
-				batch.engagements.append(hit)
+			batch.engagements.append(hit)
 		elif counts(hit.agent):
 			campaign, schedule_row, step = hit.subject[1:]
 			key = (campaign, schedule_row, hit.kind, link_key(hit.url))

@@ -30,6 +30,7 @@ def setup(install: bool = False):
 	ensure_campaign_indexes()
 	make_property_setters()
 	make_default_statuses(only_if_none=not install)
+	fill_settings_defaults()
 	stop_stock_sending()
 	compile_translations()
 
@@ -73,6 +74,25 @@ def make_property_setters():
 			validate_fields_for_doctype=False,
 		)
 		ps.db_set("module", MODULE, update_modified=False)
+
+
+def fill_settings_defaults():
+	"""Campaign Plus Settings fields without a value get their default (a Single keeps no value for
+	a field added later: the form would show it empty, and saving it would store 0)."""
+	from frappe.model import no_value_fields
+
+	settings = "Campaign Plus Settings"
+	stored = set(
+		frappe.db.sql_list(
+			"""SELECT `field` FROM `tabSingles` WHERE `doctype` = %s
+			AND `value` IS NOT NULL AND `value` != ''""",
+			(settings,),
+		)
+	)
+	for df in frappe.get_meta(settings).fields:
+		if df.fieldtype in no_value_fields or df.default in (None, "") or df.fieldname in stored:
+			continue
+		frappe.db.set_single_value(settings, df.fieldname, df.default, update_modified=False)
 
 
 def make_default_statuses(only_if_none: bool = False):

@@ -17,6 +17,7 @@ import frappe
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from campaign_plus.attribution.utm import click_destination
 from campaign_plus.tracking import bounces, hits
 from campaign_plus.tracking.messages import CLICK_PURPOSE, OPEN_PURPOSE
 from campaign_plus.utils.signing import read_token
@@ -69,11 +70,12 @@ def open(t: str | None = None) -> Response:
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def click(t: str | None = None) -> Response:
-	url = hits.record_click(read_token(CLICK_PURPOSE, t), _user_agent())
+	fields = read_token(CLICK_PURPOSE, t)
+	url = hits.record_click(fields, _user_agent())
 	if not url:
 		return _not_found()
 	_end_request()
-	response = redirect(url, code=302)
+	response = redirect(click_destination(url, fields), code=302)
 	response.headers.update(NO_CACHE)
 	return response
 

@@ -34,8 +34,9 @@ from frappe.utils import convert_utc_to_system_timezone, now_datetime
 from frappe.utils.background_jobs import get_redis_conn
 
 from campaign_plus.engine import hits as engine
+from campaign_plus.engine import tracking
 from campaign_plus.utils.db import insert_many, ordered_names
-from campaign_plus.utils.engagement import Engagement, notify_engagements
+from campaign_plus.utils.engagement import CLICK, OPEN, Engagement, notify_engagements
 from campaign_plus.utils.runtime import in_test
 
 LEDGER = "Campaign Send Log"
@@ -48,6 +49,7 @@ FLUSH_AT = 5000  # hits waiting: a flush is enqueued at once, besides the minute
 FLUSH_JOB = "campaign_plus:tracking:flush"
 LOCK_SECONDS = 600  # a flush that died lets go of the lock after this
 ROWS_PER_STATEMENT = 2000
+KINDS = {tracking.OPEN: OPEN, tracking.CLICK: CLICK}  # a hit's kind: the listeners' word for it
 
 # Taking the waiting hits: the batch a dead flush left first, else the waiting list renamed.
 _CLAIM = """
@@ -206,7 +208,12 @@ def write(entries: list) -> dict:
 	update_summaries(batch.rows)
 	upsert_counters(batch.counters)
 	if batch.engagements:
-		notify_engagements([Engagement(hit.row, "click", hit.moment) for hit in batch.engagements])
+		notify_engagements(
+			[
+				Engagement(hit.row, KINDS[hit.kind], dt.datetime.fromisoformat(hit.moment))
+				for hit in batch.engagements
+			]
+		)
 	return {
 		"events": len(batch.events),
 		"rows": len(batch.rows),

@@ -147,7 +147,10 @@ def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 		return True
 	now = now_datetime()
 	if fields[0] == ROW and len(fields) == 2:
-		return _event(fields[1], tracking.OPEN, agent, now)
+		recorded = _event(fields[1], tracking.OPEN, agent, now)
+		if recorded and tracking.counts(agent):
+			notify_engagement(fields[1], "open")
+		return recorded
 	if fields[0] == STEP and len(fields) == 4:
 		_count(fields[1:], tracking.OPEN, agent, now)
 		return True

@@ -43,8 +43,9 @@ def timed(hit_list):
 
 
 def one_at_a_time(hit_list, individual):
-	"""The direct path, hit after hit: events, summaries (engine.tracking.record), counters, clicks."""
-	events, summaries, counters, clicks = [], {}, {}, []
+	"""The direct path, hit after hit: events, summaries (engine.tracking.record), counters, and the
+	engagements told to the listeners ((row, kind) of each counting open and click)."""
+	events, summaries, counters, engaged = [], {}, {}, []
 	for hit in hit_list:
 		if hit.subject[0] == "r":
 			if hit.row not in individual:
@@ -52,14 +53,14 @@ def one_at_a_time(hit_list, individual):
 			events.append(hit)
 			summary = summaries.setdefault(hit.row, tracking.Summary())
 			tracking.record(summary, hit.kind, hit.moment, hit.agent)
-			if hit.kind == tracking.CLICK and tracking.counts(hit.agent):
-				clicks.append(hit.row)
+			if tracking.counts(hit.agent):
+				engaged.append((hit.row, hit.kind))
 		elif tracking.counts(hit.agent):
 			key = (hit.subject[1], hit.subject[2], hit.kind, hits.link_key(hit.url))
 			total, _last = counters.get(key, (0, None))
 			counters[key] = (total + 1, hit.moment)
 	summaries = {row: s for row, s in summaries.items() if s.opens or s.clicks}
-	return events, summaries, counters, clicks
+	return events, summaries, counters, engaged
 
 
 @given(st.lists(st.one_of(ROW_HITS, STEP_HITS), max_size=60))
@@ -67,13 +68,13 @@ def test_a_batch_writes_what_each_hit_at_once_would(hit_list):
 	hit_list = timed(hit_list)
 	individual = {"row-a", "row-b", "row-c"}
 	batch = hits.plan_batch(hit_list, individual)
-	events, summaries, counters, clicks = one_at_a_time(hit_list, individual)
+	events, summaries, counters, engaged = one_at_a_time(hit_list, individual)
 	assert batch.events == events
 	assert {
 		row: (d.opens, d.first_opened_on, d.clicks, d.first_clicked_on) for row, d in batch.rows.items()
 	} == {row: (s.opens, s.first_opened_on, s.clicks, s.first_clicked_on) for row, s in summaries.items()}
 	assert {key: (c.hits, c.last_hit_on) for key, c in batch.counters.items()} == counters
-	assert [hit.row for hit in batch.engagements] == clicks
+	assert [(hit.row, hit.kind) for hit in batch.engagements] == engaged
 	recorded = len(batch.events) + sum(c.hits for c in batch.counters.values())
 	assert recorded + batch.ignored == len(hit_list)
 

@@ -12,6 +12,8 @@ company, dates (campaigns running in the period) and status.
 import frappe
 from frappe import _
 
+from campaign_plus.forms.reports import leads_from_forms
+
 # report column: the card's field that stores it
 STORED = {
 	"cost": "cp_cost",
@@ -66,6 +68,7 @@ def columns() -> list[dict]:
 		column("responded", _("Targets Responded"), "Int"),
 		column("response_rate", _("Response Rate %"), "Percent", 90),
 		column("leads", _("Leads"), "Int", 80),
+		column("leads_from_forms", _("Leads from Forms"), "Int", 120),
 		column("opportunities", _("Opportunities"), "Int"),
 		column("opportunity_value", _("Opportunity Value"), "Currency"),
 		column("sales_orders", _("Sales Orders"), "Int"),
@@ -101,6 +104,7 @@ def data(filters) -> list[dict]:
 		limit_page_length=0,
 	)  # fmt: skip
 	rows = []
+	from_forms = leads_from_forms([campaign.name for campaign in campaigns])
 	for campaign in campaigns:
 		if filters.to_date and campaign.cp_start_date and str(campaign.cp_start_date) > str(filters.to_date):
 			continue
@@ -115,6 +119,7 @@ def data(filters) -> list[dict]:
 				"budget": campaign.cp_budget,
 				**{column: campaign.get(field) for column, field in STORED.items()},
 				"statistics_updated_on": campaign.cp_statistics_updated_on,
+				"leads_from_forms": from_forms.get(campaign.name, 0),
 			}
 		)
 	return rows
