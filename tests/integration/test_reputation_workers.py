@@ -126,6 +126,9 @@ def test_a_campaign_whose_hard_bounces_cross_the_line_pauses_then_resumes_each_o
 		)
 	)
 	assert not held & set(accepted), "a waiting recipient already got the message"
+	# the rows given back are Deferred, not doubts of the delivery journal (nothing was handed over)
+	assert not frappe.db.exists("Campaign Send Log", {"campaign": campaign, "delivery_doubt": ("is", "set")})
+	assert not frappe.db.exists("Campaign Delivery Journal", {"campaign": campaign})
 
 	# the server takes mail again; a Sales Manager resumes (as the desk's button does)
 	rig.server.refuse(False)
@@ -151,3 +154,5 @@ def test_a_campaign_whose_hard_bounces_cross_the_line_pauses_then_resumes_each_o
 		pause.status == "Resumed" and pause.resumed_by == "Administrator" and pause.rows_released == waiting
 	)
 	assert not frappe.db.exists("Campaign Reputation Pause", {"campaign": campaign, "status": "Paused"})
+	assert not frappe.db.exists("Campaign Send Log", {"campaign": campaign, "delivery_doubt": ("is", "set")})
+	assert not frappe.db.exists("Campaign Delivery Journal", {"campaign": campaign})
