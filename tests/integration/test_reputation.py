@@ -233,7 +233,11 @@ def test_reputation_refusals_in_the_delivery_report_count_once_and_pause(campaig
 	outcomes.notify(report(refusal(limited, 421, "4.7.28 Unusual rate of mail", pacing.THROTTLED)))
 	outcomes.notify(report(refusal(limited, 421, "4.7.28 Unusual rate of mail", pacing.THROTTLED)))
 	figures = campaign_figures(campaign, frappe.utils.add_days(frappe.utils.now_datetime(), -1))
-	assert (figures.sent, figures.refusals, figures.hard_bounces) == (24, 2, 0)  # 8.3 %: under 10 % (blocked[1] still queued)
+	assert (figures.sent, figures.refusals, figures.hard_bounces) == (
+		24,
+		2,
+		0,
+	)  # 8.3 %: under 10 % (blocked[1] still queued)
 	assert not guard.active_pauses(campaign)
 	outcomes.notify(report(refusal(blocked[1], 550, "5.7.515 Access denied", pacing.BLOCKED)))
 	figures = campaign_figures(campaign, frappe.utils.add_days(frappe.utils.now_datetime(), -1))
