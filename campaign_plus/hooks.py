@@ -114,6 +114,8 @@ scheduler_events = {
 campaign_plus_delivery_listeners = [
 	"campaign_plus.tracking.bounces.record_rejections",
 	"campaign_plus.sending.ledger.record_delivery",
+	# refusals for the sender's reputation (report.reputation): counted once per row, judged
+	"campaign_plus.reputation.refusals.record_refusals",
 ]
 
 # Where recipients come from: each function takes a campaign name, returns engine Recipients.

@@ -5,7 +5,9 @@ complaints or reputation refusals reach a threshold is paused before it burns th
 
 **When it judges.** Whenever hard bounces or complaints are recorded — a refusal while delivering,
 a DSN or an ARF report by email, an email service's webhook — through the
-``campaign_plus_on_feedback`` hook: the campaigns and the accounts of the rows touched are
+``campaign_plus_on_feedback`` hook, and whenever a delivery job meets a refusal for the sender's
+reputation (the delivery report's class, counted once per row by
+:mod:`campaign_plus.reputation.refusals`): the campaigns and the accounts of the rows touched are
 judged (two aggregate queries each) by the engine (:mod:`campaign_plus.engine.reputation`), over
 their sends since the later of the window's start and their last resume, once a minimum volume
 has been sent (Campaign Plus Settings → Sender Reputation).

@@ -8,10 +8,13 @@ import datetime as dt
 import frappe
 import pytest
 
-from campaign_plus.engine import providers
+from campaign_plus.delivery import outcomes
+from campaign_plus.delivery.outcomes import DeliveryReport, Rejection
+from campaign_plus.engine import pacing, providers
 from campaign_plus.engine.schedule import DEFERRED, PAUSED_REPUTATION, PLANNED
 from campaign_plus.feedback import pipeline
-from campaign_plus.reputation import api, guard
+from campaign_plus.reputation import api, guard, refusals
+from campaign_plus.reputation.figures import campaign_figures
 from campaign_plus.sending import ledger, planner, sender
 from campaign_plus.utils import send_id
 from tests.integration.helpers import (
@@ -203,6 +206,63 @@ def test_complaints_past_the_line_pause_too(campaign_with):
 	assert "Complaint Rate 4 % (threshold 1 %)" in pause.reason
 
 
+def test_reputation_refusals_in_the_delivery_report_count_once_and_pause(campaign_with):
+	"""The seam with the delivery report: what engine.pacing classifies as a reputation answer is
+	what the guard counts — a 5xx (the row Failed, not a hard bounce, the address not suppressed)
+	and a 4xx rate limit (the row waits and goes again) — each row once however often reported."""
+	campaign, sent_rows, _waiting = campaign_with(sent=25, waiting=1)
+	settings(guard_refusal_rate=10, guard_hard_bounce_rate=10)
+	blocked, limited = sent_rows[:2], sent_rows[2]
+	frappe.db.set_value("Campaign Send Log", {"name": ("in", [*blocked, limited])}, "status", "Queued")
+	emails = dict(frappe.get_all("Campaign Send Log", fields=["name", "email"], as_list=True,
+		filters={"name": ("in", sent_rows)}))  # fmt: skip
+
+	def refusal(name, code, text, kind):
+		verdict = pacing.classify(code, text)
+		assert verdict.kind == kind and verdict.reputation
+		return Rejection(name, emails[name], code, text, verdict.kind, verdict.reputation)
+
+	def report(*names_refusals):
+		result = DeliveryReport(campaign=campaign)
+		for item in names_refusals:
+			result.reputation.append(item)
+			(result.blocked if item.kind == pacing.BLOCKED else result.throttled).append(item)
+		return result
+
+	outcomes.notify(report(refusal(blocked[0], 550, "5.7.26 Unauthenticated email", pacing.BLOCKED)))
+	outcomes.notify(report(refusal(limited, 421, "4.7.28 Unusual rate of mail", pacing.THROTTLED)))
+	outcomes.notify(report(refusal(limited, 421, "4.7.28 Unusual rate of mail", pacing.THROTTLED)))
+	figures = campaign_figures(campaign, frappe.utils.add_days(frappe.utils.now_datetime(), -1))
+	assert (figures.sent, figures.refusals, figures.hard_bounces) == (
+		24,
+		2,
+		0,
+	)  # 8.3 %: under 10 % (blocked[1] still queued)
+	assert not guard.active_pauses(campaign)
+	outcomes.notify(report(refusal(blocked[1], 550, "5.7.515 Access denied", pacing.BLOCKED)))
+	figures = campaign_figures(campaign, frappe.utils.add_days(frappe.utils.now_datetime(), -1))
+	assert (figures.sent, figures.refusals, figures.hard_bounces) == (25, 3, 0)  # 12 %
+	(pause,) = [p for p in guard.active_pauses(campaign) if p.scope == "Campaign"]
+	assert "Reputation Refusal Rate 12 % (threshold 10 %)" in pause.reason
+	rows = frappe.get_all("Campaign Send Log", filters={"name": ("in", [*blocked, limited])},
+		fields=["name", "status", "reason", "reputation_refused_on"])  # fmt: skip
+	assert all(row.reputation_refused_on for row in rows)
+	assert {row.name: row.status for row in rows} == {
+		blocked[0]: "Failed",
+		blocked[1]: "Failed",
+		limited: "Queued",
+	}
+	# a refusal for the sender is not the address's fault: no hard bounce, nothing suppressed
+	addresses = [emails[name] for name in blocked]
+	assert not frappe.db.exists("Campaign Bounce", {"email": ("in", addresses)})
+	assert not frappe.db.exists("Campaign Suppression", {"email": ("in", addresses)})
+	# the same report again (a chunk's outcomes written again after a deadlock): nothing more
+	assert (
+		refusals.record_refusals(report(refusal(blocked[1], 550, "5.7.515 Access denied", pacing.BLOCKED)))
+		== []
+	)
+
+
 def test_nothing_is_judged_under_the_minimum_volume_or_with_the_guard_off(campaign_with):
 	campaign, sent_rows, _waiting = campaign_with(sent=10, waiting=1)
 	bounce(sent_rows[:5])  # 50 % of 10 < 20 emails
@@ -319,3 +379,37 @@ def test_each_campaign_email_carries_its_providers_metadata_naming_its_row(campa
 			"X-Mailgun-Variables": lambda v: json.loads(v)[engine.TAG],
 		}.get(header, lambda v: v)(value)
 		assert send_id.read(token) == name
+
+
+def test_the_deliverability_view_per_email_account_over_7_and_30_days(campaign_with):
+	from campaign_plus.campaign_plus.report.email_account_deliverability.email_account_deliverability import (
+		execute,
+	)
+
+	account = frappe.get_doc({"doctype": "Email Account", "email_account_name": f"_Test View {frappe.generate_hash(length=6)}",
+		"email_id": "view@example.com", "enable_outgoing": 1, "smtp_server": "127.0.0.1",
+		"no_smtp_authentication": 1}).insert(ignore_permissions=True).name  # fmt: skip
+	_campaign, rows, _waiting = campaign_with(sent=25, waiting=1, account=account)
+	settings(guard_refusal_rate=10)
+	old = frappe.utils.add_days(frappe.utils.now_datetime(), -10)
+	frappe.db.set_value("Campaign Send Log", {"name": ("in", rows[:5])}, "queued_on", old)  # 30 days only
+	bounce(rows[5:8])  # 3 hard bounces
+	bounce(rows[8:9], kind=providers.COMPLAINT)
+	frappe.db.set_value("Campaign Send Log", rows[9], {"status": "Failed", "error": "550 5.7.26 Unauthenticated",
+		"reputation_refused_on": frappe.utils.now_datetime()})  # fmt: skip
+
+	def view(days):
+		_columns, data = execute({"email_account": account, "days": days})
+		(row,) = data
+		return row
+
+	week, month = view(7), view(30)
+	assert (week["sent"], week["hard_bounces"], week["complaints"], week["refusals"]) == (20, 3, 1, 1)
+	assert (week["hard_bounce_rate"], week["complaint_rate"], week["refusal_rate"]) == (15.0, 5.0, 5.0)
+	assert week["hard_bounce_rate_over"] and week["complaint_rate_over"]  # thresholds 10 % and 1 %
+	assert (month["sent"], month["hard_bounce_rate"], month["complaint_rate"]) == (25, 12.0, 4.0)
+	assert week["is_paused"] and week["paused"] == "Paused"  # the guard paused the account meanwhile
+	columns, _data = execute({"days": 7})
+	assert {"complaints", "complaint_rate", "refusals", "refusal_rate", "unsubscribes"} <= {
+		c["fieldname"] for c in columns
+	}

@@ -5,6 +5,7 @@
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from campaign_plus.engine import pacing
 from campaign_plus.engine import reputation as r
 
 COUNTS = st.integers(min_value=0, max_value=100_000)
@@ -82,3 +83,22 @@ def test_a_breach_is_a_rate_at_or_over_a_switched_on_threshold(figures, threshol
 def test_figures_add_up(a, b):
 	total = a + b
 	assert total.sent == a.sent + b.sent and total.complaints == a.complaints + b.complaints
+
+
+@given(
+	st.sampled_from(sorted(pacing.REPUTATION)),
+	st.sampled_from(["4", "5"]),
+	st.sampled_from([421, 450, 550, 554]),
+)
+def test_the_guard_and_the_delivery_report_agree_on_what_a_reputation_refusal_is(detail, klass, code):
+	"""The delivery report's class (the engine's pacing.classify) and the guard's reading of a
+	stored answer (a DSN's diagnostic) name the same enhanced codes."""
+	answer = f"{code} {klass}.{detail} refused"
+	assert pacing.classify(code, answer).reputation
+	assert r.is_reputation_refusal(answer)
+	assert {f"7.{c}" for c in r.REFUSAL_CODES} == set(pacing.REPUTATION)
+
+
+@given(st.sampled_from(["5.1.1", "5.2.2", "4.2.2", "5.7.1", "5.7.260", "5.7.5150", "15.7.26"]))
+def test_other_answers_are_not_reputation_refusals(status):
+	assert not r.is_reputation_refusal(f"550 {status} no")

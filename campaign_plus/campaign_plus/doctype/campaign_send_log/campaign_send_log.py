@@ -38,6 +38,7 @@ class CampaignSendLog(Document):
 		party_type: DF.Link
 		queued_on: DF.Datetime | None
 		replied_on: DF.Datetime | None
+		reputation_refused_on: DF.Datetime | None
 		reason: DF.Literal[
 			"",
 			"Unsubscribed",

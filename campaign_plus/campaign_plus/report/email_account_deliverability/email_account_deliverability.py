@@ -9,7 +9,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, cint, now_datetime
 
-from campaign_plus.engine.reputation import COMPLAINTS, HARD_BOUNCES, REFUSAL_SQL_PATTERN, REFUSALS, Figures
+from campaign_plus.engine.reputation import COMPLAINTS, HARD_BOUNCES, REFUSALS, Figures
+from campaign_plus.reputation.figures import COMPLAINT_SQL, HARD_BOUNCE_SQL, REFUSED_SQL, SENT_SQL, VALUES
 from campaign_plus.reputation.guard import active_pauses
 from campaign_plus.reputation.settings import get_guard_settings
 
@@ -45,18 +46,18 @@ def columns() -> list[dict]:
 def data(filters) -> list[dict]:
 	days = 30 if cint(filters.days) == 30 else 7
 	since = add_days(now_datetime(), -days)
-	condition, values = "", {"since": since, "refusal": REFUSAL_SQL_PATTERN}
+	condition, values = "", {**VALUES, "since": since}
 	if filters.email_account:
 		condition = "AND `email_account` = %(account)s"
 		values["account"] = filters.email_account
 	rows = frappe.db.sql(
 		f"""SELECT `email_account`,
-			SUM(`status` IN ('Sent', 'Bounced', 'Complained')) AS sent,
+			SUM({SENT_SQL}) AS sent,
 			SUM(`delivered_on` IS NOT NULL) AS delivered,
-			SUM(`status` = 'Bounced' AND NOT (IFNULL(`error`, '') REGEXP %(refusal)s)) AS hard_bounces,
-			SUM(`status` = 'Bounced' AND IFNULL(`error`, '') REGEXP %(refusal)s) AS refusals,
+			SUM({HARD_BOUNCE_SQL}) AS hard_bounces,
+			SUM({REFUSED_SQL}) AS refusals,
 			SUM(`soft_bounces` > 0) AS soft_bounces,
-			SUM(`status` = 'Complained' OR `complained_on` IS NOT NULL) AS complaints
+			SUM({COMPLAINT_SQL}) AS complaints
 		FROM `tabCampaign Send Log`
 		WHERE `email_account` IS NOT NULL AND `queued_on` >= %(since)s {condition}
 		GROUP BY `email_account` ORDER BY `email_account`""",
