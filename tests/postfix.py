@@ -289,12 +289,19 @@ class Postfix:
 
 	def accepted_times(self) -> list[float]:
 		"""When Postfix accepted each message (its cleanup daemon's log lines, to the second)."""
+		return self._times(lambda line: "postfix/cleanup" in line and "message-id=" in line)
+
+	def refusal_times(self, text: str = "rate limit exceeded") -> list[float]:
+		"""When Postfix's log says ``text`` (by default: its rate limit refusing a message)."""
+		return self._times(lambda line: text in line)
+
+	def _times(self, matches) -> list[float]:
 		import datetime as dt
 
 		year = dt.date.today().year
 		times = []
 		for line in self.maillog().splitlines():
-			if "postfix/cleanup" in line and "message-id=" in line:
+			if matches(line):
 				stamp = dt.datetime.strptime(f"{year} {line[:15]}", "%Y %b %d %H:%M:%S")
 				times.append(stamp.timestamp())
 		return sorted(times)

@@ -13,18 +13,38 @@ from frappe.utils import now_datetime
 def delete_for_good(doctype: str, name: str) -> None:
 	"""``frappe.delete_doc`` (its links and children checked and removed as usual), without the
 	Deleted Document copies (of it and of what it deletes with it: a Lead's contact…) and without
-	the feed comments."""
+	the feed comments: Frappe's two writers of them are stood in for during the call, so nothing
+	else on the site (another user's deletion meanwhile) is touched."""
 	if not frappe.db.exists(doctype, name):
 		return
-	started = now_datetime()
-	previous = frappe.flags.in_import
-	frappe.flags.in_import = True  # Frappe writes no "Deleted" feed comment on import
+	from frappe.model import delete_doc as deletion
+
+	keep, feed = deletion.add_to_deleted_document, deletion.insert_feed
+	deletion.add_to_deleted_document = deletion.insert_feed = lambda doc: None
 	try:
 		frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
 	finally:
-		frappe.flags.in_import = previous
-	frappe.db.delete("Deleted Document", {"creation": (">=", started)})
-	frappe.db.delete("Comment", {"comment_type": "Deleted", "creation": (">=", started)})
+		deletion.add_to_deleted_document, deletion.insert_feed = keep, feed
+
+
+def forget_deletions(deleted: list[tuple[str, str]], since) -> None:
+	"""Remove what Frappe kept of these deletions (``(doctype, name)`` pairs deleted since
+	``since``, by another process: a browser's request): their Deleted Document copies and their
+	"Deleted" feed comments (which name the document only in their subject, "<DocType> <name>")."""
+	for doctype, name in deleted:
+		frappe.db.delete(
+			"Deleted Document",
+			{"deleted_doctype": doctype, "deleted_name": name, "creation": (">=", since)},
+		)
+		frappe.db.delete(
+			"Comment",
+			{
+				"comment_type": "Deleted",
+				"reference_doctype": doctype,
+				"subject": ("like", f"% {name}"),
+				"creation": (">=", since),
+			},
+		)
 
 
 @contextlib.contextmanager

@@ -23,7 +23,8 @@ refused for good, a hard bounce), for the session or the account (a rate limit, 
 no retry counted; a 5xx for the sender or its reputation: refused, not a hard bounce), or no
 reply: before the final dot, a new session and the message again; after the final dot, while
 this job lives, the server has not accepted it (RFC 5321 §6.1): a new session and the message
-again. A mail server down, or refusing the account's login, is never a message's fault: the job
+again, the Send Log flagged *may have arrived twice* (the server may have committed it and lost
+only its answer, RFC 1047). A mail server down, or refusing the account's login, is never a message's fault: the job
 stops and comes back (15 s, 30 s … 5 min) for as long as it takes; the rows stay leased.
 
 **A job dies, or its transaction or the queue Redis is lost.** Before a chunk, the job records
@@ -472,9 +473,10 @@ class Delivery:
 			tally.report.reputation.append(refusal)
 		if verdict.kind in (pacing.RECONNECT, pacing.RESEND):
 			restore(doc.name, *before)
-			if verdict.kind == pacing.RESEND:  # not accepted (RFC 5321 §6.1): it goes again
-				work.forget([doc.name])
+			if verdict.kind == pacing.RESEND:  # not accepted (RFC 5321 §6.1): it goes again, flagged:
+				work.forget([doc.name])  # the server may have taken it and lost only its answer (RFC 1047)
 				self.resent.add(doc.name)
+				tally.report.doubtful.append(doc.name)
 			if self.server:
 				self.server.drop()
 			return verdict.kind, None

@@ -52,8 +52,9 @@ class DeliveryReport:
 	# no retry counted (the row is sent later, in another report)
 	reputation: list[Rejection] = field(default_factory=list)  # every reputation-class reply (4xx or 5xx)
 	resent: list[str] = field(default_factory=list)  # accepted after a reply lost after the final dot
-	doubtful: list[str] = field(default_factory=list)  # a dead job's rows sent again without the Redis
-	# journal: they may arrive twice (flagged; sent later, in another report)
+	doubtful: list[str] = field(default_factory=list)  # sent again after a fault that may have let
+	# the server keep them: a dead job's rows without the Redis journal, or a connection lost after the
+	# final dot (RFC 1047): they may arrive twice (flagged; accepted in this report or a later one)
 	again: list[str] = field(default_factory=list)  # a dead job's rows never handed over: sent again
 	living: list[str] = field(default_factory=list)  # rows another living job is handing over
 

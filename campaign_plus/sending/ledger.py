@@ -316,6 +316,8 @@ def record_delivery(report) -> None:
 	"""Listener of campaign_plus.delivery: Queued rows become Sent / Failed as each chunk goes out
 	(the ledger row is named after its Email Queue row)."""
 	now = now_datetime()
+	if report.doubtful:  # sent again after a fault (first, so that one accepted since keeps the flag)
+		set_status(report.doubtful, QUEUED, current=QUEUED, delivery_doubt=MAY_HAVE_ARRIVED_TWICE)
 	if report.accepted:
 		set_status(report.accepted, SENT, current=QUEUED, sent_on=now)
 	if report.uncertain:
@@ -327,8 +329,6 @@ def record_delivery(report) -> None:
 			error=UNCERTAIN_DELIVERY,
 			delivery_doubt=MAY_NOT_HAVE_ARRIVED,
 		)
-	if report.doubtful:  # sent again after a fault: still Queued, flagged
-		set_status(report.doubtful, QUEUED, current=QUEUED, delivery_doubt=MAY_HAVE_ARRIVED_TWICE)
 	by_error: dict[str, list[str]] = {}
 	for rejection in [*report.rejected, *report.blocked]:
 		by_error.setdefault(f"{rejection.code} {rejection.message}"[:1000], []).append(rejection.email_queue)

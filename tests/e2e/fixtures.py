@@ -11,7 +11,7 @@ import sys
 
 import frappe
 
-from tests.site_cleanup import delete_for_good
+from tests.site_cleanup import delete_for_good, forget_deletions
 
 TAG_FIELD = "e2e"
 
@@ -178,8 +178,8 @@ def create_paused_campaign(tag: str) -> str:
 
 
 def delete(tag: str, started: str | None = None) -> None:
-	"""Delete what ``create(tag)`` made, and what the browser tests made and deleted meanwhile
-	left in Frappe's Deleted Document and feed (since ``started``)."""
+	"""Delete what ``create(tag)`` made, and what Frappe kept of the records the browser tests made
+	and deleted (since ``started``): only those, named by doctype and name."""
 	frappe.db.delete("Campaign Reputation Pause", {"campaign": f"E2E Paused {tag}"})
 	frappe.db.delete("Comment", {"reference_doctype": "Campaign", "reference_name": f"E2E Paused {tag}"})
 	for campaign in (f"E2E {tag}", f"E2E Prices {tag}", f"E2E Paused {tag}"):
@@ -204,9 +204,28 @@ def delete(tag: str, started: str | None = None) -> None:
 		if frappe.db.exists(doctype, name):
 			delete_for_good(doctype, name)
 	if started:
-		frappe.db.delete("Deleted Document", {"creation": (">=", started)})
-		frappe.db.delete("Comment", {"comment_type": "Deleted", "creation": (">=", started)})
+		forget_deletions(browser_deletions(tag, started), started)
 	frappe.db.commit()
+
+
+# what the browser tests delete through the desk, with the field that ties each to this run's data
+BROWSER_DELETES = {"Campaign AB Test": "campaign"}
+
+
+def browser_deletions(tag: str, started: str) -> list[tuple[str, str]]:
+	"""(doctype, name) of the records of this run's campaigns that the browser tests deleted."""
+	campaigns = {f"E2E {tag}", f"E2E Prices {tag}", f"E2E Paused {tag}"}
+	found = []
+	for doctype, link in BROWSER_DELETES.items():
+		for name, data in frappe.get_all(
+			"Deleted Document",
+			filters={"deleted_doctype": doctype, "creation": (">=", started)},
+			fields=["deleted_name", "data"],
+			as_list=True,
+		):
+			if json.loads(data or "{}").get(link) in campaigns:
+				found.append((doctype, name))
+	return found
 
 
 def _delete_campaign(campaign: str) -> None:

@@ -172,7 +172,9 @@ def test_a_two_hour_outage_of_the_mail_server_delivers_each_once_without_an_erro
 	taken += run_scheduler_until(rig, lambda: all_sent(campaign, 40), 180, names=names)
 	assert taken == 0
 	assert_each_once_or_flagged(rig, campaign, 40)
-	assert not any(row.delivery_doubt for row in ledger(campaign).values())
+	# a message whose final dot the stopping server never answered is sent again, flagged (RFC 1047)
+	doubts = [row.delivery_doubt for row in ledger(campaign).values() if row.delivery_doubt]
+	assert set(doubts) <= {"May Have Arrived Twice"} and len(doubts) <= 1, doubts
 
 
 def test_the_queue_redis_restarted_during_delivery_loses_and_doubles_nothing(rig, campaigns):
