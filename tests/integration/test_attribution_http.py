@@ -20,6 +20,8 @@ from tests.integration.conftest import BENCH, SITE
 from tests.integration.helpers import make_campaign
 from tests.served import served_site
 
+pytestmark = pytest.mark.commits  # the served site sees committed data: deleted afterwards
+
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
 LINKS = [
 	"https://www.shop-cp.example/offer?id=7#top",  # own (a subdomain of a listed domain)
