@@ -102,8 +102,9 @@ scheduler_events = {
 	"cron": {
 		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
 		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
-		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush
-		"* * * * *": ["campaign_plus.delivery.job.tick"],
+		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush;
+		# the tracking hits buffered in Redis, written in bulk
+		"* * * * *": ["campaign_plus.delivery.job.tick", "campaign_plus.tracking.buffer.flush"],
 	},
 }
 
@@ -140,13 +141,19 @@ campaign_plus_before_planning = [
 	"campaign_plus.experiments.decisions.decide_due_tests",
 	"campaign_plus.deliverability.gate.release_checked",
 ]
-# A recipient engaged with a campaign email: each function takes (ledger row, "click" | "reply").
-campaign_plus_on_engagement = ["campaign_plus.automation.rules.on_engagement"]
-# Recipients engaged, many at once: each function takes a list of
-# campaign_plus.utils.engagement.Engagement(row, kind "open" | "click" | "reply", on), called after
-# the events are recorded (campaign_plus.utils.engagement.notify_engagements; a bulk flush of hits
-# passes all its events in one call; the one-event hook above still gets each click and reply).
-campaign_plus_on_engagements = ["campaign_plus.scoring.events.on_engagements"]
+# A recipient engaged with a campaign email — each counting open and click (no bot, tracked
+# individually) and each matched reply, exactly once. Opens and clicks come from the flush of
+# buffered tracking hits: up to a minute after the hit, in a background job as Administrator,
+# inside the flush's transaction (see campaign_plus.utils.engagement). Each function takes
+# (ledger row, "click" | "reply"), once per click or reply (opens are not told here):
+campaign_plus_on_engagement = []
+# … or, in this hook instead, a list of campaign_plus.utils.engagement.Engagement (row, kind
+# "open" | "click" | "reply", on) in the order they happened — many at once, for a listener that
+# acts set-based:
+campaign_plus_on_engagements = [
+	"campaign_plus.automation.rules.on_engagements",
+	"campaign_plus.scoring.events.on_engagements",
+]
 # Lead scores moved across thresholds: each function takes a list of
 # campaign_plus.utils.scores.ScoreChange(party_type, party, previous, score, on).
 campaign_plus_on_score_change = ["campaign_plus.automation.rules.on_score_changes"]

@@ -3,16 +3,18 @@
 """A campaign's event rules: when a recipient clicks, replies or places an order, act — once per
 recipient and rule.
 
-Events arrive from the tracking endpoint (an individually tracked click), from a matched reply
-(both through the ``campaign_plus_on_engagement`` hook) and from a submitted Sales Order carrying
-the campaign, and from lead scores crossing a rule's threshold upward (the
-``campaign_plus_on_score_change`` hook: each crossing acts once). The hook handlers cost one indexed query and enqueue a job only when the campaign
+Events arrive from the tracking endpoint (an individually tracked click, through the flush of
+buffered hits), from a matched reply (both through the ``campaign_plus_on_engagements`` hook), from
+a submitted Sales Order carrying the campaign, and from lead scores crossing a rule's threshold
+upward (the ``campaign_plus_on_score_change`` hook: each crossing acts once). The hook handlers
+cost one indexed query and enqueue a job only when the campaign
 has a rule for that event; the job claims (rule, recipient) with a row in Campaign Interaction —
 a unique key makes a second claim impossible, however many clicks — and acts in the same
 transaction: a failing action gives the claim back and is logged. Rules act as Administrator,
 like scheduled jobs (only users who may edit the campaign can write them).
 """
 
+import hashlib
 from contextlib import contextmanager
 
 import frappe
@@ -43,6 +45,7 @@ from campaign_plus.utils.db import STANDARD_COLUMNS
 from campaign_plus.utils.runtime import in_test
 
 LEDGER = "Campaign Send Log"
+ROWS_PER_JOB = 500  # recipients per rules job after a burst
 RULE = "Campaign Event Rule"
 INTERACTION = "Campaign Interaction"
 EVENTS = {"click": CLICK, "reply": REPLY}
@@ -61,20 +64,42 @@ PARTY_TYPES = {
 
 
 def on_engagement(row: str, kind: str) -> None:
-	"""Hook ``campaign_plus_on_engagement``: a ledger row's recipient clicked (or replied)."""
-	event = EVENTS.get(kind)
-	if not event:
-		return
-	found = frappe.db.sql(
-		f"""SELECT l.`campaign`, l.`party_type`, l.`party` FROM `tab{LEDGER}` l
-		WHERE l.`name` = %(row)s AND EXISTS (
-			SELECT 1 FROM `tab{RULE}` r
-			WHERE r.`parent` = l.`campaign` AND r.`parenttype` = 'Campaign' AND r.`event` = %(event)s)""",
-		{"row": row, "event": event},
-	)
-	if found:
-		campaign, party_type, party = found[0]
-		enqueue(campaign, event, [(party_type, party)], LEDGER, row)
+	"""A ledger row's recipient clicked (or replied): :func:`on_engagements` for one."""
+	on_engagements([(row, kind)])
+
+
+def on_engagements(engagements: list) -> None:
+	"""Hook ``campaign_plus_on_engagements``: recipients clicked or replied ((row, kind, …) each).
+
+	One query for them all: the rows whose campaign has a rule for that event; one job per
+	campaign and event for up to :data:`ROWS_PER_JOB` of them (a burst of clicks is a few jobs,
+	not one per clicker)."""
+	by_event: dict[str, list[str]] = {}
+	for engagement in engagements:
+		event = EVENTS.get(engagement[1])
+		if event:
+			by_event.setdefault(event, []).append(engagement[0])
+	for event, rows in by_event.items():
+		found = frappe.db.sql(
+			f"""SELECT l.`name`, l.`campaign`, l.`party_type`, l.`party` FROM `tab{LEDGER}` l
+			WHERE l.`name` IN %(rows)s AND EXISTS (
+				SELECT 1 FROM `tab{RULE}` r
+				WHERE r.`parent` = l.`campaign` AND r.`parenttype` = 'Campaign' AND r.`event` = %(event)s)""",
+			{"rows": sorted(set(rows)), "event": event},
+		)
+		by_row = {row: (campaign, party_type, party) for row, campaign, party_type, party in found}
+		by_campaign: dict[str, list[tuple[tuple[str, str], str]]] = {}
+		for row in dict.fromkeys(rows):  # each row once, in the order of the engagements
+			if row in by_row:
+				campaign, party_type, party = by_row[row]
+				by_campaign.setdefault(campaign, []).append(((party_type, party), row))
+		for campaign, items in by_campaign.items():
+			for start in range(0, len(items), ROWS_PER_JOB):
+				chunk = items[start : start + ROWS_PER_JOB]
+				enqueue(
+					campaign, event, [party for party, _row in chunk], LEDGER, chunk[0][1],
+					references=[row for _party, row in chunk],
+				)  # fmt: skip
 
 
 def on_order(doc, method=None) -> None:
@@ -113,11 +138,22 @@ def recipients_of_customer(campaign: str, customer: str) -> list[tuple[str, str]
 	]
 
 
-def enqueue(campaign: str, event: str, parties: list, reference_doctype: str, reference_name: str) -> None:
+def enqueue(
+	campaign: str,
+	event: str,
+	parties: list,
+	reference_doctype: str,
+	reference_name: str,
+	references: list[str] | None = None,
+) -> None:
+	"""``references``: each party's own document of ``reference_doctype`` (else ``reference_name``)."""
+	job = f"{reference_doctype}:{reference_name}"
+	if references and len(references) > 1:
+		job = f"{reference_doctype}:{hashlib.sha1(chr(0).join(references).encode()).hexdigest()[:16]}"
 	frappe.enqueue(
 		"campaign_plus.automation.rules.run_rules",
 		queue="short",
-		job_id=f"campaign_plus:rules:{campaign}:{event}:{reference_doctype}:{reference_name}",
+		job_id=f"campaign_plus:rules:{campaign}:{event}:{job}",
 		deduplicate=True,
 		enqueue_after_commit=True,
 		now=in_test(),
@@ -126,6 +162,7 @@ def enqueue(campaign: str, event: str, parties: list, reference_doctype: str, re
 		parties=[list(party) for party in parties],
 		reference_doctype=reference_doctype,
 		reference_name=reference_name,
+		references=references,
 	)
 
 
@@ -254,15 +291,22 @@ def _as_administrator():
 
 
 def run_rules(
-	campaign: str, rule_event: str, parties: list, reference_doctype: str, reference_name: str
+	campaign: str,
+	rule_event: str,
+	parties: list,
+	reference_doctype: str,
+	reference_name: str,
+	references: list[str] | None = None,
 ) -> dict[str, int]:
-	"""Apply the campaign's rules for ``rule_event`` to each recipient, once per (rule, recipient)."""
+	"""Apply the campaign's rules for ``rule_event`` to each recipient, once per (rule, recipient);
+	``references``: what each recipient did (a document of ``reference_doctype`` each)."""
 	applied = 0
 	with _as_administrator():
 		rules = rules_for(campaign_rules(campaign), rule_event)
-		for party_type, party in parties:
+		for number, (party_type, party) in enumerate(parties):
+			trigger = (reference_doctype, references[number] if references else reference_name)
 			for rule in rules:
-				applied += apply_once(campaign, rule, party_type, party, (reference_doctype, reference_name))
+				applied += apply_once(campaign, rule, party_type, party, trigger)
 	if not in_test():
 		frappe.db.commit()
 	return {"applied": applied}

@@ -13,10 +13,10 @@ from campaign_plus.design.personal import field_values
 from campaign_plus.design.settings import brand_kit
 from campaign_plus.engine import design as engine
 from campaign_plus.errors import translated_rule_errors
+from campaign_plus.utils.unsubscribe_links import test_page_url
 
 DOCTYPE = model.DOCTYPE
 PARTY_TYPES = ("Lead", "Contact")
-PREVIEW_ROW = "design-preview"  # a preview names no Send Log row: its unsubscribe link leads nowhere
 MAX_ITEMS = 12
 
 
@@ -145,7 +145,7 @@ def preview(
 	targets = catalogue.target_parties(doc.campaign, campaign_doc) if document else set()
 	target = (party_type, party) in targets
 	fields = field_values(party_type, document, email)
-	unsubscribe = identity.UnsubscribeLinks().url(PREVIEW_ROW)
+	unsubscribe = test_page_url(doc.campaign)  # a preview names no recipient: a page that says so
 	html_values, text_values = compiled.values(fields, prices, target, unsubscribe, None)
 	return {
 		"html": compiled.html_template.fill(html_values),
@@ -157,10 +157,21 @@ def preview(
 
 @frappe.whitelist()
 def item_cards(items: str | list, campaign: str | None = None) -> list[dict]:
-	"""Name, image and list price of items, for the products block in the editor."""
+	"""Name, image and list price of items (a JSON list of codes, or codes separated by commas),
+	for the products block in the editor."""
 	frappe.has_permission("Item", "read", throw=True)
 	if isinstance(items, str):
-		items = [code.strip() for code in items.replace("\n", ",").split(",") if code.strip()]
+		text = items.strip()
+		if text.startswith("["):
+			try:
+				items = json.loads(text)
+			except ValueError:
+				frappe.throw(_("The items must be a list of item codes."), title=_("Invalid Items"))
+		else:
+			items = [code for code in text.replace("\n", ",").split(",")]
+	if not isinstance(items, list):
+		frappe.throw(_("The items must be a list of item codes."), title=_("Invalid Items"))
+	items = [str(code).strip() for code in items if str(code).strip()]
 	items = list(dict.fromkeys(items))[:MAX_ITEMS]
 	found = catalogue.items(items)
 	campaign_doc = None

@@ -111,6 +111,63 @@ def _label(inputs: Inputs, key: str, default: str) -> str:
 	return inputs.labels.get(key) or default
 
 
+# The space between two blocks: each block used to be a section of its own, padded 8 px above
+# and below; blocks that share a section keep that space as padding of their own.
+BLOCK_GAP = 16
+CONTENT_PADDING = "8px 0"
+
+
+def _padding(top: int, right: int, bottom: int, left: int) -> str:
+	"""CSS padding shorthand, shortest form."""
+	if right == left:
+		if top == bottom:
+			return f"{top}px" if top == right else f"{top}px {right}px"
+		return f"{top}px {right}px {bottom}px"
+	return f"{top}px {right}px {bottom}px {left}px"
+
+
+@dataclass
+class _Element:
+	"""An MJML element of a column. ``padding`` (top, right, bottom, left) in px; a spacer has its
+	``height`` instead. When the element starts a block that follows another in the same section,
+	its top padding (a spacer's height) grows by :data:`BLOCK_GAP`."""
+
+	tag: str
+	attributes: str = ""
+	inner: str | None = None  # None: an empty element
+	padding: tuple[int, int, int, int] | None = None
+	height: int = 0
+
+	def mjml(self, gap: int = 0) -> str:
+		attributes = self.attributes
+		if self.padding is not None:
+			top, right, bottom, left = self.padding
+			attributes += f' padding="{_padding(top + gap, right, bottom, left)}"'
+		if self.tag == "mj-spacer":
+			attributes += f' height="{self.height + gap}px"'
+		if self.inner is None:
+			return f"<{self.tag}{attributes} />"
+		return f"<{self.tag}{attributes}>{self.inner}</{self.tag}>"
+
+
+def _elements(elements: list[_Element], gap: int = 0) -> str:
+	return "".join(element.mjml(gap if number == 0 else 0) for number, element in enumerate(elements))
+
+
+@dataclass
+class _Run:
+	"""A block of one column: blocks in a row with the same background share an MJML section."""
+
+	background: str
+	elements: list[_Element]
+	padding: str = CONTENT_PADDING
+	css_class: str = "cp-section"
+
+	@property
+	def key(self) -> tuple:
+		return (self.background, self.padding, self.css_class)
+
+
 class _Builder:
 	def __init__(self, design: dict, inputs: Inputs, nonce: str):
 		self.design, self.inputs, self.nonce = design, inputs, nonce
@@ -129,38 +186,46 @@ class _Builder:
 				self.text_lines.append(paragraph)
 
 	# ------------------------------------------------------------------ MJML
-	def section(
-		self, inner: str, css_class: str = "cp-section", background: str | None = None, padding="8px 0"
-	) -> str:
+	def section(self, runs: list[_Run]) -> str:
+		"""One MJML section of one column holding blocks in a row (``runs``, same key)."""
+		first = runs[0]
+		inner = "".join(_elements(run.elements, BLOCK_GAP if n else 0) for n, run in enumerate(runs))
 		return (
-			f'<mj-section background-color="{_attr(background or self.content_bg)}" padding="{padding}" '
-			f'css-class="{css_class}"><mj-column>{inner}</mj-column></mj-section>'
+			f'<mj-section background-color="{_attr(first.background)}" padding="{first.padding}" '
+			f'css-class="{first.css_class}"><mj-column>{inner}</mj-column></mj-section>'
 		)
 
-	def content(self, block: dict) -> tuple[str, list[str]]:
-		"""An element of a column (MJML) and its plain text paragraphs."""
+	def run(self, elements: list[_Element], **values) -> _Run | None:
+		return (
+			_Run(values.pop("background", None) or self.content_bg, elements, **values) if elements else None
+		)
+
+	def content(self, block: dict) -> tuple[list[_Element], list[str]]:
+		"""The elements of a column (MJML) a simple block makes, and its plain text paragraphs."""
 		kind = block["type"]
 		if kind == model.HEADING:
 			sizes = {1: 28, 2: 22, 3: 18}
 			level = block["level"]
 			body = self.slots.merge_html(block["html"])
 			color = block["color"] or self.brand["text_color"]
-			mjml = (
-				f'<mj-text align="{block["align"]}" color="{_attr(color)}" css-class="cp-text cp-heading" '
-				f'padding="10px 25px"><h{level} style="margin:0;font-size:{sizes[level]}px;line-height:1.25;'
-				f'font-weight:bold;">{body}</h{level}></mj-text>'
+			element = _Element(
+				"mj-text",
+				f' align="{block["align"]}" color="{_attr(color)}" css-class="cp-text cp-heading"',
+				f'<h{level} style="margin:0;font-size:{sizes[level]}px;line-height:1.25;font-weight:bold;">'
+				f"{body}</h{level}>",
+				(10, 25, 10, 25),
 			)
-			return mjml, [html_to_text(body)]
+			return [element], [html_to_text(body)]
 		if kind == model.TEXT:
 			body = self.slots.merge_html(block["html"])
-			mjml = (
-				f'<mj-text align="{block["align"]}" css-class="cp-text" padding="10px 25px">{body}</mj-text>'
+			element = _Element(
+				"mj-text", f' align="{block["align"]}" css-class="cp-text"', body, (10, 25, 10, 25)
 			)
-			return mjml, [html_to_text(body)]
+			return [element], [html_to_text(body)]
 		if kind == model.IMAGE:
 			if not block["src"]:
-				return "", []
-			attributes = f'src="{_attr(block["src"])}" alt="{_attr(block["alt"])}" align="{block["align"]}"'
+				return [], []
+			attributes = f' src="{_attr(block["src"])}" alt="{_attr(block["alt"])}" align="{block["align"]}"'
 			if block["href"]:
 				attributes += f' href="{_attr(block["href"])}"'
 			if block["width"]:
@@ -170,54 +235,65 @@ class _Builder:
 				text = [
 					f"{block['alt'] or block['href']}: {block['href']}" if block["alt"] else block["href"]
 				]
-			return f'<mj-image {attributes} padding="10px 25px" />', text
+			return [_Element("mj-image", attributes, None, (10, 25, 10, 25))], text
 		if kind == model.BUTTON:
 			label = self.slots.merge_plain(html.escape(block["label"], quote=False))
 			background = block["background"] or self.brand["primary_color"]
 			color = block["color"] or "#ffffff"
 			href = f' href="{_attr(block["href"])}"' if block["href"] else ""
-			mjml = (
-				f'<mj-button{href} align="{block["align"]}" background-color="{_attr(background)}" '
+			element = _Element(
+				"mj-button",
+				f'{href} align="{block["align"]}" background-color="{_attr(background)}" '
 				f'color="{_attr(color)}" font-size="16px" font-weight="bold" inner-padding="12px 28px" '
-				f'border-radius="4px" css-class="cp-button">{label}</mj-button>'
+				f'border-radius="4px" css-class="cp-button"',
+				label,
+				(10, 25, 10, 25),
 			)
 			text_label = self.slots.merge_plain(block["label"])
-			return mjml, [f"{text_label}: {block['href']}" if block["href"] else text_label]
+			return [element], [f"{text_label}: {block['href']}" if block["href"] else text_label]
 		if kind == model.DIVIDER:
 			color = block["color"] or "#d0d5dd"
-			return (
-				f'<mj-divider border-color="{_attr(color)}" border-width="{block["thickness"]}px" padding="10px 25px" />',
-				["----------"],
+			element = _Element(
+				"mj-divider",
+				f' border-color="{_attr(color)}" border-width="{block["thickness"]}px"',
+				None,
+				(10, 25, 10, 25),
 			)
+			return [element], ["----------"]
 		if kind == model.SPACER:
-			return f'<mj-spacer height="{block["height"]}px" />', []
+			return [_Element("mj-spacer", height=block["height"])], []
 		raise AssertionError(kind)
 
-	def block(self, block: dict) -> str:
+	def block(self, block: dict) -> _Run | str | None:
+		"""A block as a run of one column (sections are shared by runs in a row) or as sections."""
 		kind = block["type"]
 		if kind in model.COLUMN_BLOCKS:
-			mjml, text = self.content(block)
+			elements, text = self.content(block)
 			self.say(*text)
-			return self.section(mjml) if mjml else ""
+			return self.run(elements)
 		return getattr(self, f"block_{kind}")(block)
 
-	def block_header(self, block: dict) -> str:
+	def block_header(self, block: dict) -> _Run:
 		logo = block["logo"] or self.brand["logo"]
 		name = self.inputs.identity.get("company_name") or ""
-		background = block["background"] or self.content_bg
 		if logo:
 			href = f' href="{_attr(block["link"])}"' if block["link"] else ""
-			inner = (
-				f'<mj-image src="{_attr(logo)}" alt="{_attr(block["alt"] or name)}"{href} '
-				f'width="{block["logo_width"]}px" align="{block["align"]}" padding="16px 25px" />'
+			element = _Element(
+				"mj-image",
+				f' src="{_attr(logo)}" alt="{_attr(block["alt"] or name)}"{href} '
+				f'width="{block["logo_width"]}px" align="{block["align"]}"',
+				None,
+				(16, 25, 16, 25),
 			)
 		else:
-			inner = (
-				f'<mj-text align="{block["align"]}" css-class="cp-text" font-size="22px" font-weight="bold" '
-				f'padding="16px 25px">{html.escape(block["alt"] or name, quote=False)}</mj-text>'
+			element = _Element(
+				"mj-text",
+				f' align="{block["align"]}" css-class="cp-text" font-size="22px" font-weight="bold"',
+				html.escape(block["alt"] or name, quote=False),
+				(16, 25, 16, 25),
 			)
 		self.say(block["alt"] or name)
-		return self.section(inner, "cp-section cp-header", background)
+		return self.run([element], background=block["background"])
 
 	def block_columns(self, block: dict) -> str:
 		count = len(block["columns"])
@@ -225,18 +301,18 @@ class _Builder:
 		for column in block["columns"]:
 			inner = []
 			for child in column:
-				mjml, text = self.content(child)
-				inner.append(mjml)
+				elements, text = self.content(child)
+				inner.append(_elements(elements))
 				self.say(*text)
 			columns.append(f'<mj-column width="{100 / count:.4g}%">{"".join(inner)}</mj-column>')
 		return (
-			f'<mj-section background-color="{_attr(self.content_bg)}" padding="8px 0" css-class="cp-section">'
-			f"{''.join(columns)}</mj-section>"
+			f'<mj-section background-color="{_attr(self.content_bg)}" padding="{CONTENT_PADDING}" '
+			f'css-class="cp-section">{"".join(columns)}</mj-section>'
 		)
 
-	def block_social(self, block: dict) -> str:
+	def block_social(self, block: dict) -> _Run | None:
 		if not block["links"]:
-			return ""
+			return None
 		colours = {
 			"facebook": "#1877f2",
 			"x": "#000000",
@@ -264,11 +340,13 @@ class _Builder:
 				f'href="{_attr(link["url"])}" alt="{_attr(label)}" title="{_attr(label)}"></mj-social-element>'
 			)
 			self.say(f"{label}: {link['url']}")
-		inner = (
-			f'<mj-social align="{block["align"]}" icon-size="28px" mode="horizontal" padding="10px 25px">'
-			f"{''.join(elements)}</mj-social>"
+		social = _Element(
+			"mj-social",
+			f' align="{block["align"]}" icon-size="28px" mode="horizontal"',
+			"".join(elements),
+			(10, 25, 10, 25),
 		)
-		return self.section(inner)
+		return self.run([social])
 
 	def product_link(self, block: dict, code: str, item: dict) -> str:
 		if block["link"]:
@@ -295,19 +373,19 @@ class _Builder:
 						f'<mj-image src="{_attr(item["image"])}" alt="{_attr(item.get("name") or code)}"{href} '
 						f'padding="10px 15px" css-class="cp-product-image" />'
 					)
-				inner.append(
-					f'<mj-text align="center" css-class="cp-text cp-product" padding="4px 15px" font-size="16px" font-weight="bold">'
-					f"{name}</mj-text>"
-				)
+				# name, description and price: one text element (one cell), each a paragraph
+				texts = [f'<p style="margin:0;font-size:16px;font-weight:bold;">{name}</p>']
 				description = item.get("description") if block["show_description"] else ""
 				if description:
-					inner.append(
-						f'<mj-text align="center" css-class="cp-text cp-muted" padding="2px 15px" font-size="14px">'
-						f"{html.escape(description, quote=False)}</mj-text>"
+					texts.append(
+						f'<p class="cp-muted" style="margin:6px 0 0;font-size:14px;">'
+						f"{html.escape(description, quote=False)}</p>"
 					)
 				price = self.slots.marker(Slot(PRICE, code))
+				texts.append(f'<p class="cp-price" style="margin:6px 0 0;font-size:18px;">{price}</p>')
 				inner.append(
-					f'<mj-text align="center" css-class="cp-text cp-price" padding="4px 15px" font-size="18px">{price}</mj-text>'
+					'<mj-text align="center" css-class="cp-text cp-product" padding="4px 15px">'
+					f"{''.join(texts)}</mj-text>"
 				)
 				if link:
 					inner.append(
@@ -323,43 +401,49 @@ class _Builder:
 					lines.append(link)
 				self.say("\n".join(lines))
 			sections.append(
-				f'<mj-section background-color="{_attr(self.content_bg)}" padding="8px 0" css-class="cp-section cp-products">'
-				f"{''.join(columns)}</mj-section>"
+				f'<mj-section background-color="{_attr(self.content_bg)}" padding="{CONTENT_PADDING}" '
+				f'css-class="cp-section cp-products">{"".join(columns)}</mj-section>'
 			)
 		return "".join(sections)
 
-	def block_coupon(self, block: dict) -> str:
+	def block_coupon(self, block: dict) -> _Run | None:
 		coupon = self.inputs.coupons.get(block["coupon_code"])
 		if not coupon:
-			return ""
+			return None
 		title = self.slots.merge_html(block["title"]) or html.escape(
 			_label(self.inputs, "coupon_title", "Your discount code"), quote=False
 		)
 		code = html.escape(coupon["code"], quote=False)
-		inner = [
-			f'<mj-text align="center" css-class="cp-text" font-size="18px" font-weight="bold" padding="14px 25px 6px">{title}</mj-text>',
-			f'<mj-text align="center" css-class="cp-text cp-coupon" padding="6px 25px"><span style="display:inline-block;'
-			f"border:2px dashed {self.brand['primary_color']};padding:10px 22px;font-family:'Courier New',Courier,monospace;"
-			f'font-size:24px;font-weight:bold;letter-spacing:2px;">{code}</span></mj-text>',
+		# title, code, what it gives, until when: one text element (one cell), each a paragraph
+		texts = [
+			f'<p style="margin:0;font-size:18px;font-weight:bold;">{title}</p>',
+			f'<p class="cp-coupon" style="margin:12px 0 0;"><span style="display:inline-block;'
+			f"border:2px dashed {self.brand['primary_color']};padding:10px 22px;"
+			"font-family:'Courier New',Courier,monospace;font-size:24px;font-weight:bold;letter-spacing:2px;\">"
+			f"{code}</span></p>",
 		]
 		text = [html_to_text(title), f"{_label(self.inputs, 'code', 'Code')}: {coupon['code']}"]
 		if coupon.get("description"):
-			inner.append(
-				f'<mj-text align="center" css-class="cp-text" padding="4px 25px">'
-				f"{html.escape(coupon['description'], quote=False)}</mj-text>"
-			)
+			texts.append(f'<p style="margin:10px 0 0;">{html.escape(coupon["description"], quote=False)}</p>')
 			text.append(coupon["description"])
 		if block["show_validity"] and coupon.get("valid_upto"):
 			validity = _label(self.inputs, "valid_until", "Valid until {0}").format(coupon["valid_upto"])
-			inner.append(
-				f'<mj-text align="center" css-class="cp-text cp-muted" font-size="13px" padding="4px 25px 14px">'
-				f"{html.escape(validity, quote=False)}</mj-text>"
+			texts.append(
+				f'<p class="cp-muted" style="margin:8px 0 0;font-size:13px;">{html.escape(validity, quote=False)}</p>'
 			)
 			text.append(validity)
+		elements = [
+			_Element(
+				"mj-text",
+				' align="center" css-class="cp-text cp-coupon-box"',
+				"".join(texts),
+				(14, 25, 14, 25),
+			)
+		]
 		self.say("\n".join(text))
-		return self.section("".join(inner), "cp-section cp-coupon-box")
+		return self.run(elements)
 
-	def block_footer(self, block: dict) -> str:
+	def block_footer(self, block: dict) -> _Run:
 		identity = self.inputs.identity
 		parts, text = [], []
 		extra = self.slots.merge_html(block["html"])
@@ -392,11 +476,18 @@ class _Builder:
 		)
 		text.append(f"{label}: {unsubscribe}")
 		self.say(*text)
-		inner = (
-			f'<mj-text align="center" css-class="cp-text cp-footer" color="#667085" font-size="12px" '
-			f'line-height="1.5" padding="16px 25px">{"".join(parts)}</mj-text>'
+		element = _Element(
+			"mj-text",
+			' align="center" css-class="cp-text cp-footer" color="#667085" font-size="12px" line-height="1.5"',
+			"".join(parts),
+			(16, 25, 16, 25),
 		)
-		return self.section(inner, "cp-section cp-footer-section", self.background, "12px 0 24px")
+		return self.run(
+			[element],
+			background=self.background,
+			padding="12px 0 24px",
+			css_class="cp-section cp-footer-section",
+		)
 
 	# ------------------------------------------------------------------ the document
 	def head(self) -> str:
@@ -410,7 +501,7 @@ class _Builder:
 			f"background-color:{DARK_BACKGROUND}!important;}}"
 			f".cp-section,.cp-section>table{{background:{DARK_CONTENT}!important;background-color:{DARK_CONTENT}!important;}}"
 			f".cp-text div,.cp-text h1,.cp-text h2,.cp-text h3,.cp-text p,.cp-text li,.cp-text span{{color:{DARK_TEXT}!important;}}"
-			f".cp-muted div,.cp-footer div{{color:{DARK_MUTED}!important;}}"
+			f".cp-muted div,.cp-footer div,.cp-text .cp-muted{{color:{DARK_MUTED}!important;}}"
 			f".cp-text a{{color:{DARK_TEXT}!important;}}"
 			"}"
 			f"[data-ogsc] .cp-text div,[data-ogsc] .cp-text p,[data-ogsc] .cp-text h1,[data-ogsc] .cp-text h2{{color:{DARK_TEXT}!important;}}"
@@ -431,8 +522,28 @@ class _Builder:
 			"</mj-head>"
 		)
 
+	def body(self) -> str:
+		"""The blocks' sections: blocks of one column in a row, on the same background, share one."""
+		sections: list[str] = []
+		runs: list[_Run] = []
+		for block in self.design["blocks"]:
+			made = self.block(block)
+			if isinstance(made, _Run) and runs and runs[-1].key != made.key:
+				sections.append(self.section(runs))
+				runs = []
+			if isinstance(made, _Run):
+				runs.append(made)
+			elif made:
+				if runs:
+					sections.append(self.section(runs))
+					runs = []
+				sections.append(made)
+		if runs:
+			sections.append(self.section(runs))
+		return "".join(sections)
+
 	def build(self) -> Built:
-		body = "".join(self.block(block) for block in self.design["blocks"])
+		body = self.body()
 		head = self.head()
 		lang = _attr(self.inputs.lang or "en")
 		mjml = (

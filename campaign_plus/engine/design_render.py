@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from email import quoprimime
 
 from campaign_plus.engine import tracking
+from campaign_plus.engine.design_compact import compact
 from campaign_plus.engine.design_mjml import (
 	FIELD,
 	PRICE,
@@ -37,6 +38,9 @@ from campaign_plus.engine.design_mjml import (
 )
 
 CLICK, PIXEL = "click", "pixel"
+# The compiler's own version, part of every compile's nonce (and so of its cache keys): raised when
+# the same design compiles to other HTML, so that no email built by an older compiler is reused.
+COMPILER = 2
 _HTML_ESCAPED = frozenset({FIELD, CLICK, PIXEL})
 
 
@@ -165,13 +169,14 @@ def tracked(compiled: Compiled, opens: bool, clicks: bool) -> tuple[Compiled, li
 def nonce_for(design: dict, inputs: Inputs) -> str:
 	"""A marker nonce that changes with the compile input (no design text can hold its markers:
 	a text that did would give another nonce)."""
-	data = json.dumps([design, asdict(inputs)], sort_keys=True, default=str, ensure_ascii=False)
+	data = json.dumps([COMPILER, design, asdict(inputs)], sort_keys=True, default=str, ensure_ascii=False)
 	return hashlib.sha256(data.encode()).hexdigest()[:10]
 
 
 def compile_design(design: dict, inputs: Inputs) -> Compiled:
 	"""A normalised design as email HTML (MJML through MRML, then the rich text's CSS inlined by
-	css-inline; Outlook's conditional comments kept) and plain text, with its slots."""
+	css-inline; Outlook's conditional comments kept; made smaller by
+	:func:`campaign_plus.engine.design_compact.compact`) and plain text, with its slots."""
 	import css_inline
 	import mjml
 
@@ -184,7 +189,7 @@ def compile_design(design: dict, inputs: Inputs) -> Compiled:
 		load_remote_stylesheets=False,
 		extra_css=link_css(inputs.brand),
 	)
-	compiled_html = inliner.inline(compiled_html)
+	compiled_html = compact(inliner.inline(compiled_html))
 	return Compiled(compiled_html, built.text, list(built.slots), nonce)
 
 

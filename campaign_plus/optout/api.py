@@ -12,7 +12,9 @@ page of the email's footer and its form, and Frappe's own unsubscribe link of em
   sent before this page existed): for a campaign, its signature checked by Frappe, it shows the
   same page (nothing happens on GET); any other link goes to Frappe's own handler.
 
-A bad, altered or expired token gets a page that says so (400) and nothing is written.
+A bad, altered or expired token gets a page that says so (400) and nothing is written. The
+unsubscribe link of a test email (``unsubscribe_links.test_page_url``) gets a page that says it
+is a test; nothing is written either.
 """
 
 from html import escape
@@ -41,6 +43,8 @@ def one_click(t: str | None = None) -> str | None:
 	"""The ``List-Unsubscribe`` URL."""
 	if frappe.request and frappe.request.method != "POST":
 		return show_page(t)
+	if unsubscribe_links.is_test_token(t):
+		return _("This is a test email: nothing was changed.")
 	if not unsubscribe_links.read_token(t):
 		frappe.local.response["http_status_code"] = 400
 		return _("This unsubscribe link is invalid or has expired.")
@@ -59,6 +63,8 @@ def one_click(t: str | None = None) -> str | None:
 @rate_limit(limit=120, seconds=60)
 def page(t: str | None = None) -> None:
 	"""The unsubscribe page of a campaign email's footer (GET: nothing changes)."""
+	if unsubscribe_links.is_test_token(t):
+		return test_page()
 	if not unsubscribe_links.read_token(t):
 		return invalid_page()
 	show_page(t)
@@ -68,6 +74,8 @@ def page(t: str | None = None) -> None:
 @rate_limit(limit=60, seconds=60)
 def choose(t: str | None = None, choice: str | None = None) -> None:
 	"""The page's form: a person's choice."""
+	if unsubscribe_links.is_test_token(t):
+		return test_page()
 	if not unsubscribe_links.read_token(t):
 		return invalid_page()
 	person, outcome = actions.choose(t, choice or "")
@@ -111,6 +119,8 @@ def has_permission_to_unsubscribe() -> bool:
 
 # --- the page -----------------------------------------------------------------------------------
 def show_page(token: str | None) -> None:
+	if unsubscribe_links.is_test_token(token):
+		return test_page()
 	person = actions.recipient(token)
 	if not person:
 		return invalid_page()
@@ -123,6 +133,23 @@ def invalid_page() -> None:
 		_("This unsubscribe link is invalid or has expired: nothing was changed."),
 		http_status_code=400,
 		indicator_color="red",
+		primary_action=None,
+	)
+
+
+def test_page() -> None:
+	"""The unsubscribe link of a test email: it names no recipient, nothing happens."""
+	frappe.respond_as_web_page(
+		_("Test Email"),
+		'<div class="cp-unsubscribe" data-outcome="test">'
+		+ escape(
+			_(
+				"This is the unsubscribe link of a test email: in the campaign's emails, it leads each "
+				"recipient to their own unsubscribe page. Nothing was changed."
+			)
+		)
+		+ "</div>",
+		indicator_color="blue",
 		primary_action=None,
 	)
 

@@ -9,8 +9,7 @@ from frappe import _
 from frappe.utils import cint
 
 from campaign_plus.sending import planner
-from campaign_plus.sending.recipients import load_recipients
-from campaign_plus.sending.sender import CompiledTemplate, compile_templates, party_documents
+from campaign_plus.sending.testing import send_step_test
 from campaign_plus.utils.email import ensure_outgoing_account
 
 MAX_PREVIEW_DAYS = 366
@@ -43,7 +42,8 @@ def preview_schedule(campaign: str, days: int = 30) -> list[dict]:
 
 @frappe.whitelist(methods=["POST"])
 def send_test_email(campaign: str, schedule_row: str) -> str:
-	"""Send one step of the schedule to the current user (rendered for a sample recipient)."""
+	"""Send one step of the schedule to the current user (rendered for a sample recipient; its
+	opens, clicks and unsubscribe link count nowhere: :mod:`campaign_plus.sending.testing`)."""
 	doc = frappe.get_doc("Campaign", campaign)
 	doc.check_permission("write")
 	step = next((row for row in doc.campaign_schedules if row.name == schedule_row), None)
@@ -53,31 +53,4 @@ def send_test_email(campaign: str, schedule_row: str) -> str:
 	if not email:
 		frappe.throw(_("Your user has no email address."), title=_("No Email Address"))
 	ensure_outgoing_account()
-
-	template = compile_templates({step.email_template}).get(step.email_template)
-	if not isinstance(template, CompiledTemplate):
-		frappe.throw(
-			_("Email Template {0} cannot be used: {1}").format(frappe.bold(step.email_template), template),
-			title=_("Template Error"),
-		)
-	sample = next(iter(load_recipients(campaign)), None)
-	document = frappe._dict()
-	if sample:
-		row = frappe._dict(party_type=sample.party_type, party=sample.party)
-		document = party_documents([row]).get((sample.party_type, sample.party)) or document
-	try:
-		subject, message = template.render({"doc": document, "campaign": doc.as_dict(), "recipient": email})
-	except Exception as error:
-		frappe.throw(
-			_("Email Template {0} cannot be rendered: {1}").format(frappe.bold(step.email_template), error),
-			title=_("Template Error"),
-		)
-	frappe.sendmail(
-		recipients=[email],
-		subject=_("[Test] {0}").format(subject),
-		message=message,
-		reference_doctype="Campaign",
-		reference_name=campaign,
-		add_unsubscribe_link=0,
-	)
-	return email
+	return send_step_test(doc, step, email)

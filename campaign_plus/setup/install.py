@@ -41,6 +41,10 @@ def before_uninstall():
 	delete_custom_fields()
 	delete_property_setters()
 	restore_stock_sending()
+	frappe.db.delete("DefaultValue", {"name": TRACKING_MARKER})  # the last tracking batch written
+
+
+TRACKING_MARKER = "campaign-plus-tracking-batch"  # campaign_plus.tracking.buffer.MARKER
 
 
 def make_custom_fields():

@@ -9,6 +9,11 @@ documents the sender loaded already. Each message gets signed tokens (the site's
 row; for one tracked only in aggregate (consent required and not granted) they name the step
 alone. A click token names the message's link set — the URLs of its links, stored once per
 distinct set in **Campaign Link Set** — and the link's number, never the URL itself.
+
+A test email (``BatchTracker(..., test=True)``) is tracked as its campaign's emails are, so that
+it reads the same, but its tokens name only the campaign (kind :data:`TEST`): its pixel shows and
+its links lead to their pages, and the hit recording writes nothing for them
+(:mod:`campaign_plus.tracking.hits`).
 """
 
 import hashlib
@@ -30,8 +35,8 @@ OPEN_PURPOSE = "campaign_plus:open"
 CLICK_PURPOSE = "campaign_plus:click"
 OPEN_METHOD = "/api/method/campaign_plus.tracking.api.open"
 CLICK_METHOD = "/api/method/campaign_plus.tracking.api.click"
-# Token kinds: the first field says what the rest name.
-ROW, STEP = "r", "s"
+# Token kinds: the first field says what the rest name (TEST: a test email, never counted).
+ROW, STEP, TEST = "r", "s", "t"
 
 
 def tracking_settings() -> tuple[bool, bool]:
@@ -48,9 +53,10 @@ def link_set_name(campaign: str, urls: list[str]) -> str:
 
 
 class BatchTracker:
-	def __init__(self, campaign: str, campaign_doc: dict):
+	def __init__(self, campaign: str, campaign_doc: dict, test: bool = False):
 		enabled, self.consent_required = tracking_settings()
 		self.campaign = campaign
+		self.test = test  # a test email: tokens the hit recording ignores
 		self.opens = enabled and bool(cint(campaign_doc.get("cp_track_opens", 1)))
 		self.clicks = enabled and bool(cint(campaign_doc.get("cp_track_clicks", 1)))
 		self.enabled = self.opens or self.clicks
@@ -86,7 +92,9 @@ class BatchTracker:
 		and link set are recorded for :meth:`save`."""
 		consent = (party or {}).get("cp_tracking_consent")
 		mode = tracking.tracking_mode(True, self.consent_required, consent)
-		if mode == tracking.INDIVIDUAL:
+		if self.test:
+			subject, mode = (TEST, self.campaign), None
+		elif mode == tracking.INDIVIDUAL:
 			subject = (ROW, row.name)
 		else:
 			subject = (STEP, self.campaign, row.schedule_row or "", str(row.step_idx or 0))
@@ -99,7 +107,8 @@ class BatchTracker:
 		]
 		if urls:
 			self.link_sets.setdefault(link_set, list(urls))
-		self.modes[row.name] = mode
+		if mode:
+			self.modes[row.name] = mode
 		return pixel, clicks
 
 	def save(self, queued: list[str], now) -> None:

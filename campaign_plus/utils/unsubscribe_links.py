@@ -9,7 +9,8 @@ the Send Log row, expiring after the days set in Campaign Plus Settings.
 - ``page_url``: the link in the body and footer: a page where only a person's click acts.
 
 Any capability that writes a campaign email (the email designer's footer block, …) gets the
-page URL of a Send Log row from :func:`unsubscribe_page_url`.
+page URL of a Send Log row from :func:`unsubscribe_page_url`; a test email or a preview, which
+names no Send Log row, gets :func:`test_page_url`: a page that says so, where nothing happens.
 """
 
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from campaign_plus.utils import signing
 PURPOSE = "campaign_plus:unsubscribe"
 ONE_CLICK_METHOD = "/api/method/campaign_plus.optout.api.one_click"
 PAGE_METHOD = "/api/method/campaign_plus.optout.api.page"
-ROW = "r"
+ROW, TEST = "r", "t"
 DEFAULT_VALID_DAYS = 730
 
 
@@ -59,3 +60,14 @@ def read_token(token: object) -> str | None:
 	if not fields or len(fields) != 2 or fields[0] != ROW or not fields[1]:
 		return None
 	return fields[1]
+
+
+def test_page_url(campaign: str | None = None, base: str | None = None) -> str:
+	"""The unsubscribe link of a test email (or a preview): its page says it is a test."""
+	return page_url(signing.make_token(PURPOSE, TEST, campaign or ""), base)
+
+
+def is_test_token(token: object) -> bool:
+	"""A good token of a test email's unsubscribe link (:func:`test_page_url`)."""
+	fields = signing.read_token(PURPOSE, token)
+	return bool(fields) and len(fields) == 2 and fields[0] == TEST

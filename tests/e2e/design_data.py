@@ -90,6 +90,21 @@ def create(tag: str, smtp: dict) -> dict:
 	frappe.get_doc(
 		{"doctype": "Item Price", "item_code": item.name, "price_list": price_list, "price_list_rate": 100}
 	).insert()
+	table = frappe.get_doc(  # a second item, for the products block's picker
+		{
+			"doctype": "Item",
+			"item_code": f"E2E-TABLE-{tag}",
+			"item_name": f"Table Bergen {tag}",
+			"description": "Table en frêne, six couverts.",
+			"item_group": group,
+			"stock_uom": "Nos",
+			"is_stock_item": 0,
+			"image": _file(f"e2e-table-{tag}.png", _png(320, 240, (64, 120, 191))),
+		}
+	).insert()
+	frappe.get_doc(
+		{"doctype": "Item Price", "item_code": table.name, "price_list": price_list, "price_list_rate": 250}
+	).insert()
 	customer = frappe.get_doc(
 		{
 			"doctype": "Customer",
@@ -176,6 +191,22 @@ def create(tag: str, smtp: dict) -> dict:
 		}
 	).insert()
 	frappe.db.set_value("Email Template", template.name, "cp_email_design", design.name)
+	# a design saved before the products block had its picker: items as a list of codes
+	stored = frappe.get_doc(
+		{
+			"doctype": "Campaign Email Design",
+			"title": f"E2E Design {tag} (2)",
+			"campaign": campaign.name,
+			"design": json.dumps(
+				{
+					"blocks": [
+						{"type": "heading", "html": "Nos articles"},
+						{"type": "products", "items": [item.name]},
+					]
+				}
+			),
+		}
+	).insert()
 	banner = _file(f"e2e-banner-{tag}.png", _png(600, 200, (31, 111, 235)))
 	frappe.db.commit()
 	return {
@@ -185,6 +216,9 @@ def create(tag: str, smtp: dict) -> dict:
 		"account": account.name,
 		"item": item.name,
 		"item_name": item.item_name,
+		"item2": table.name,
+		"item2_name": table.item_name,
+		"stored_design": stored.name,
 		"customer": customer.name,
 		"contact": contact.name,
 		"contact_email": contact.email_id,
@@ -228,12 +262,15 @@ def delete(tag: str, previous_accounts: list[str]) -> None:
 	for doctype, filters in (
 		("Email Template", {"name": f"E2E Design {tag}"}),
 		("Address", {"address_title": f"E2E Design {tag}"}),
-		("Item Price", {"item_code": f"E2E-CHAIR-{tag}"}),
-		("Item", {"name": f"E2E-CHAIR-{tag}"}),
+		("Item Price", {"item_code": ("in", (f"E2E-CHAIR-{tag}", f"E2E-TABLE-{tag}"))}),
+		("Item", {"name": ("in", (f"E2E-CHAIR-{tag}", f"E2E-TABLE-{tag}"))}),
 		("Contact", {"last_name": f"Cible {tag}"}),
 		("Lead", {"last_name": f"Prospect {tag}"}),
 		("Customer", {"name": f"E2E Design Buyer {tag}"}),
-		("File", {"file_name": ("in", (f"e2e-chair-{tag}.png", f"e2e-banner-{tag}.png"))}),
+		(
+			"File",
+			{"file_name": ("in", (f"e2e-chair-{tag}.png", f"e2e-table-{tag}.png", f"e2e-banner-{tag}.png"))},
+		),
 		("Email Account", {"email_account_name": f"E2E Designer {tag}"}),
 		("User", {"name": f"designer-{tag}@example.com"}),
 	):

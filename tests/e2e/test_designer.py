@@ -142,6 +142,23 @@ def pick_link(page, control, value):
 	page.wait_for_timeout(300)
 
 
+def pick_item(page, typed: str, code: str) -> None:
+	"""Add an item to the selected products block: type part of its name in the settings' search,
+	choose it among the suggestions."""
+	field = page.locator(".cp-traits [data-cp-item-search]")
+	field.click()
+	field.fill(typed)
+	option = page.locator('[role="option"]:visible').filter(has_text=code).first
+	option.wait_for(timeout=20000)
+	option.click()
+	page.locator(f'.cp-traits .cp-item-row[data-item="{code}"]').wait_for(timeout=10000)
+	page.wait_for_timeout(300)
+
+
+def picked(page) -> list[str]:
+	return page.locator(".cp-traits .cp-item-row").evaluate_all("(rows) => rows.map((r) => r.dataset.item)")
+
+
 def received(server: MailServer, start: int, timeout: float = 30) -> list[bytes]:
 	deadline = time.time() + timeout
 	while time.time() < deadline:
@@ -232,7 +249,7 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 	select_block(page, "[data-cp-block=button]")
 	set_trait(page, "Lien", "https://shop.example.com/achat")
 	select_block(page, "[data-cp-block=products]")
-	set_trait(page, "Articles (codes séparés par des virgules)", data["item"])
+	pick_item(page, f"Oslo {data['item'].rsplit('-', 1)[1]}", data["item"])
 	set_trait(page, "Lien", "https://shop.example.com/p/{item_code}")
 	canvas(page).locator(".cp-product .cp-name").filter(has_text=data["item_name"]).wait_for(timeout=20000)
 	select_block(page, "[data-cp-block=coupon]")
@@ -340,3 +357,67 @@ def test_build_an_email_by_dragging_blocks_and_send_it(french_page, base_url, de
 		)
 		assert stacked == (width == 375), f"columns side by side at 800 px, stacked at 375 px ({width})"
 		context.close()
+
+
+def test_pick_the_products_blocks_items_by_name(french_page, base_url, design_data):
+	"""A design saved with its items as codes opens with them named; two items are picked by typing
+	part of their names, reordered, one removed and picked again; saved; the preview shows them."""
+	page = french_page
+	data = design_data
+	tag = data["item"].rsplit("-", 1)[1]
+	page.goto(f"{base_url}/app/email-designer/{data['stored_design']}")
+	canvas(page).locator("[data-cp-block=products]").wait_for(timeout=90000)
+	canvas(page).locator(".cp-product .cp-name").filter(has_text=data["item_name"]).wait_for(timeout=20000)
+	select_block(page, "[data-cp-block=products]")
+	assert trait(page, "Articles").count() == 1
+	assert picked(page) == [data["item"]]
+	row = page.locator(f'.cp-traits .cp-item-row[data-item="{data["item"]}"]')
+	row.locator(".cp-item-name").filter(has_text=data["item_name"]).wait_for(timeout=20000)
+
+	# two items by part of their names: the table joins the chair
+	pick_item(page, f"Bergen {tag}", data["item2"])
+	assert picked(page) == [data["item"], data["item2"]]
+	page.locator(f'.cp-item-row[data-item="{data["item2"]}"] .cp-item-name').filter(
+		has_text=data["item2_name"]
+	).wait_for(timeout=20000)
+	names = canvas(page).locator(".cp-product .cp-name")
+	names.nth(1).filter(has_text=data["item2_name"]).wait_for(timeout=20000)
+	# reordered: the table first
+	page.locator(f'.cp-item-row[data-item="{data["item2"]}"] [data-item-action="up"]').click()
+	page.wait_for_timeout(300)
+	assert picked(page) == [data["item2"], data["item"]]
+	names.nth(0).filter(has_text=data["item2_name"]).wait_for(timeout=20000)
+	# removed, and picked again (the same item is never listed twice)
+	page.locator(f'.cp-item-row[data-item="{data["item"]}"] [data-item-action="remove"]').click()
+	page.wait_for_timeout(300)
+	assert picked(page) == [data["item2"]]
+	pick_item(page, f"Oslo {tag}", data["item"])
+	pick_item(page, f"Oslo {tag}", data["item"])
+	assert picked(page) == [data["item2"], data["item"]]
+	page.locator(".cp-designer-settings .cp-side-title").first.click()  # the search closed
+	page.wait_for_timeout(300)
+	SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+	page.screenshot(path=str(SCREENSHOTS / "designer-item-picker.png"))
+
+	# saved as a list of codes, in the chosen order
+	page.locator(".page-actions .primary-action").filter(has_text="Enregistrer").click()
+	page.locator(".cp-problems").filter(has_text=re.compile("Aucun problème|Avertissement|Erreur")).wait_for(
+		timeout=30000
+	)
+	saved = page.evaluate(
+		"(name) => frappe.db.get_value('Campaign Email Design', name, 'design').then((r) => r.message.design)",
+		data["stored_design"],
+	)
+	products = [b for b in json.loads(saved)["blocks"] if b["type"] == "products"]
+	assert products[0]["items"] == [data["item2"], data["item"]]
+
+	# the preview shows both, the table first
+	page.locator("[data-action=preview]").click()
+	dialog = page.locator(".modal.show")
+	preview = dialog.frame_locator("iframe.cp-preview-frame")
+	preview.locator(f"text={data['item2_name']}").first.wait_for(timeout=30000)
+	preview.locator(f"text={data['item_name']}").first.wait_for(timeout=30000)
+	html = dialog.locator("iframe.cp-preview-frame").evaluate("(frame) => frame.srcdoc")
+	assert html.index(data["item2_name"]) < html.index(data["item_name"])
+	assert re.search(r"250[,.]00", html) and re.search(r"100[,.]00", html)  # their list prices
+	dialog.locator(".btn-modal-close, .modal-header .close").first.click()

@@ -472,3 +472,15 @@ def test_a_batch_of_large_messages_fits_the_database_packet():
 	]
 	sender.insert_queue_rows(items, now)
 	assert frappe.db.count("Email Queue", {"name": ("like", f"_cp-big-{tag}-%")}) == 450
+
+
+def test_item_cards_take_a_list_of_codes_in_its_order_and_the_older_comma_form(shop):
+	cards = api.item_cards(json.dumps(["_CP-NO-SUCH-ITEM", shop.chair]), shop.campaign)
+	assert [(c["code"], c["found"]) for c in cards] == [("_CP-NO-SUCH-ITEM", False), (shop.chair, True)]
+	assert cards[1]["name"].startswith("Chaise") and cards[1]["price"]
+	assert [c["code"] for c in api.item_cards(f"{shop.chair}, _CP-NO-SUCH-ITEM")] == [
+		shop.chair,
+		"_CP-NO-SUCH-ITEM",
+	]
+	with pytest.raises(frappe.ValidationError):
+		api.item_cards('["unclosed"')

@@ -58,6 +58,7 @@ const PROPS = {
 	coupon: { coupon_code: "", title: "", show_validity: true },
 };
 
+const MAX_ITEMS = 12; // as the server's design model allows
 const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
 const ALIGN_OPTIONS = () => [
 	{ id: "left", name: __("Left") },
@@ -108,6 +109,8 @@ class EmailDesigner {
 		this.page = wrapper.page;
 		this.name = name;
 		this.cards = {};
+		this.card_waiters = {};
+		this.item_names = {};
 		this.dirty = false;
 	}
 
@@ -226,6 +229,7 @@ class EmailDesigner {
 				messages: { fr: { ...fr, traitManager: { ...fr.traitManager, traits: {} } } },
 			},
 		});
+		this.define_traits();
 		this.define_types();
 		this.define_blocks();
 		this.define_rte();
@@ -416,7 +420,7 @@ class EmailDesigner {
 				];
 			case "products":
 				return [
-					text("items_text", __("Items (codes, separated by commas)")),
+					{ type: "cp-items", name: "items", label: __("Items"), changeProp: true },
 					select("per_row", __("Per Row"), [
 						{ id: 1, name: "1" },
 						{ id: 2, name: "2" },
@@ -444,6 +448,133 @@ class EmailDesigner {
 			default:
 				return [];
 		}
+	}
+
+	define_traits() {
+		const designer = this;
+		// The products block's items: a search among ERPNext's Items (Frappe's own Link control:
+		// by code or name, with the desk's permission checks), and the chosen ones in order, each
+		// moved up or down (or dragged) and removed.
+		this.editor.TraitManager.addType("cp-items", {
+			templateInput: "",
+			createInput({ component }) {
+				const el = document.createElement("div");
+				el.className = "cp-items-trait";
+				designer.make_item_picker(el, component);
+				return el;
+			},
+			onUpdate({ elInput, component }) {
+				designer.show_items(elInput, component);
+			},
+		});
+	}
+
+	make_item_picker(el, component) {
+		const $el = $(el);
+		$el.html(`<div class="cp-item-search"></div><div class="cp-item-list"></div>
+			<div class="cp-item-count text-muted small"></div>`);
+		const control = frappe.ui.form.make_control({
+			parent: $el.find(".cp-item-search"),
+			df: {
+				fieldtype: "Link",
+				fieldname: "cp_add_item",
+				options: "Item",
+				placeholder: __("Add an item: type its code or name"),
+				only_select: 1,
+				get_query: () => ({ filters: { disabled: 0, is_sales_item: 1 } }),
+				onchange: () => {
+					const code = control.get_value();
+					if (!code) return;
+					const items = [...(component.get("items") || [])];
+					if (items.length >= MAX_ITEMS) {
+						frappe.show_alert({
+							message: __("A products block lists at most {0} items.", [MAX_ITEMS]),
+							indicator: "orange",
+						});
+					} else if (!items.includes(code)) {
+						items.push(code);
+						component.set("items", items);
+					}
+					control.set_value("");
+				},
+			},
+			render_input: true,
+		});
+		control.$input.attr("data-cp-item-search", "1");
+		// the trait's own "change" handler reads a value from its input: ours has none
+		el.addEventListener("change", (e) => e.stopPropagation());
+		const list = $el.find(".cp-item-list");
+		list.on("click", "[data-item-action]", (e) => {
+			e.preventDefault();
+			const button = $(e.currentTarget);
+			const code = button.closest("[data-item]").attr("data-item");
+			const items = [...(component.get("items") || [])];
+			const at = items.indexOf(code);
+			if (at < 0) return;
+			const action = button.attr("data-item-action");
+			if (action === "remove") items.splice(at, 1);
+			else {
+				const to = at + (action === "up" ? -1 : 1);
+				if (to < 0 || to >= items.length) return;
+				[items[at], items[to]] = [items[to], items[at]];
+			}
+			component.set("items", items);
+		});
+		if (window.Sortable) {
+			window.Sortable.create(list[0], {
+				handle: ".cp-item-handle",
+				animation: 150,
+				onEnd: () => {
+					const items = list
+						.find("[data-item]")
+						.toArray()
+						.map((row) => row.getAttribute("data-item"));
+					component.set("items", items);
+				},
+			});
+		}
+		this.show_items(el, component);
+	}
+
+	show_items(el, component) {
+		const items = component.get("items") || [];
+		const list = $(el).find(".cp-item-list");
+		if (!list.length) return;
+		const cards = this.cards_for(items, () => el.isConnected && this.show_items(el, component));
+		const found = {};
+		if (Array.isArray(cards)) for (const card of cards) found[card.code] = card;
+		list.html(
+			items
+				.map((code, i) => {
+					const card = found[code];
+					const name = (card && card.found && card.name) || this.item_names[code] || "";
+					const missing = card && !card.found;
+					return `<div class="cp-item-row" data-item="${esc(code)}">
+						<span class="cp-item-handle" title="${esc(__("Drag to reorder"))}">⋮⋮</span>
+						<div class="cp-item-label">
+							<div class="cp-item-name ${missing ? "text-danger" : ""}">${esc(
+								missing ? __("Unknown item") : name || code
+							)}</div>
+							${name && name !== code ? `<div class="cp-item-code text-muted">${esc(code)}</div>` : ""}
+						</div>
+						<div class="cp-item-actions btn-group">
+							<button class="btn btn-xs btn-default" data-item-action="up" title="${esc(__("Move Up"))}"
+								${i === 0 ? "disabled" : ""}>↑</button>
+							<button class="btn btn-xs btn-default" data-item-action="down" title="${esc(__("Move Down"))}"
+								${i === items.length - 1 ? "disabled" : ""}>↓</button>
+							<button class="btn btn-xs btn-default" data-item-action="remove" title="${esc(__("Remove"))}">×</button>
+						</div>
+					</div>`;
+				})
+				.join("")
+		);
+		$(el)
+			.find(".cp-item-count")
+			.text(
+				items.length
+					? __("{0} of {1} items at most", [items.length, MAX_ITEMS])
+					: __("No item yet: search one above.")
+			);
 	}
 
 	define_types() {
@@ -550,10 +681,9 @@ class EmailDesigner {
 		for (const [type, draw] of Object.entries(drawn)) {
 			const props = type === "social" ? NETWORKS.map((n) => `net_${n}`).concat(["align"]) : Object.keys(PROPS[type]);
 			const extra = type === "social" ? Object.fromEntries(NETWORKS.map((n) => [`net_${n}`, ""])) : {};
-			if (type === "products") props.push("items_text");
 			dc.addType(`cp-${type}`, {
 				isComponent: is(type),
-				model: { defaults: { ...common(type, labels[type]), ...extra, items_text: "" } },
+				model: { defaults: { ...common(type, labels[type]), ...extra } },
 				view: {
 					init() {
 						this.listenTo(this.model, props.map((p) => `change:${p}`).join(" "), this.render);
@@ -643,29 +773,42 @@ class EmailDesigner {
 		});
 	}
 
+	// name, image and prices of ``items`` (codes) as the server gives them: the cards, or null while
+	// they load (``redraw`` is called once they are there), or "error"
+	cards_for(items, redraw) {
+		const key = JSON.stringify(items);
+		const cards = this.cards[key];
+		if (cards) return cards;
+		(this.card_waiters[key] = this.card_waiters[key] || []).push(redraw);
+		if (cards === null) return null;
+		this.cards[key] = null;
+		Promise.resolve(
+			frappe.call({
+				method: "campaign_plus.design.api.item_cards",
+				args: { items: key, campaign: this.context.campaign || null },
+			})
+		)
+			.then((r) => {
+				this.cards[key] = (r && r.message) || [];
+				for (const card of this.cards[key]) if (card.found) this.item_names[card.code] = card.name;
+			})
+			.catch(() => (this.cards[key] = "error"))
+			.then(() => {
+				const waiters = this.card_waiters[key] || [];
+				delete this.card_waiters[key];
+				waiters.forEach((fn) => fn());
+			});
+		return null;
+	}
+
 	draw_products(model, view) {
 		const items = model.get("items") || [];
 		if (!items.length)
-			return `<div class="cp-placeholder">${__("Products: give the item codes in the settings.")}</div>`;
-		const key = items.join(",");
-		const cards = this.cards[key];
+			return `<div class="cp-placeholder">${__("Products: choose the items in the settings.")}</div>`;
+		const cards = this.cards_for(items, () => view.el && view.el.isConnected && view.render());
 		if (cards === "error")
 			return `<div class="cp-placeholder">${__("The items could not be read.")}</div>`;
-		if (cards === null) return `<div class="cp-placeholder">${__("Loading the items…")}</div>`;
-		if (!cards) {
-			this.cards[key] = null;
-			const redraw = () => view.el && view.el.isConnected && view.render();
-			Promise.resolve(
-				frappe.call({
-					method: "campaign_plus.design.api.item_cards",
-					args: { items: key, campaign: this.context.campaign || null },
-				})
-			)
-				.then((r) => (this.cards[key] = (r && r.message) || []))
-				.catch(() => (this.cards[key] = "error"))
-				.then(redraw);
-			return `<div class="cp-placeholder">${__("Loading the items…")}</div>`;
-		}
+		if (!cards) return `<div class="cp-placeholder">${__("Loading the items…")}</div>`;
 		const width = `${100 / (Number(model.get("per_row")) || 2)}%`;
 		return `<div class="cp-products">${cards
 			.map(
@@ -721,15 +864,6 @@ class EmailDesigner {
 		add("social", __("Social Links"), content, { type: "cp-social", ...PROPS.social });
 		add("products", __("Products"), erp, { type: "cp-products", ...PROPS.products, items: [] });
 		add("coupon", __("Coupon"), erp, { type: "cp-coupon", ...PROPS.coupon });
-		// the items trait is text; the block keeps a list
-		this.editor.on("component:update:items_text", (component) => {
-			const items = (component.get("items_text") || "")
-				.split(/[,\n]/)
-				.map((s) => s.trim())
-				.filter(Boolean);
-			component.set("items", items);
-			component.view && component.view.render();
-		});
 	}
 
 	define_rte() {
@@ -811,7 +945,7 @@ class EmailDesigner {
 		if (type === "social") {
 			for (const link of block.links || []) def[`net_${link.network}`] = link.url;
 		}
-		if (type === "products") def.items_text = (block.items || []).join(", ");
+		if (type === "products") def.items = [...(block.items || [])];
 		if (type === "footer")
 			def.components = [
 				{ type: "cp-footer-text", components: block.html || "" },
