@@ -240,7 +240,10 @@ def clear_rate_limit(tag: str) -> dict:
 
 
 def delete(tag: str) -> dict:
+	from campaign_plus.tracking import buffer
+
 	frappe.flags.in_test = True
+	buffer.flush()  # the tracked clicks the server buffered written (deleted below with the campaign)
 	campaign = _campaign(tag)
 	segment = _segment(tag)
 	pattern = f"%-{tag}@example.com"
