@@ -3,7 +3,7 @@
 """Data of the browser test of campaign forms, committed on the site (bench's Python, in sites/).
 
 ``forms_fixtures.py SITE create TAG PARTNER OTHER`` makes a campaign (one step, consent needed),
-its segment, a form embeddable on PARTNER only, a sent message whose tracked links go to PARTNER's
+its segment, a form embeddable on PARTNER only (and the same form needing a minute to fill), a sent message whose tracked links go to PARTNER's
 landing page (an own domain) and to OTHER, and prints the names and click URLs as JSON;
 ``state TAG`` prints what the site holds for the tag's addresses; ``plan TAG`` plans the tag's
 campaign only; ``clear-rate-limit TAG`` forgets this minute's submissions; ``delete TAG`` removes
@@ -90,6 +90,10 @@ def create(tag: str, partner: str, other: str) -> dict:
 			],
 		}
 	).insert()
+	# the same form, but a person needs a minute to fill it: a submission after seconds is too fast
+	quick = frappe.copy_doc(form)
+	quick.update({"form_title": f"E2E quick {tag}", "route": f"e2e-quick-{tag}", "min_fill_seconds": 60})
+	quick.insert()
 	# a campaign email already sent, its links tracked: one to the partner's page, one elsewhere
 	now = frappe.utils.now_datetime()
 	row = frappe.get_doc(
@@ -133,6 +137,7 @@ def create(tag: str, partner: str, other: str) -> dict:
 		"segment": segment.name,
 		"form": form.name,
 		"route": form.route,
+		"quick_route": quick.route,
 		"clicks": clicks,
 	}
 
@@ -235,7 +240,10 @@ def clear_rate_limit(tag: str) -> dict:
 
 
 def delete(tag: str) -> dict:
+	from campaign_plus.tracking import buffer
+
 	frappe.flags.in_test = True
+	buffer.flush()  # the tracked clicks the server buffered written (deleted below with the campaign)
 	campaign = _campaign(tag)
 	segment = _segment(tag)
 	pattern = f"%-{tag}@example.com"
@@ -250,7 +258,11 @@ def delete(tag: str) -> dict:
 			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queue)})
 			frappe.db.delete("Email Queue", {"name": ("in", queue)})
 		frappe.db.delete("Campaign Consent", {"name": ("in", consents)})
-	forms = frappe.get_all("Campaign Form", filters={"route": f"e2e-newsletter-{tag}"}, pluck="name")
+	forms = frappe.get_all(
+		"Campaign Form",
+		filters={"route": ("in", [f"e2e-newsletter-{tag}", f"e2e-quick-{tag}"])},
+		pluck="name",
+	)
 	for form in forms:
 		frappe.db.delete("Campaign Form Submission", {"form": form})
 		frappe.db.delete("Campaign Form View", {"form": form})

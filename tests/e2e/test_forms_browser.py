@@ -38,20 +38,24 @@ def bench(*args) -> dict:
 
 class Partner:
 	"""A plain website on a port of 127.0.0.1: any path answers a page embedding the form by its
-	script tag."""
+	script tag (``/quick.html``: the form needing a minute to fill)."""
 
-	def __init__(self, host: str, port: int, script_url: str):
-		page = (
-			"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Partner</title></head><body>"
-			f"<h1>Partner news</h1><script src='{script_url}' async></script></body></html>"
-		).encode()
+	def __init__(self, host: str, port: int, script_url: str, quick_script_url: str):
+		def page(url: str) -> bytes:
+			return (
+				"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Partner</title></head><body>"
+				f"<h1>Partner news</h1><script src='{url}' async></script></body></html>"
+			).encode()
+
+		pages = {"/quick.html": page(quick_script_url)}
+		default = page(script_url)
 
 		class Handler(http.server.BaseHTTPRequestHandler):
 			def do_GET(self):
 				self.send_response(200)
 				self.send_header("Content-Type", "text/html; charset=utf-8")
 				self.end_headers()
-				self.wfile.write(page)
+				self.wfile.write(pages.get(self.path.split("?")[0], default))
 
 			def log_message(self, *args):
 				pass
@@ -73,7 +77,11 @@ def setup(base_url):
 	partner_origin, other_origin = f"http://127.0.0.1:{partner_port}", f"http://127.0.0.2:{other_port}"
 	data = bench("create", tag, partner_origin, other_origin)
 	script = f"{base_url}/campaign-form/{data['route']}.js"
-	servers = [Partner("127.0.0.1", partner_port, script), Partner("127.0.0.2", other_port, script)]
+	quick = f"{base_url}/campaign-form/{data['quick_route']}.js"
+	servers = [
+		Partner(host, port, script, quick)
+		for host, port in (("127.0.0.1", partner_port), ("127.0.0.2", other_port))
+	]
 	try:
 		yield {**data, "tag": tag, "partner": partner_origin, "other": other_origin}
 	finally:
@@ -212,8 +220,8 @@ def test_spam_a_sixth_submission_and_unlisted_websites_are_refused(base_url, set
 
 	kind, _text = send(frames["bot"])  # 1 this minute: the honeypot
 	assert "cp-bad" in kind
-	visitor.goto(landing)
-	kind, text = send(fill(visitor, f"fast-{tag}@example.com"))  # 2: sent at once, too fast
+	visitor.goto(f"{setup['partner']}/quick.html?utm_source=partner")
+	kind, text = send(fill(visitor, f"fast-{tag}@example.com"))  # 2: sent within the minute: too fast
 	assert "cp-bad" in kind and "quick" in text, text
 	for name in ("p0", "p1", "p2"):  # 3, 4, 5: accepted
 		kind, text = send(frames[name])
