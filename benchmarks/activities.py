@@ -12,6 +12,7 @@ import argparse
 import time
 
 import frappe
+from _drive import say
 from _site import insert_leads, rolled_back_session
 
 
@@ -68,6 +69,7 @@ def main():
 		result = assign(activity.name, "Campaign Segment", segment.name, person.name, "2026-12-01")
 		elapsed = time.perf_counter() - start
 		assert result["tasks"] == args.members * len(steps), result
+		say(f"  assigned: {result['tasks']} tasks in {elapsed:.2f} s")
 		assert (
 			frappe.db.count("Lead", {"name": ("like", f"{tag}-%"), "_assign": ("like", f"%{user}%")})
 			== args.members
@@ -83,6 +85,7 @@ def main():
 		start = time.perf_counter()
 		show_assignees([_Todo(t) for t in tasks])
 		assigned_to = time.perf_counter() - start
+		say(f"  Assigned To again: {assigned_to:.2f} s; now the naive sample…")
 
 		sample = args.naive_sample
 		start = time.perf_counter()

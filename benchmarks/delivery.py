@@ -7,6 +7,9 @@
 
 - campaign_plus: seconds from the planner's start to the last message accepted, with 1 and
   with 2 ``bench worker`` processes (this checkout's code, on a queue Redis of their own);
+- the floor, in the same run: the same messages (as stored by the send batches) pushed by a plain
+  client (smtplib) through one session to the same server — the time no delivery can beat; each
+  worker count against it (targets: one worker within 3x, two within 2x);
 - Frappe's own path in the same run: the same N Email Queue rows set back to Not Sent and sent
   by ``frappe.email.queue.flush`` back to back (its measured send time), and the time the
   scheduler would take at 500 rows every 240 s;
@@ -15,6 +18,11 @@
 
 Unlike the other benchmarks it commits (the workers must see the data): everything it made is
 deleted at the end. The machine's load is printed: other work on it slows every figure.
+
+It drives itself: while it waits, the scheduler's events run at their cadence (the delivery tick
+every minute: paced items that fell due are enqueued again, as on a site with its scheduler),
+figures are printed as they come, and a wait where nothing moves for a minute fails loudly
+(see _drive.py).
 """
 
 import argparse
@@ -26,6 +34,7 @@ import sys
 import time
 
 import frappe
+from _drive import Scheduler, process_cpu, say, wait
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(CHECKOUT))
@@ -41,7 +50,6 @@ from tests.workers import (
 	delete_campaign,
 	frappe_send,
 	set_limits,
-	wait_for,
 )
 
 FLUSH_BATCH, FLUSH_EVERY = 500, 240  # Frappe's email_queue_batch_size and "all" scheduler event
@@ -64,34 +72,90 @@ def accepted_since(server: MailServer, start: int, ids: set[str] | None = None) 
 	return [row for row in rows if ids is None or row["message_id"] in ids]
 
 
+def start_workers(bench: Bench, workers: int, queue: str = "short,default,long") -> None:
+	"""Workers on the benchmark's private queue, taking every queue as ``bench worker`` does by
+	default (the scheduler's jobs go to ``default``, ahead of ``long``)."""
+	for _ in range(workers):
+		bench.start_worker(queue)
+	wait(
+		lambda: bench.worker_logs().count("Listening on") >= workers,
+		lambda: bench.worker_logs().count("\n"),
+		f"{workers} worker(s) to start",
+		poll=0.2,
+	)
+
+
+def diagnosis(bench: Bench) -> str:
+	"""What delivery is waiting for: the queue, the work items, the workers' last words."""
+	from frappe.utils.background_jobs import get_queue
+
+	from campaign_plus.delivery import store, work
+
+	lines = []
+	for name in ("default", "long"):
+		queue = get_queue(name)
+		lines.append(
+			f"queue {name}: {queue.count} queued, {queue.started_job_registry.count} started, "
+			f"{queue.failed_job_registry.count} failed"
+		)
+	now = store.server_time()
+	items = [work.load(token) for token in work.tokens()]
+	items = [item for item in items if item]
+	lines.append(
+		f"work items: {len(items)} ({sum(len(i.names) for i in items)} rows), due now: "
+		f"{sum(i.due <= now for i in items)}, held: {sum(work.held(i.token) for i in items)}"
+	)
+	alive = sum(process.poll() is None for process in bench.workers)
+	lines.append(f"workers alive: {alive} of {len(bench.workers)}; their last log lines:")
+	lines += bench.worker_logs().splitlines()[-25:]
+	return "\n".join(lines)
+
+
+def wait_for_messages(bench, server, n: int, start_line: int, what: str, scheduler=None) -> float:
+	"""Until ``n`` messages were accepted since ``start_line``, driving the scheduler; progress:
+	the messages and the workers' CPU (a long planner run or send batch moves too)."""
+	started = time.monotonic()
+
+	def accepted() -> int:
+		return len(server.accepted()) - start_line
+
+	def describe() -> str:
+		count = accepted()
+		return f"{count} / {n} accepted ({count / max(time.monotonic() - started, 1e-3):.0f}/s)"
+
+	return wait(
+		lambda: accepted() >= n,
+		lambda: (accepted(), process_cpu([p.pid for p in bench.workers])),
+		what,
+		scheduler=scheduler,
+		describe=describe,
+		diagnose=lambda: diagnosis(bench),
+		poll=1.0,
+	)
+
+
 def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int) -> dict:
 	from campaign_plus.sending import planner
 
-	for _ in range(workers):
-		bench.start_worker()
-	wait_for(lambda: bench.worker_logs().count("Listening on") >= workers, 60, 0.2, "workers")
+	start_workers(bench, workers)
 	start_line, sessions = len(server.accepted()), server.sessions()
 	started = time.time()
-	planner.scheduled_run([data["campaign"]])  # the scheduler's run (this campaign only): plans, enqueues
+	# the scheduler's run, for this campaign only: plans, enqueues the batches
+	planner.scheduled_run([data["campaign"]])
 	frappe.db.commit()
-	wait_for(lambda: len(server.accepted()) - start_line >= n, 1800, 1.0, f"{n} messages")
+	scheduler = Scheduler([data["campaign"]])
+	wait_for_messages(bench, server, n, start_line, f"{n} messages, {workers} worker(s)", scheduler)
 	ids = campaign_ids(data["campaign"])
 	got = accepted_since(server, start_line, ids)
 	last = max(row["t"] for row in got)
 	first = min(row["t"] for row in got)
-	wait_for(
-		lambda: (
-			not frappe.db.count(
-				"Email Queue",
-				{"reference_name": data["campaign"], "status": ("!=", "Sent")},
-			)
-			or frappe.db.rollback()
-		),
-		300,
-		1.0,
-		"every row recorded Sent",
-	)
-	cpu = workers_cpu(bench)
+
+	def unsent() -> int:
+		frappe.db.rollback()
+		return frappe.db.count("Email Queue", {"reference_name": data["campaign"], "status": ("!=", "Sent")})
+
+	wait(lambda: not unsent(), unsent, "every row recorded Sent", scheduler=scheduler, poll=1.0)
+	cpu = process_cpu([p.pid for p in bench.workers])
 	bench.stop_workers()
 	counts = collections.Counter(row["message_id"] for row in got)
 	return {
@@ -102,21 +166,6 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 		"sessions": server.sessions() - sessions,
 		"cpu": cpu,
 	}
-
-
-def workers_cpu(bench: Bench) -> float:
-	"""CPU seconds of the workers' process trees so far (each process, and its finished children:
-	RQ's work horses); a busy machine slows the clock, much less the CPU a message costs."""
-	ticks = os.sysconf("SC_CLK_TCK")
-	total = 0
-	for process in bench.workers:
-		for pid in [process.pid, *Bench.children(process.pid)]:
-			try:
-				fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-			except OSError:
-				continue
-			total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-	return total / ticks
 
 
 def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
@@ -143,6 +192,7 @@ def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
 		frappe.db.commit()
 		batch_seconds.append(time.time() - begun)
 		calls += 1
+		say(f"  flush call {calls}: {len(accepted_since(server, start_line, ids))} / {n} sent")
 	got = accepted_since(server, start_line, ids)
 	measured = max(row["t"] for row in got) - started
 	batches = math.ceil(n / FLUSH_BATCH)
@@ -153,6 +203,34 @@ def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
 		"calls": calls,
 		"scheduler_seconds": (batches - 1) * FLUSH_EVERY + batch_seconds[-1],
 	}
+
+
+def run_floor(server: MailServer, data: dict, n: int) -> dict:
+	"""The floor: the same messages (as the send batches stored them) pushed by a plain client
+	through one SMTP session (STARTTLS, AUTH once) to the same server, nothing else done."""
+	import smtplib
+	import ssl
+
+	from tests.smtp_server import PASSWORD, USER
+
+	rows = frappe.db.sql(
+		"""SELECT q.sender, r.recipient, q.message FROM `tabEmail Queue` q
+		JOIN `tabEmail Queue Recipient` r ON r.parent = q.name
+		WHERE q.reference_doctype = 'Campaign' AND q.reference_name = %s ORDER BY q.name""",
+		data["campaign"],
+	)
+	messages = [(sender, recipient, (message or "").encode()) for sender, recipient, message in rows]
+	context = ssl.create_default_context()
+	context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+	start_line = len(server.accepted())
+	begun = time.perf_counter()
+	with smtplib.SMTP("127.0.0.1", server.port) as client:
+		client.starttls(context=context)
+		client.login(USER, PASSWORD)
+		for sender, recipient, message in messages:
+			client.sendmail(sender, [recipient], message)
+	seconds = time.perf_counter() - begun
+	return {"seconds": seconds, "messages": len(server.accepted()) - start_line}
 
 
 def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int, limit: int) -> dict:
@@ -167,6 +245,45 @@ def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int,
 		most = max(most, i - first + 1)
 	rate = (len(times) - 1) / (times[-1] - times[0]) * 60
 	return {**result, "rate": rate, "most_in_60s": most, "limit": limit}
+
+
+def report_ours(n: int, workers: int, r: dict, results: dict) -> None:
+	say(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "
+	    f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f} messages/s; the first accepted after "
+	    f"{r['first']:.1f} s), {r['messages']} accepted, "
+	    f"{r['twice']} twice, {r['sessions']} SMTP sessions")  # fmt: skip
+	if workers == 2 and 1 in results:
+		say(f"2 workers / 1 worker: {results[1]['seconds'] / r['seconds']:.2f}x")
+
+
+def report_floor(r: dict, results: dict) -> None:
+	say(f"the floor (a plain client, the same messages, one session to the same server): {r['messages']} in "
+	    f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f}/s)")  # fmt: skip
+	for workers in sorted(k for k in results if isinstance(k, int)):
+		report_against_floor(workers, results)
+
+
+def report_against_floor(workers: int, results: dict) -> None:
+	r, floor = results[workers], results["floor"]["seconds"]
+	say(f"  {workers} worker(s) / the floor: {r['seconds'] / floor:.2f}x planner start to last accepted, "
+	    f"{(r['seconds'] - r['first']) / floor:.2f}x first to last accepted "
+	    f"(target: {'3' if workers == 1 else '2'}x at most)")  # fmt: skip
+
+
+def report_frappe(r: dict, results: dict) -> None:
+	say(f"Frappe's flush, back to back: {r['messages']} sent in {r['seconds']:.1f} s ({r['calls']} calls, "
+	    f"{r['sessions']} SMTP sessions); paced by the scheduler (500 every 240 s): "
+	    f"{r['scheduler_seconds'] / 60:.1f} min")  # fmt: skip
+	if 1 in results:
+		say(f"ratio (Frappe's flush, back to back / campaign_plus with 1 worker): "
+		    f"{r['seconds'] / results[1]['seconds']:.1f}x; scheduler-paced / campaign_plus: "
+		    f"{r['scheduler_seconds'] / results[1]['seconds']:.0f}x")  # fmt: skip
+
+
+def report_rate(r: dict) -> None:
+	say(f"pacing at {r['limit']}/min, 2 workers, {r['messages']} messages: measured {r['rate']:.1f}/min "
+	    f"({(r['rate'] / r['limit'] - 1) * 100:+.1f} %), most in any 60 s: {r['most_in_60s']}, "
+	    f"{r['twice']} twice")  # fmt: skip
 
 
 def sign_with_dkim(account: str) -> None:
@@ -224,6 +341,11 @@ def compare_inbox_features(bench_path, args, queue, server, n: int, made: list) 
 				delete_campaign(data)
 				made.remove(data)
 		pairs.append((timings["off"], timings["on"]))
+		base, ours = pairs[-1]
+		say(f"pair {i + 1}: inbox-ready features off {base['seconds']:.1f} s ({base['cpu']:.1f} s worker CPU), "
+		    f"on {ours['seconds']:.1f} s ({ours['cpu']:.1f} s worker CPU): "
+		    f"ratio {ours['seconds'] / base['seconds']:.2f}x, CPU {ours['cpu'] / base['cpu']:.2f}x; "
+		    f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
 	return pairs
 
 
@@ -262,7 +384,6 @@ def main():
 	server = MailServer(python=sys.executable).start()
 	bench = Bench(bench_path, args.site, queue)
 	n, results, made = args.recipients, {}, []
-	load_before = os.getloadavg()
 	try:
 		with committed_account(server) as account, queue.used_here():
 			if not args.no_dkim:
@@ -273,9 +394,18 @@ def main():
 				tag = f"bench{workers}-{frappe.generate_hash(length=5)}"
 				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(n)])
 				made.append(data)
+				say(f"campaign_plus, {workers} worker(s), {n} recipients: planning and sending…")
 				results[workers] = run_ours(bench, server, data, n, workers)
+				report_ours(n, workers, results[workers], results)
+				if "floor" not in results:
+					results["floor"] = run_floor(server, data, n)
+					report_floor(results["floor"], results)
+				else:
+					report_against_floor(workers, results)
 				if "frappe" not in results and not args.skip_frappe:
+					say(f"Frappe's flush, {n} rows back to back…")
 					results["frappe"] = run_frappes_flush(server, data, n)
+					report_frappe(results["frappe"], results)
 				delete_campaign(data)
 				made.remove(data)
 			if not args.skip_rate:
@@ -287,7 +417,9 @@ def main():
 				m = args.rate_messages
 				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(m)])
 				made.append(data)
+				say(f"pacing: {m} messages at {args.rate_limit} a minute, 2 workers…")
 				results["rate"] = run_rate(bench, server, data, m, 2, args.rate_limit)
+				report_rate(results["rate"])
 				delete_campaign(data)
 				made.remove(data)
 	finally:
@@ -296,46 +428,17 @@ def main():
 			delete_campaign(data)
 		server.cleanup()
 		queue.stop()
-		load_after = os.getloadavg()
 		frappe.destroy()
 
-	print(
-		f"machine: {os.cpu_count()} cores, load average before {load_before[0]:.2f} / after {load_after[0]:.2f}"
-	)
-	for i, (base, ours) in enumerate(results.get("pairs", []), start=1):
-		print(f"pair {i}: inbox-ready features off {base['seconds']:.1f} s ({base['cpu']:.1f} s worker CPU), "
-		      f"on {ours['seconds']:.1f} s ({ours['cpu']:.1f} s worker CPU): "
-		      f"ratio {ours['seconds'] / base['seconds']:.2f}x, CPU {ours['cpu'] / base['cpu']:.2f}x")  # fmt: skip
 	if results.get("pairs"):
 		base = sum(b["seconds"] for b, _o in results["pairs"])
 		ours = sum(o["seconds"] for _b, o in results["pairs"])
 		base_cpu = sum(b["cpu"] for b, _o in results["pairs"])
 		ours_cpu = sum(o["cpu"] for _b, o in results["pairs"])
-		print(f"ratio (headers, footer{'' if args.no_dkim else ' and DKIM signing'} on / off, "
-		      f"{len(results['pairs'])} pairs, 1 worker, {n} recipients): time {ours / base:.2f}x, "
-		      f"worker CPU {ours_cpu / base_cpu:.2f}x (target: at most 1.10x); uptime: {os.getloadavg()}")  # fmt: skip
-	for workers in sorted(k for k in results if isinstance(k, int)):
-		r = results[workers]
-		print(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "
-		      f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f} messages/s; the first accepted after "
-		      f"{r['first']:.1f} s), {r['messages']} accepted, "
-		      f"{r['twice']} twice, {r['sessions']} SMTP sessions")  # fmt: skip
-	if 1 in results and 2 in results:
-		print(f"2 workers / 1 worker: {results[1]['seconds'] / results[2]['seconds']:.2f}x")
-	if "frappe" in results:
-		r = results["frappe"]
-		print(f"Frappe's flush, back to back: {r['messages']} sent in {r['seconds']:.1f} s ({r['calls']} calls, "
-		      f"{r['sessions']} SMTP sessions); paced by the scheduler (500 every 240 s): "
-		      f"{r['scheduler_seconds'] / 60:.1f} min")  # fmt: skip
-		if 1 in results:
-			print(f"ratio (Frappe's flush, back to back / campaign_plus with 1 worker): "
-			      f"{r['seconds'] / results[1]['seconds']:.1f}x; scheduler-paced / campaign_plus: "
-			      f"{r['scheduler_seconds'] / results[1]['seconds']:.0f}x")  # fmt: skip
-	if "rate" in results:
-		r = results["rate"]
-		print(f"pacing at {r['limit']}/min, 2 workers, {r['messages']} messages: measured {r['rate']:.1f}/min "
-		      f"({(r['rate'] / r['limit'] - 1) * 100:+.1f} %), most in any 60 s: {r['most_in_60s']}, "
-		      f"{r['twice']} twice")  # fmt: skip
+		say(f"ratio (headers, footer{'' if args.no_dkim else ' and DKIM signing'} on / off, "
+		    f"{len(results['pairs'])} pairs, 1 worker, {n} recipients): time {ours / base:.2f}x, "
+		    f"worker CPU {ours_cpu / base_cpu:.2f}x (target: at most 1.10x); "
+		    f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
 
 
 if __name__ == "__main__":

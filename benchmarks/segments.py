@@ -15,6 +15,7 @@ import argparse
 import time
 
 import frappe
+from _drive import say
 from _site import insert_leads, rolled_back_session
 
 
@@ -50,11 +51,15 @@ def main():
 		).insert()
 
 		empty_load = min(form_load(segment.name) for _ in range(3))
+		say(f"  form load, empty segment: {empty_load * 1000:.1f} ms")
 		add, result = seconds(lambda: actions.apply_criteria(segment.name, "Add", "Lead", {"city": tag}))
 		assert result["added"] == args.leads, result
+		say(f"  Add {args.leads} leads by criteria: {add:.2f} s")
 		full_load = min(form_load(segment.name) for _ in range(3))
+		say(f"  form load, {args.leads} members: {full_load * 1000:.1f} ms")
 		back, result = seconds(lambda: actions.go_back(segment.name))
 		assert result["member_count"] == 0, result
+		say(f"  Go Back: {back:.2f} s; now the naive sample…")
 
 		sample = args.naive_sample
 		naive_segment = frappe.get_doc(

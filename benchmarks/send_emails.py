@@ -19,6 +19,7 @@ import time
 from contextlib import contextmanager
 
 import frappe
+from _drive import say
 from _site import insert_leads, rolled_back_session
 from frappe.utils import add_days, create_batch, getdate, now_datetime
 
@@ -295,6 +296,7 @@ def main():
 		# The stock job walks every In Progress Email Campaign: hide ours from it.
 		for campaign in (untracked_campaign, ours_campaign, plain_campaign, *(designed_campaign or ())):
 			frappe.db.set_value("Email Campaign", {"campaign_name": campaign}, "status", "Completed")
+		say(f"stock ERPNext path, {m} recipients…")
 		stock_campaign = make_data(m)
 		stock, stock_queries = run_stock(stock_campaign)
 		stock_sent = frappe.db.count(

@@ -12,6 +12,7 @@ import argparse
 import time
 
 import frappe
+from _drive import say
 from _site import insert_leads, rolled_back_session
 from frappe.utils import now_datetime
 
@@ -64,6 +65,7 @@ def main():
 			frappe.db.sql = timed
 			aggregate.refresh(campaign.name)
 			frappe.db.sql = original
+		say(f"  data ready ({args.leads} leads, {args.opportunities} opportunities); refreshing…")
 		runs = 3
 		start = time.perf_counter()
 		for _ in range(runs):

@@ -21,6 +21,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 import frappe
+from _drive import say
 from _site import rolled_back_session
 from frappe.utils import add_days, getdate, now_datetime
 from send_emails import counting_queries
@@ -171,7 +172,7 @@ def main():
 
 	with rolled_back_session(args.site):
 		tag = frappe.generate_hash(length=6).upper()
-		print(f"preparing {args.recipients} recipients and {args.history} ledger rows of history...")
+		say(f"preparing {args.recipients} recipients and {args.history} ledger rows of history...")
 		leads = insert_recipients(f"BW{tag}", args.recipients)
 		insert_history(tag, leads, args.history)
 		yesterday = add_days(getdate(), -1)  # every zone's 09:00 of that day has passed
@@ -190,7 +191,9 @@ def main():
 			step={"cp_send_time": "09:00", "cp_in_recipient_time_zone": 1},
 		)
 		elapsed, queries, _first, detail = run(windows)
+		say(f"  planner run: {elapsed:.2f} s, {queries} SQL")
 		again, again_queries, _result, again_detail = run(windows)
+		say(f"  next run: {again:.2f} s, {again_queries} SQL; now the baseline…")
 		statuses = Counter(
 			(row.status, row.reason or "")
 			for row in frappe.get_all(

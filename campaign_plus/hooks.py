@@ -63,17 +63,23 @@ doc_events = {
 		"validate": [
 			"campaign_plus.consent.records.set_marketing_consent",
 			"campaign_plus.windows.zones.validate_time_zone",
+			"campaign_plus.scoring.events.keep_scores",
 		],
-		"on_update": "campaign_plus.consent.unsubscribe.on_party_update",
+		"on_update": [
+			"campaign_plus.consent.unsubscribe.on_party_update",
+			"campaign_plus.scoring.events.on_party_update",
+		],
 	},
 	"Email Unsubscribe": {
 		"after_insert": [
 			"campaign_plus.consent.unsubscribe.on_email_unsubscribe",
 			"campaign_plus.suppression.unsubscribes.on_email_unsubscribe",
+			"campaign_plus.scoring.events.on_email_unsubscribe",
 		],
 		"on_trash": "campaign_plus.suppression.unsubscribes.on_email_unsubscribe_trash",
 	},
 	"Email Account": {"validate": "campaign_plus.deliverability.accounts.validate_dkim"},
+	"Campaign Form Submission": {"after_insert": "campaign_plus.scoring.events.on_form_submission"},
 	"Email Group Member": {"on_update": "campaign_plus.consent.unsubscribe.on_group_member_update"},
 	"Communication": {
 		"before_insert": "campaign_plus.sending.stock.refuse_stock_campaign_email",
@@ -91,11 +97,14 @@ doc_events = {
 # The planner runs every 15 minutes: a step goes out when its local send moment has come.
 scheduler_events = {
 	"daily": ["campaign_plus.stats.aggregate.refresh_all"],
+	# every lead score, valued again (engagement fades day by day)
+	"daily_long": ["campaign_plus.scoring.job.enqueue_recompute"],
 	"cron": {
 		"*/15 * * * *": ["campaign_plus.sending.planner.plan_all"],
 		"*/5 * * * *": ["campaign_plus.sending.planner.sync_ledger"],
-		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush
-		"* * * * *": ["campaign_plus.delivery.job.tick"],
+		# paced delivery: work items whose moment came, leases kept ahead of Frappe's flush;
+		# the tracking hits buffered in Redis, written in bulk
+		"* * * * *": ["campaign_plus.delivery.job.tick", "campaign_plus.tracking.buffer.flush"],
 	},
 }
 
@@ -132,8 +141,25 @@ campaign_plus_before_planning = [
 	"campaign_plus.experiments.decisions.decide_due_tests",
 	"campaign_plus.deliverability.gate.release_checked",
 ]
-# A recipient engaged with a campaign email: each function takes (ledger row, "click" | "reply").
-campaign_plus_on_engagement = ["campaign_plus.automation.rules.on_engagement"]
+# A recipient engaged with a campaign email — each counting open and click (no bot, tracked
+# individually) and each matched reply, exactly once. Opens and clicks come from the flush of
+# buffered tracking hits: up to a minute after the hit, in a background job as Administrator,
+# inside the flush's transaction (see campaign_plus.utils.engagement). Each function takes
+# (ledger row, "click" | "reply"), once per click or reply (opens are not told here):
+campaign_plus_on_engagement = []
+# … or, in this hook instead, a list of campaign_plus.utils.engagement.Engagement (row, kind
+# "open" | "click" | "reply", on) in the order they happened — many at once, for a listener that
+# acts set-based:
+campaign_plus_on_engagements = [
+	"campaign_plus.automation.rules.on_engagements",
+	"campaign_plus.scoring.events.on_engagements",
+]
+# Lead scores moved across thresholds: each function takes a list of
+# campaign_plus.utils.scores.ScoreChange(party_type, party, previous, score, on).
+campaign_plus_on_score_change = ["campaign_plus.automation.rules.on_score_changes"]
+# Score these people now: each function takes a list of (party type, party) (the end of a
+# campaign_plus.utils.scores.deferred_refresh block, e.g. a form submission).
+campaign_plus_refresh_scores = ["campaign_plus.scoring.events.refresh_parties"]
 # What Preview Schedule says of each step: each function takes a campaign and returns
 # {schedule row: [sentence, …]}.
 campaign_plus_step_notes = [
@@ -176,6 +202,9 @@ campaign_plus_deliverability_checks = [
 override_whitelisted_methods = {
 	"frappe.email.queue.unsubscribe": "campaign_plus.optout.api.legacy_unsubscribe",
 }
+
+# Campaign forms: their page /campaign-form/<address> and its embedding script (….js).
+page_renderer = ["campaign_plus.forms.page.CampaignFormPage"]
 
 # Consent records are kept, as proof, when their Lead, Contact or campaign is deleted.
 ignore_links_on_delete = ["Campaign Consent"]

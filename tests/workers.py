@@ -109,13 +109,15 @@ class Bench:
 		queue: PrivateQueue,
 		extra_path: pathlib.Path | None = None,
 		env: dict | None = None,
+		python_path: list[str] | None = None,
 	):
 		"""``extra_path``: a folder put before this checkout on the workers' path (a benchmark's
 		sitecustomize); ``env``: more environment for every process started (e.g. delivery's time
-		scale)."""
+		scale); ``python_path``: more folders put first on their PYTHONPATH (e.g. a benchmark's
+		probe)."""
 		self.path, self.site, self.queue = pathlib.Path(path), site, queue
 		self.extra_path = extra_path
-		self.extra_env = dict(env or {})
+		self.extra_env, self.python_path = dict(env or {}), list(python_path or [])
 		self.workers: list[subprocess.Popen] = []
 		self.started = 0
 		self.logs = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_workers_"))
@@ -132,7 +134,7 @@ class Bench:
 		ours = f"{self.extra_path}{os.pathsep}{CHECKOUT}" if self.extra_path else str(CHECKOUT)
 		return {
 			**{key: value for key, value in os.environ.items() if key != "CI"},
-			"PYTHONPATH": f"{ours}{os.pathsep}{path}" if path else ours,
+			"PYTHONPATH": os.pathsep.join([*self.python_path, ours, *([path] if path else [])]),
 			"FRAPPE_REDIS_QUEUE": self.queue.url,
 			**self.extra_env,
 		}

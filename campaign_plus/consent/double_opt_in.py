@@ -54,6 +54,7 @@ class RequestResult:
 	requested: int = 0
 	skipped: dict[str, int] = field(default_factory=dict)
 	queued: bool = False
+	records: list[str] = field(default_factory=list)  # the Pending Confirmation records made
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def request(
 	asked_by_the_person: bool = False,
 	ip_address: str | None = None,
 	progress: tuple[str, str] | None = None,
+	consent_text: str | None = None,
 ) -> RequestResult:
 	"""Ask ``targets`` to confirm, in batches (each committed in a background job)."""
 	settings = get_consent_settings()
@@ -153,6 +155,7 @@ def request(
 	)
 	source = FORM if asked_by_the_person else DOUBLE_OPT_IN
 	note = note or _("Confirmation requested by {0}.").format(frappe.session.user)
+	made: list[str] = []
 	for done, batch in enumerate(create_batch(send, BATCH), start=1):
 		batch_targets = [by_email[email] for email in batch]
 		names = records.insert(
@@ -166,10 +169,12 @@ def request(
 					campaign=campaign,
 					note=note,
 					ip_address=ip_address,
+					consent_text=consent_text,
 				)
 				for t in batch_targets
 			]
 		)
+		made += names
 		for name, target in zip(names, batch_targets, strict=True):
 			send_confirmation(name, target, settings)
 		if progress:
@@ -182,7 +187,7 @@ def request(
 				docname=progress[1],
 				description=_("{0} of {1} addresses").format(min(done * BATCH, len(send)), len(send)),
 			)
-	return RequestResult(requested=len(send), skipped=consent.count_reasons(skipped))
+	return RequestResult(requested=len(send), skipped=consent.count_reasons(skipped), records=made)
 
 
 def unsubscribed_parties(targets: list[Target], asked_by_the_person: bool) -> set[str]:
@@ -324,7 +329,7 @@ def confirm(fields: tuple[str, str, str] | None, ip_address: str | None = None) 
 	pending = frappe.db.get_value(
 		records.DOCTYPE,
 		request_name,
-		["email", "status", "purpose", "party_type", "party", "campaign"],
+		["email", "status", "purpose", "party_type", "party", "campaign", "consent_text"],
 		as_dict=True,
 	)
 	if not pending or pending.status != PENDING or normalize_email(pending.email) != email:
@@ -343,6 +348,7 @@ def confirm(fields: tuple[str, str, str] | None, ip_address: str | None = None) 
 			"campaign": pending.campaign,
 			"request": request_name,
 			"ip_address": ip_address,
+			"consent_text": pending.consent_text,
 			"note": _("Confirmed by following the link of the confirmation email."),
 		}
 	)

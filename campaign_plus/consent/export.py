@@ -44,6 +44,7 @@ def consent_history(email: str) -> list[dict]:
 			table.request,
 			table.ip_address,
 			table.note,
+			table.consent_text,
 		)
 		.where(table.email == email)
 		.orderby(table.consent_date)
@@ -129,6 +130,7 @@ def build(email: str) -> dict:
 				"confirms_request": row.request,
 				"ip_address": row.ip_address,
 				"note": row.note,
+				"text_agreed_to": row.consent_text,
 				"record": row.name,
 			}
 			for row in history
@@ -171,6 +173,7 @@ def csv_columns() -> list[tuple[str, str]]:
 		("recorded_by", _("Recorded By")),
 		("ip_address", _("IP Address")),
 		("note", _("Note")),
+		("text_agreed_to", _("Text Agreed To")),
 		("record", _("Reference")),
 	]
 
@@ -191,6 +194,7 @@ def csv_rows(data: dict) -> list[dict]:
 			"recorded_by": row["recorded_by"] or "",
 			"ip_address": row["ip_address"] or "",
 			"note": row["note"] or "",
+			"text_agreed_to": row.get("text_agreed_to") or "",
 			"record": row["record"],
 		}
 		for row in data["consent_history"]

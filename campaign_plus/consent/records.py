@@ -39,6 +39,7 @@ FIELDS = (
 	"recorded_by",
 	"request",
 	"ip_address",
+	"consent_text",
 )
 
 
@@ -54,6 +55,7 @@ class NewRecord:
 	request: str | None = None
 	ip_address: str | None = None
 	purpose: str = CAMPAIGN_EMAIL
+	consent_text: str | None = None  # the exact text the person agreed to (a form's checkbox)
 
 
 def history(
@@ -131,6 +133,7 @@ def insert(records: list[NewRecord], on=None, user: str | None = None) -> list[s
 			user,
 			record.request,
 			record.ip_address,
+			record.consent_text,
 		)
 		for name, record in zip(names, records, strict=True)
 	]

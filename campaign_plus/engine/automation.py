@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from campaign_plus.engine.errors import RuleError, _
 
@@ -33,12 +33,14 @@ STEP_EVENTS = (OPENED, CLICKED, REPLIED)
 CLICK = "Click"
 REPLY = "Reply"
 ORDER = "Order"
-RULE_EVENTS = (CLICK, REPLY, ORDER)
+SCORE_REACHED = "Score Reached"  # the lead score crossed the rule's threshold upward
+RULE_EVENTS = (CLICK, REPLY, ORDER, SCORE_REACHED)
 ASSIGN_ACTIVITY = "Assign Activity"
 CREATE_OPPORTUNITY = "Create Opportunity"
 ADD_TO_SEGMENT = "Add to Segment"
 STOP_SEQUENCE = "Stop Sequence"
-ACTIONS = (ASSIGN_ACTIVITY, CREATE_OPPORTUNITY, ADD_TO_SEGMENT, STOP_SEQUENCE)
+NOTIFY_SALES_PERSON = "Notify Sales Person"
+ACTIONS = (ASSIGN_ACTIVITY, CREATE_OPPORTUNITY, ADD_TO_SEGMENT, STOP_SEQUENCE, NOTIFY_SALES_PERSON)
 LABELS = (
 	_("Only If"),
 	_("Unless"),
@@ -52,6 +54,8 @@ LABELS = (
 	_("Create Opportunity"),
 	_("Add to Segment"),
 	_("Stop Sequence"),
+	_("Score Reached"),
+	_("Notify Sales Person"),
 )
 
 
@@ -154,9 +158,14 @@ class Rule:
 	activity: str | None = None
 	sales_person: str | None = None
 	segment: str | None = None
+	score_threshold: float | None = None  # Score Reached: the score to reach
+
+	def once_per_crossing(self, moment: str) -> Rule:
+		"""The rule as claimed for one upward crossing of its threshold (each crossing acts once)."""
+		return replace(self, key=f"{self.key}@{moment}")
 
 
-def check_rule(idx: int, rule: Rule) -> None:
+def check_rule(idx: int, rule: Rule, campaign_sales_person: str | None = None) -> None:
 	"""Validate an event rule as typed by a user."""
 	title = _("Campaign Rule")
 	if rule.event not in RULE_EVENTS or rule.action not in ACTIONS:
@@ -165,6 +174,24 @@ def check_rule(idx: int, rule: Rule) -> None:
 		raise RuleError(_("Rule {0}: choose the activity and the sales person."), idx, title=title)
 	if rule.action == ADD_TO_SEGMENT and not rule.segment:
 		raise RuleError(_("Rule {0}: choose the segment."), idx, title=title)
+	if rule.action == NOTIFY_SALES_PERSON and not (rule.sales_person or campaign_sales_person):
+		raise RuleError(
+			_("Rule {0}: choose the sales person to notify (or set the campaign's sales person)."),
+			idx,
+			title=title,
+		)
+	if rule.event == SCORE_REACHED and not (rule.score_threshold and rule.score_threshold > 0):
+		raise RuleError(_("Rule {0}: the score to reach must be more than 0."), idx, title=title)
+
+
+def crossed_rules(rules: Sequence[Rule], previous: float | None, score: float | None) -> list[Rule]:
+	"""The Score Reached rules whose threshold a score crossed upward (from ``previous``, None as 0)."""
+	before, after = previous or 0.0, score or 0.0
+	return [
+		rule
+		for rule in rules_for(rules, SCORE_REACHED)
+		if rule.score_threshold is not None and before < rule.score_threshold <= after
+	]
 
 
 def rules_for(rules: Sequence[Rule], event: str) -> list[Rule]:

@@ -43,9 +43,19 @@ def permitted_names_query(doctype: str, filters: list[list]) -> tuple[str, dict]
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
+	return _names_query(frappe.get_list, doctype, filters)
+
+
+def names_query(doctype: str, filters: list[list]) -> tuple[str, dict]:
+	"""SQL (and its parameters) selecting the names of every ``doctype`` row matching validated
+	``filters``, whoever runs it (system work: lead scoring's fit rules)."""
+	return _names_query(frappe.get_all, doctype, filters)
+
+
+def _names_query(get, doctype: str, filters: list[list]) -> tuple[str, dict]:
 	major = int(frappe.__version__.split(".")[0])
 	limit = {"limit": 0} if major >= 16 else {"limit_page_length": 0}
-	query = frappe.get_list(doctype, filters=filters, fields=["name"], order_by="", run=False, **limit)
+	query = get(doctype, filters=filters, fields=["name"], order_by="", run=False, **limit)
 	if isinstance(query, str):  # Frappe 15: values inlined (escaped), run without parameters
 		return query.strip().replace("%", "%%"), {}
 	sql, params = query.walk()  # Frappe 16: a query builder with %(paramN)s placeholders

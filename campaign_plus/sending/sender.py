@@ -57,7 +57,7 @@ from campaign_plus.sending.planner import campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
 from campaign_plus.utils import holds
-from campaign_plus.utils.db import STANDARD_COLUMNS, retrying_deadlocks
+from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, retrying_deadlocks
 from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
 
@@ -395,11 +395,11 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 	# each INSERT well under MariaDB's max_allowed_packet (16 MB by default): designed emails weigh
 	# tens of KB each
 	largest = max(len(r.get("message") or "") for r in queue_rows)
-	frappe.db.bulk_insert(
+	insert_many(
 		"Email Queue",
 		fields,
 		[tuple(r.get(f) for f in fields) for r in queue_rows],
-		chunk_size=max(1, min(10_000, QUEUE_INSERT_BYTES // max(largest, 1))),
+		chunk_size=min(10_000, QUEUE_INSERT_BYTES // max(largest, 1)),
 	)
 
 	recipient_fields = [
@@ -411,7 +411,7 @@ def insert_queue_rows(items: list[tuple[dict, dict]], now, send_after=None) -> N
 		"recipient",
 		"status",
 	]
-	frappe.db.bulk_insert(
+	insert_many(
 		"Email Queue Recipient",
 		recipient_fields,
 		[

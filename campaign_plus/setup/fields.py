@@ -385,6 +385,24 @@ CUSTOM_FIELDS["Email Account"] = [
 	 "description": "Publish this TXT record in your domain's DNS, then run Check Deliverability on a campaign."},
 ]  # fmt: skip
 
+# Lead score (campaign_plus.scoring): the score and its parts, written set-based by the scoring
+# service (never by a form); the score is a list column, filter, sort key and segment criterion.
+_LEAD_SCORE = [
+	{"fieldname": "cp_lead_score", "label": "Lead Score", "fieldtype": "Float", "insert_after": "cp_tracking_consent_source",
+	 "read_only": 1, "no_copy": 1, "in_list_view": 1, "in_standard_filter": 1, "search_index": 1, "precision": "2",
+	 "description": "Fit points plus engagement points that fade with time (Campaign Plus Settings, Lead Score)."},
+	{"fieldname": "cp_score_fit", "label": "Fit Points", "fieldtype": "Float", "insert_after": "cp_lead_score",
+	 "read_only": 1, "no_copy": 1, "precision": "2", "depends_on": "cp_score_on"},
+	{"fieldname": "cp_score_engagement", "label": "Engagement Points", "fieldtype": "Float",
+	 "insert_after": "cp_score_fit", "read_only": 1, "no_copy": 1, "precision": "2", "depends_on": "cp_score_on"},
+	{"fieldname": "cp_score_on", "label": "Score Computed On", "fieldtype": "Datetime", "insert_after": "cp_score_engagement",
+	 "read_only": 1, "no_copy": 1, "depends_on": "cp_score_on"},
+	{"fieldname": "cp_score_checked", "label": "Previous Lead Score", "fieldtype": "Float", "insert_after": "cp_score_on",
+	 "read_only": 1, "no_copy": 1, "hidden": 1, "precision": "2"},
+]  # fmt: skip
+CUSTOM_FIELDS["Lead"] += [dict(field) for field in _LEAD_SCORE]
+CUSTOM_FIELDS["Contact"] += [dict(field) for field in _LEAD_SCORE]
+
 # The email designer: a template that points to a design sends the compiled design.
 CUSTOM_FIELDS["Email Template"] = [
 	{

@@ -30,6 +30,7 @@ def setup(install: bool = False):
 	ensure_campaign_indexes()
 	make_property_setters()
 	make_default_statuses(only_if_none=not install)
+	fill_settings_defaults()
 	stop_stock_sending()
 	compile_translations()
 
@@ -40,6 +41,10 @@ def before_uninstall():
 	delete_custom_fields()
 	delete_property_setters()
 	restore_stock_sending()
+	frappe.db.delete("DefaultValue", {"name": TRACKING_MARKER})  # the last tracking batch written
+
+
+TRACKING_MARKER = "campaign-plus-tracking-batch"  # campaign_plus.tracking.buffer.MARKER
 
 
 def make_custom_fields():
@@ -69,6 +74,25 @@ def make_property_setters():
 			validate_fields_for_doctype=False,
 		)
 		ps.db_set("module", MODULE, update_modified=False)
+
+
+def fill_settings_defaults():
+	"""Campaign Plus Settings fields without a value get their default (a Single keeps no value for
+	a field added later: the form would show it empty, and saving it would store 0)."""
+	from frappe.model import no_value_fields
+
+	settings = "Campaign Plus Settings"
+	stored = set(
+		frappe.db.sql_list(
+			"""SELECT `field` FROM `tabSingles` WHERE `doctype` = %s
+			AND `value` IS NOT NULL AND `value` != ''""",
+			(settings,),
+		)
+	)
+	for df in frappe.get_meta(settings).fields:
+		if df.fieldtype in no_value_fields or df.default in (None, "") or df.fieldname in stored:
+			continue
+		frappe.db.set_single_value(settings, df.fieldname, df.default, update_modified=False)
 
 
 def make_default_statuses(only_if_none: bool = False):

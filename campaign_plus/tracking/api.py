@@ -5,14 +5,19 @@ Clear Bounce.
 
 The guest endpoints answer a werkzeug Response themselves (Frappe passes a returned Response on
 as it is, on Frappe 15 and 16): a 1x1 GIF, a 302 to the message's own link, or a plain 404 —
-never a page with a trace, never a redirect to an address taken from the request. A GET does not
-commit in Frappe: ``flags.commit`` asks it to, once the hit is recorded.
+never a page with a trace, never a redirect to an address taken from the request.
+
+A buffered hit (the default, :mod:`campaign_plus.tracking.buffer`) touches no database: the
+request then ends without the ROLLBACK Frappe sends at the end of every GET (which would open a
+connection only to end an empty transaction). A hit written at once asks Frappe to commit
+(``flags.commit``: a GET does not commit otherwise).
 """
 
 import frappe
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from campaign_plus.attribution.utm import click_destination
 from campaign_plus.tracking import bounces, hits
 from campaign_plus.tracking.messages import CLICK_PURPOSE, OPEN_PURPOSE
 from campaign_plus.utils.signing import read_token
@@ -35,6 +40,20 @@ def _not_found() -> Response:
 	return Response("Not Found\n", status=404, mimetype="text/plain", headers=NO_CACHE)
 
 
+def _end_request() -> None:
+	"""Commit what the hit wrote; with nothing read or written, no transaction to end at all."""
+	db = getattr(frappe.local, "db", None)
+	if db is not None and getattr(db, "_conn", None) is None:
+		# this request's own database object (Frappe makes one per request): never connected
+		db.commit = db.rollback = _nothing
+	else:
+		frappe.local.flags.commit = True
+
+
+def _nothing(*args, **kwargs) -> None:
+	return None
+
+
 def _user_agent() -> str:
 	request = getattr(frappe.local, "request", None)
 	return ((request.headers.get("User-Agent") if request else "") or "")[:500]
@@ -45,17 +64,18 @@ def open(t: str | None = None) -> Response:
 	# A guest's only permission: a token this site signed for this purpose.
 	if not hits.record_open(read_token(OPEN_PURPOSE, t), _user_agent()):
 		return _not_found()
-	frappe.local.flags.commit = True
+	_end_request()
 	return Response(PIXEL, status=200, mimetype="image/gif", headers=NO_CACHE)
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def click(t: str | None = None) -> Response:
-	url = hits.record_click(read_token(CLICK_PURPOSE, t), _user_agent())
+	fields = read_token(CLICK_PURPOSE, t)
+	url = hits.record_click(fields, _user_agent())
 	if not url:
 		return _not_found()
-	frappe.local.flags.commit = True
-	response = redirect(url, code=302)
+	_end_request()
+	response = redirect(click_destination(url, fields), code=302)
 	response.headers.update(NO_CACHE)
 	return response
 

@@ -1,25 +1,40 @@
 # Copyright (c) 2026, campaign_plus contributors
 # For license information, please see license.txt
-"""A reader's open or click: a handful of indexed statements, never a document load.
+"""A reader's open or click.
 
-Individually tracked (the token names a ledger row): one INSERT … SELECT of the engagement event
-(which writes nothing when the row does not exist), then one UPDATE of the row's summary (hits,
-first open / click). Tracked in aggregate (the token names the step): one upsert of the step's
-counter. A click first reads its link set by primary key. Bots' hits are recorded as events
-(class Bot) but move no counter; in aggregate they are not recorded at all. A test email's token
-(kind ``t``: :data:`campaign_plus.tracking.messages.TEST`) gets its pixel or its redirect and
-writes nothing.
+Buffered (:data:`BUFFERED`, the default): the hit goes to the queue Redis (one command, no
+database statement; :mod:`campaign_plus.tracking.buffer` writes the minute's hits in bulk). A
+click's link comes from its link set, kept in this process once read (a link set never changes:
+its name is the hash of its links). A well-signed token whose ledger row is gone still gets its
+pixel or its redirect to the message's own link; the flush records nothing for it.
+
+Written at once (Redis unavailable, or ``BUFFERED`` off): a handful of indexed statements, never a
+document load. Individually tracked (the token names a ledger row): one INSERT … SELECT of the
+engagement event (which writes nothing when the row does not exist), then one UPDATE of the row's
+summary (hits, first open / click). Tracked in aggregate (the token names the step): one upsert
+of the step's counter. Bots' hits are recorded as events (class Bot) but move no counter; in
+aggregate they are not recorded at all. The flush writes exactly the same.
+
+A test email's token (kind ``t``: :data:`campaign_plus.tracking.messages.TEST`) gets its pixel or
+its redirect and writes nothing, buffered or not.
 """
 
 import hashlib
 import json
+from collections import OrderedDict
 
 import frappe
 from frappe.utils import now_datetime
 
+from campaign_plus.engine import hits as hit_engine
 from campaign_plus.engine import tracking
+from campaign_plus.tracking import buffer
 from campaign_plus.tracking.messages import ROW, STEP, TEST
 from campaign_plus.utils.engagement import notify_engagement
+
+BUFFERED = True  # False: every hit written at once (the path before the buffer)
+LINK_SETS_KEPT = 2000  # link sets kept per process (least recently used dropped)
+_link_sets: "OrderedDict[str, list[str] | None]" = OrderedDict()
 
 _SUMMARY = {
 	tracking.OPEN: "`opens` = `opens` + 1, `first_opened_on` = IFNULL(`first_opened_on`, %(now)s)",
@@ -34,14 +49,38 @@ def _rowcount() -> int:
 def _link(link_set: str, index: str) -> str | None:
 	if not link_set:
 		return None
+	key = f"{frappe.local.site}:{link_set}"
+	if not LINK_SETS_KEPT:
+		urls = _read_link_set(link_set)
+	elif key in _link_sets:
+		_link_sets.move_to_end(key)
+		urls = _link_sets[key]
+	else:
+		urls = _read_link_set(link_set)
+		if urls is not None:  # an unknown name is asked again (it may be written meanwhile)
+			_link_sets[key] = urls
+			if len(_link_sets) > LINK_SETS_KEPT:
+				_link_sets.popitem(last=False)
+	return tracking.link_at(urls, index) if urls else None
+
+
+def _read_link_set(link_set: str) -> list[str] | None:
 	links = frappe.db.sql("SELECT `links` FROM `tabCampaign Link Set` WHERE `name` = %s", (link_set,))
 	if not links:
 		return None
 	try:
 		urls = json.loads(links[0][0] or "[]")
 	except ValueError:
-		return None
-	return tracking.link_at(urls if isinstance(urls, list) else [], index)
+		return []
+	return urls if isinstance(urls, list) else []
+
+
+def _buffered(kind: str, fields: tuple[str, ...], agent: str, url: str | None = None) -> bool:
+	"""Buffer the hit; False when it must be written at once (buffer off, or Redis away)."""
+	if not BUFFERED:
+		return False
+	hit = hit_engine.make_hit(kind, fields, agent, buffer.moment(), url)
+	return hit is not None and buffer.push(hit)
 
 
 def _event(row: str, kind: str, agent: str, now, index: int | None = None, url: str | None = None) -> bool:
@@ -103,9 +142,15 @@ def record_open(fields: tuple[str, ...] | None, user_agent: str | None) -> bool:
 		return len(fields) == 2  # a test email's: shown, never counted
 	if not fields:
 		return False
-	agent, now = tracking.user_agent_class(user_agent), now_datetime()
+	agent = tracking.user_agent_class(user_agent)
+	if fields[0] in (ROW, STEP) and len(fields) in (2, 4) and _buffered(tracking.OPEN, fields, agent):
+		return True
+	now = now_datetime()
 	if fields[0] == ROW and len(fields) == 2:
-		return _event(fields[1], tracking.OPEN, agent, now)
+		recorded = _event(fields[1], tracking.OPEN, agent, now)
+		if recorded and tracking.counts(agent):
+			notify_engagement(fields[1], "open")
+		return recorded
 	if fields[0] == STEP and len(fields) == 4:
 		_count(fields[1:], tracking.OPEN, agent, now)
 		return True
@@ -119,7 +164,14 @@ def record_click(fields: tuple[str, ...] | None, user_agent: str | None) -> str 
 		return _link(fields[2], fields[3]) if len(fields) == 4 else None  # a test email's: never counted
 	if not fields:
 		return None
-	agent, now = tracking.user_agent_class(user_agent), now_datetime()
+	agent = tracking.user_agent_class(user_agent)
+	if fields[0] in (ROW, STEP) and len(fields) in (4, 6):
+		url = _link(fields[-2], fields[-1])
+		if not url:
+			return None
+		if _buffered(tracking.CLICK, fields, agent, url):
+			return url
+	now = now_datetime()
 	if fields[0] == ROW and len(fields) == 4:
 		_kind, row, link_set, index = fields
 		url = _link(link_set, index)

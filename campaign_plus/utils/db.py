@@ -69,9 +69,15 @@ def retrying_deadlocks(work, attempts: int = 5):
 
 
 def insert_many(
-	doctype: str, fields: Sequence[str], rows: Iterable[Sequence], *, ignore_duplicates: bool = False
+	doctype: str,
+	fields: Sequence[str],
+	rows: Iterable[Sequence],
+	*,
+	ignore_duplicates: bool = False,
+	chunk_size: int = INSERT_CHUNK,
 ) -> int:
-	"""Insert many rows: one multi-row INSERT per chunk of :data:`INSERT_CHUNK` rows.
+	"""Insert many rows: one multi-row INSERT per chunk of ``chunk_size`` rows (a caller with large
+	values bounds it so that a statement stays under MariaDB's ``max_allowed_packet``).
 
 	Values are escaped by the database driver's own escaping (as a parameter would be), each
 	distinct value once. A column holding one value throughout the chunk (most columns of a bulk
@@ -98,7 +104,7 @@ def insert_many(
 	columns = ", ".join(f"`{field}`" for field in fields)
 	verb = "INSERT IGNORE" if ignore_duplicates else "INSERT"
 	count = 0
-	for chunk in create_batch(list(rows), INSERT_CHUNK):
+	for chunk in create_batch(list(rows), max(1, chunk_size)):
 		selected, template, varying = [], [], []
 		for column in zip(*chunk, strict=True):
 			types = set(map(type, column))

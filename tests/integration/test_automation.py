@@ -15,6 +15,7 @@ from campaign_plus.automation import rules
 from campaign_plus.links import campaign_link_value, get_campaign_link
 from campaign_plus.sending import planner, sender
 from campaign_plus.tracking import api as tracking
+from campaign_plus.tracking import buffer
 from tests.integration.helpers import (
 	enroll,
 	freeze_time,
@@ -38,6 +39,7 @@ def sequence(monkeypatch):
 	"""sequence(leads=…, second=…, rules=…) → (campaign, leads): step 1 on day 0, step 2 on day 2."""
 	use_outgoing_account()
 	monkeypatch.setattr(tracking, "_user_agent", lambda: BROWSER)
+	buffer.flush()  # hits an earlier test left waiting (their rows rolled back: they write nothing)
 
 	def make(leads=3, second=None, event_rules=()):
 		template = make_template(body=BODY)
@@ -96,6 +98,7 @@ def test_unless_opened_step_1_skips_the_openers_only(sequence):
 		(pixel,) = tokens(campaign.name, opener, "open")
 		tracking.open(t=pixel)
 		tracking.click(t=tokens(campaign.name, clicker, "click")[0])  # a click is an open too
+	buffer.flush()  # the scheduler's minute: the buffered hits written
 	with freeze_time(at(2)):
 		result = planner.plan_campaign(campaign.name)
 	assert (result.planned, result.reasons) == (1, {"Condition Not Met": 2})
@@ -122,6 +125,7 @@ def test_only_if_clicked_within_days(sequence):
 		tracking.click(t=tokens(campaign.name, early, "click")[0])
 	with freeze_time(at(2, 12)):  # more than a day after the send
 		tracking.click(t=tokens(campaign.name, late, "click")[0])
+	buffer.flush()
 	with freeze_time(at(3)):
 		planner.plan_campaign(campaign.name)
 	assert row(campaign.name, early, 2).status == "Queued"
@@ -194,6 +198,7 @@ def test_a_click_rule_makes_one_opportunity_per_recipient_however_many_clicks(se
 		for token in (offer, offer, faq, offer):
 			assert tracking.click(t=token).status_code == 302
 		tracking.click(t=tokens(campaign.name, other, "click")[1])
+	buffer.flush()
 	link = get_campaign_link("Opportunity")
 	opportunities = frappe.get_all(
 		"Opportunity",
@@ -217,6 +222,7 @@ def test_a_bot_click_and_an_open_trigger_nothing(sequence, monkeypatch):
 	tracking.open(t=pixel)
 	monkeypatch.setattr(tracking, "_user_agent", lambda: "Barracuda Sentinel (EE)")
 	tracking.click(t=tokens(campaign.name, lead, "click")[0])
+	buffer.flush()
 	assert not frappe.db.exists(
 		"Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"}
 	)
@@ -300,6 +306,7 @@ def test_a_click_rule_assigns_the_activity_once_to_the_clicker(sequence):
 		offer, faq = tokens(campaign.name, clicker, "click")
 		for token in (offer, faq, offer):
 			tracking.click(t=token)
+	buffer.flush()
 	(interaction,) = frappe.get_all(
 		"Campaign Interaction",
 		filters={"campaign": campaign.name, "interaction_type": "Automation"},
@@ -314,3 +321,22 @@ def test_a_click_rule_assigns_the_activity_once_to_the_clicker(sequence):
 		(user, "Lead", clicker.name)
 	}
 	assert frappe.db.count("Campaign Activity Assignment", {"campaign": campaign.name}) == 1
+
+
+def test_a_burst_of_clicks_is_one_rules_job_per_campaign(sequence, monkeypatch):
+	"""The flush tells the rules of every click at once: one job for the clickers, each acted on once."""
+	campaign, leads = sequence(leads=3, event_rules=[{"event": "Click", "action": "Stop Sequence"}])
+	jobs = []
+	run_rules = rules.run_rules
+	monkeypatch.setattr(rules, "run_rules", lambda *a, **k: (jobs.append(k), run_rules(*a, **k))[1])
+	with freeze_time(at(1)):
+		for lead in leads:
+			for token in tokens(campaign.name, lead, "click"):
+				tracking.click(t=token)
+	buffer.flush()
+	assert len(jobs) == 1 and sorted(p[1] for p in jobs[0]["parties"]) == sorted(lead.name for lead in leads)
+	assert len(jobs[0]["references"]) == 3
+	assert (
+		frappe.db.count("Campaign Interaction", {"campaign": campaign.name, "interaction_type": "Automation"})
+		== 3
+	)

@@ -40,6 +40,9 @@ READERS = {
 	"campaign_plus.design.api.item_cards",
 	"campaign_plus.design.api.recipient_choices",
 	"campaign_plus.reputation.api.status",  # the pauses holding a campaign, for its form
+	# a campaign form's desk: the fields a form may fill, its embed code
+	"campaign_plus.forms.api.field_choices",
+	"campaign_plus.forms.api.embed_code",
 }
 # write-level: each checks write (or create) permission on what it changes, or is for Sales Managers
 WRITERS = {
@@ -80,6 +83,8 @@ WRITERS = {
 	"campaign_plus.suppression.api.import_csv",
 	# export permission on Campaign Suppression: the list as CSV, nothing written
 	"campaign_plus.suppression.api.export_csv",
+	# Recompute Lead Scores: Sales Managers with write on Campaign Plus Settings (enqueues a job)
+	"campaign_plus.scoring.api.recompute_scores",
 }
 # guests: signed tokens and rate limits (their own tests); a tracking hit or a confirmation link
 # records what it stands for
@@ -99,6 +104,10 @@ GUESTS = {
 	"campaign_plus.webhooks.api.mailgun",
 	"campaign_plus.webhooks.api.postmark",
 	"campaign_plus.webhooks.api.brevo",
+	# campaign forms: a signed form token, honeypot, minimum fill time, per-IP limits
+	# (test_forms_http); the view counter counts, a submission records the lead
+	"campaign_plus.forms.api.submit",
+	"campaign_plus.forms.api.view",
 }
 
 
@@ -172,6 +181,7 @@ def test_read_level_methods_write_nothing(reader_setup):
 	from campaign_plus.delivery import api as delivery
 	from campaign_plus.design import api as design_api
 	from campaign_plus.experiments import api as experiments
+	from campaign_plus.forms import api as forms_api
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.reputation import api as reputation
 	from campaign_plus.sending import api as sending
@@ -180,6 +190,19 @@ def test_read_level_methods_write_nothing(reader_setup):
 	name = reader_setup.campaign.name
 	design = (
 		frappe.get_doc({"doctype": "Campaign Email Design", "title": "Reader", "campaign": name})
+		.insert(ignore_permissions=True)
+		.name
+	)
+	form = (
+		frappe.get_doc(
+			{
+				"doctype": "Campaign Form",
+				"form_title": f"_Test CP reader {frappe.generate_hash(length=6)}",
+				"campaign": name,
+				"consent_checkbox": "No Checkbox",
+				"form_fields": [{"fieldname": "email_id", "required": 1}],
+			}
+		)
 		.insert(ignore_permissions=True)
 		.name
 	)
@@ -202,6 +225,8 @@ def test_read_level_methods_write_nothing(reader_setup):
 		"item_cards": lambda: design_api.item_cards([], name),
 		"recipient_choices": lambda: design_api.recipient_choices(design),
 		"reputation status": lambda: reputation.status(name),
+		"field_choices": lambda: forms_api.field_choices("Lead"),
+		"embed_code": lambda: forms_api.embed_code(form),
 	}
 	for label, call in calls.items():
 		assert writes_during(call) == 0, f"{label} wrote to the database for a reader"

@@ -7,7 +7,7 @@ import pytest
 
 from campaign_plus.links import campaign_link_value, get_campaign_link
 from campaign_plus.segments import api as segments
-from campaign_plus.stats import api, entries
+from campaign_plus.stats import aggregate, api, entries
 from tests.integration.helpers import make_campaign, make_lead, make_user
 
 
@@ -99,12 +99,17 @@ def test_campaign_roi_report_filters_and_figures():
 	)
 	autumn = make_campaign(cp_company=company, cp_start_date="2031-09-01", cp_end_date="2031-10-31")
 	entries.add_entry(spring.name, "Manual", "Posters", cost=250)
-	columns, rows = execute({"company": company, "from_date": "2031-04-01", "to_date": "2031-06-30"})
-	assert "roi" in {c["fieldname"] for c in columns}
+	columns, rows, message = execute({"company": company, "from_date": "2031-04-01", "to_date": "2031-06-30"})
+	assert "roi" in {c["fieldname"] for c in columns} and "Refresh Statistics" in message
 	by_campaign = {row["campaign"]: row for row in rows}
 	assert spring.name in by_campaign and autumn.name not in by_campaign
-	assert by_campaign[spring.name]["cost"] == 250
-	assert by_campaign[spring.name]["roi"] == -100
+	# the figures stored on the card: none before its statistics were refreshed
+	assert (by_campaign[spring.name]["cost"], by_campaign[spring.name]["statistics_updated_on"]) == (0, None)
+	aggregate.refresh(spring.name)  # the nightly job, or Refresh Statistics
+	(row,) = [
+		r for r in execute({"company": company, "from_date": "2031-04-01"})[1] if r["campaign"] == spring.name
+	]
+	assert (row["cost"], row["roi"]) == (250, -100) and row["statistics_updated_on"]
 
 
 def test_dashboard_charts_data():

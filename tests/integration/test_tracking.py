@@ -14,7 +14,7 @@ import pytest
 from campaign_plus.engine import tracking as engine
 from campaign_plus.sending import planner, sender
 from campaign_plus.stats import aggregate
-from campaign_plus.tracking import api, bounces, messages, statistics
+from campaign_plus.tracking import api, bounces, buffer, hits, messages, statistics
 from campaign_plus.utils.signing import read_token
 from tests.integration.helpers import (
 	enroll,
@@ -41,6 +41,7 @@ LINKS = ["https://shop.example.com/offer?id=1&utm=cp", "https://docs.example.com
 def send(monkeypatch):
 	"""send(leads=…, consent=…, **campaign values) → (campaign, leads, {email: html sent})."""
 	use_outgoing_account()
+	buffer.flush()  # hits an earlier test left waiting (their rows rolled back: they write nothing)
 
 	def make(leads=2, consents=(), body=BODY, **campaign_values):
 		template = make_template(body=body)
@@ -76,6 +77,11 @@ def sent_html(campaign: str) -> dict[str, str]:
 
 def tokens(html: str, kind: str) -> list[str]:
 	return [unquote(t) for t in re.findall(rf"tracking\.api\.{kind}\?t=([A-Za-z0-9_.%-]+)", html)]
+
+
+def flushed() -> dict:
+	"""What the scheduler's minute does: the buffered hits written (in the test's transaction)."""
+	return buffer.flush()
 
 
 def row_of(campaign: str, lead) -> dict:
@@ -160,7 +166,10 @@ def test_open_and_click_are_recorded_and_unique_counts_do_not_inflate(send, monk
 	response = api.click(t=second)
 	assert response.status_code == 302 and response.headers["Location"] == LINKS[1]
 	assert api.click(t=first).headers["Location"] == LINKS[0]
+	row = row_of(campaign.name, leads[0])
+	assert (row.opens, row.clicks, events(campaign.name)) == (0, 0, 0)  # waiting in the buffer
 
+	assert flushed()["hits"] == 4
 	row = row_of(campaign.name, leads[0])
 	assert (row.opens, row.clicks) == (2, 2) and row.first_opened_on and row.first_clicked_on
 	assert events(campaign.name) == 4
@@ -185,6 +194,7 @@ def test_a_bot_hit_is_recorded_but_not_counted(send, monkeypatch):
 	campaign, leads, sent = send(leads=1)
 	(first, _second) = tokens(sent[leads[0].email_id][2], "click")
 	assert api.click(t=first).status_code == 302
+	flushed()
 	row = row_of(campaign.name, leads[0])
 	assert (row.clicks, events(campaign.name)) == (0, 1)
 
@@ -212,8 +222,7 @@ def test_bad_tokens_are_refused_and_nothing_is_written(send):
 		foreign,
 		make_token(messages.CLICK_PURPOSE, "r", row.name, link_set, "2"),  # index out of range
 		make_token(messages.CLICK_PURPOSE, "r", row.name, link_set, "-1"),
-		make_token(messages.CLICK_PURPOSE, "r", "no-such-row", link_set, "0"),
-		make_token(messages.OPEN_PURPOSE, "r", "no-such-row"),
+		make_token(messages.CLICK_PURPOSE, "r", row.name, "no-such-link-set", "0"),
 		"' OR 1=1 --",
 		"x.y' UNION SELECT name FROM tabUser --",
 	]
@@ -224,6 +233,12 @@ def test_bad_tokens_are_refused_and_nothing_is_written(send):
 			response = endpoint(t=token)
 			assert response.status_code == 404, (endpoint, token)
 			assert response.mimetype == "text/plain" and b"Traceback" not in response.data
+	# well signed, naming a ledger row that is gone: the reader gets the pixel and the message's
+	# own link; nothing is recorded
+	assert api.open(t=make_token(messages.OPEN_PURPOSE, "r", "no-such-row")).status_code == 200
+	gone = api.click(t=make_token(messages.CLICK_PURPOSE, "r", "no-such-row", link_set, "0"))
+	assert (gone.status_code, gone.headers["Location"]) == (302, LINKS[0])
+	assert flushed()["hits"] == 2
 	row = row_of(campaign.name, leads[0])
 	assert (row.opens, row.clicks, events(campaign.name)) == (0, 0, 0)
 	assert not frappe.db.count("Campaign Step Engagement", {"campaign": campaign.name})
@@ -243,6 +258,7 @@ def test_with_consent_required_only_consenting_recipients_are_tracked_individual
 		assert api.open(t=pixel).status_code == 200
 		assert api.open(t=pixel).status_code == 200
 		assert api.click(t=tokens(html, "click")[1]).headers["Location"] == LINKS[1]
+	flushed()
 	for lead in (unknown, refused):
 		row = row_of(campaign.name, lead)
 		assert (row.opens, row.clicks, row.first_opened_on) == (0, 0, None)
@@ -503,7 +519,7 @@ def test_statistics_equal_a_hand_computed_fixture():
 
 	from campaign_plus.campaign_plus.report.campaign_roi.campaign_roi import execute
 
-	columns, data = execute({})
+	columns, data, _message = execute({})
 	assert {"open_rate", "click_rate", "hard_bounces", "soft_bounces", "unsubscribes", "replies"} <= {
 		c["fieldname"] for c in columns
 	}
@@ -526,3 +542,124 @@ def test_active_hard_bounces_read_all_or_by_address_give_the_same():
 	assert bounces.active_hard_bounces(few) == {"gone1@bounce.example.com"}
 	assert bounces.active_hard_bounces(many) == {"gone1@bounce.example.com"}  # all read once
 	assert bounces.active_hard_bounces([]) == set()
+
+
+# --- buffered hits (issue 26): written by the minute's flush, as each hit at once would -------
+
+
+def hit_sequence(html: str, agents: list[str]) -> list[tuple]:
+	(pixel,) = tokens(html, "open")
+	first, second = tokens(html, "click")
+	return [(api.open, pixel, agents[0]), (api.click, second, agents[0]), (api.open, pixel, agents[1]),
+		(api.click, first, agents[1]), (api.click, second, agents[0]), (api.open, pixel, agents[0])]  # fmt: skip
+
+
+def play(sequence, monkeypatch) -> None:
+	for endpoint, token, agent in sequence:
+		monkeypatch.setattr(api, "_user_agent", lambda agent=agent: agent)
+		assert endpoint(t=token).status_code in (200, 302)
+
+
+def recorded(campaign: str) -> tuple:
+	summaries = sorted(
+		(r.opens, r.clicks, bool(r.first_opened_on), bool(r.first_clicked_on))
+		for r in frappe.get_all("Campaign Send Log", filters={"campaign": campaign}, fields=["*"])
+	)
+	kinds = sorted(
+		(e.kind, e.link_index, e.link_url, e.user_agent_class)
+		for e in frappe.get_all("Campaign Engagement Event", filters={"campaign": campaign}, fields=["*"])
+	)
+	counters = sorted(
+		(c.kind, c.link_url, c.hits)
+		for c in frappe.get_all("Campaign Step Engagement", filters={"campaign": campaign}, fields=["*"])
+	)
+	return summaries, kinds, counters
+
+
+@pytest.fixture
+def listened(monkeypatch):
+	"""The engagements each kind of listener was told of (a per-engagement and a bulk listener)."""
+	heard = {"one": [], "bulk": []}
+	listeners = {
+		"test.one_listener": lambda row, kind: heard["one"].append((row, kind)),
+		"test.bulk_listener": lambda engagements: heard["bulk"].extend((e.row, e.kind) for e in engagements),
+	}
+	get_hooks, get_attr = frappe.get_hooks, frappe.get_attr
+
+	def hooks(hook=None, *args, **kwargs):
+		found = get_hooks(hook, *args, **kwargs)
+		if hook == "campaign_plus_on_engagement":
+			return [*found, "test.one_listener"]
+		if hook == "campaign_plus_on_engagements":
+			return [*found, "test.bulk_listener"]
+		return found
+
+	monkeypatch.setattr(frappe, "get_hooks", hooks)
+	monkeypatch.setattr(frappe, "get_attr", lambda path: listeners.get(path) or get_attr(path))
+	return heard
+
+
+def test_buffered_hits_write_what_hits_written_at_once_write(send, monkeypatch, listened):
+	agents = [BROWSER, "Barracuda Sentinel (EE)"]
+	settings(require_tracking_consent=1)
+	buffered, (granted, unknown), sent = send(leads=2, consents=("Granted", "Unknown"))
+	at_once, (granted_2, unknown_2), sent_2 = send(leads=2, consents=("Granted", "Unknown"))
+
+	play(hit_sequence(sent[granted.email_id][2], agents) + hit_sequence(sent[unknown.email_id][2], agents),
+		monkeypatch)  # fmt: skip
+	assert recorded(buffered.name)[1:] == ([], [])  # nothing written before the flush
+	monkeypatch.setattr(hits, "BUFFERED", False)
+	play(hit_sequence(sent_2[granted_2.email_id][2], agents) + hit_sequence(sent_2[unknown_2.email_id][2], agents),
+		monkeypatch)  # fmt: skip
+	at_once_heard = {kind: list(calls) for kind, calls in listened.items()}
+	monkeypatch.setattr(hits, "BUFFERED", True)
+	for calls in listened.values():
+		calls.clear()
+	assert flushed()["hits"] == 12
+
+	assert recorded(buffered.name) == recorded(at_once.name)
+	summaries, kinds, counters = recorded(buffered.name)
+	assert (2, 2, True, True) in summaries and len(kinds) == 6 and ("Open", None, 2) in counters
+	row = row_of(buffered.name, granted).name
+	row_2 = row_of(at_once.name, granted_2).name
+	# one-by-one listeners hear the clicks; bulk listeners the counting opens and clicks, in order
+	assert listened["one"] == [(row, "click")] * 2 and at_once_heard["one"] == [(row_2, "click")] * 2
+	assert {kind for _row, kind in at_once_heard["bulk"]} == {"open", "click"}
+	assert at_once_heard["bulk"] == [(row_2, kind) for _row, kind in listened["bulk"]]
+	assert flushed()["batches"] == 0  # nothing left: written once
+
+
+def test_a_flush_that_died_after_its_commit_is_not_written_twice(send, monkeypatch):
+	monkeypatch.setattr(api, "_user_agent", lambda: BROWSER)
+	campaign, leads, sent = send(leads=1)
+	(pixel,) = tokens(sent[leads[0].email_id][2], "open")
+	api.open(t=pixel)
+	api.open(t=pixel)
+	with monkeypatch.context() as dying:
+		dying.setattr(buffer, "_DONE", "return 0")  # committed, then died before deleting the batch
+		assert buffer.flush_batch()["hits"] == 2
+	assert buffer.waiting() == 2
+	api.open(t=pixel)  # a new hit waits behind the batch left over
+	assert flushed() == {"batches": 2, "hits": 3, "events": 1, "rows": 1, "counters": 0, "engagements": 1}
+	assert buffer.waiting() == 0
+	row = row_of(campaign.name, leads[0])
+	assert (row.opens, events(campaign.name)) == (3, 3)
+
+
+def test_a_hit_redis_cannot_take_is_written_at_once(send, monkeypatch):
+	monkeypatch.setattr(api, "_user_agent", lambda: BROWSER)
+	campaign, leads, sent = send(leads=1)
+	monkeypatch.setattr(buffer, "push", lambda hit: False)
+	(pixel,) = tokens(sent[leads[0].email_id][2], "open")
+	assert api.open(t=pixel).status_code == 200
+	assert row_of(campaign.name, leads[0]).opens == 1 and buffer.waiting() == 0
+
+
+def test_garbage_in_the_buffer_is_skipped(send, monkeypatch):
+	monkeypatch.setattr(api, "_user_agent", lambda: BROWSER)
+	campaign, leads, sent = send(leads=1)
+	buffer.redis().rpush(buffer.key("hits"), "not a hit", '[1,"Open",["r"],"Desktop","x",0,null]')
+	api.open(t=tokens(sent[leads[0].email_id][2], "open")[0])
+	result = flushed()
+	assert (result["hits"], result["events"]) == (3, 1)
+	assert row_of(campaign.name, leads[0]).opens == 1

@@ -84,3 +84,38 @@ def test_check_rule_and_order():
 		Rule("c", "Reply", STOP_SEQUENCE),
 	]
 	assert [r.key for r in rules_for(rules, CLICK)] == ["b", "a"]
+
+
+def test_score_reached_rules_act_on_upward_crossings_only():
+	from campaign_plus.engine.automation import (
+		CREATE_OPPORTUNITY,
+		NOTIFY_SALES_PERSON,
+		SCORE_REACHED,
+		crossed_rules,
+	)
+
+	rules = [
+		Rule("r50", SCORE_REACHED, NOTIFY_SALES_PERSON, sales_person="Ann", score_threshold=50),
+		Rule("r80", SCORE_REACHED, CREATE_OPPORTUNITY, score_threshold=80),
+		Rule("click", CLICK, STOP_SEQUENCE),
+	]
+	assert [r.key for r in crossed_rules(rules, None, 60)] == ["r50"]
+	assert [r.key for r in crossed_rules(rules, 40, 90)] == ["r50", "r80"]
+	assert crossed_rules(rules, 60, 70) == []
+	assert crossed_rules(rules, 90, 10) == []
+	assert rules[0].once_per_crossing("20260301").key == "r50@20260301"
+
+
+def test_score_and_notify_rules_name_what_they_need():
+	from campaign_plus.engine.automation import NOTIFY_SALES_PERSON, SCORE_REACHED
+
+	check_rule(1, Rule("r", SCORE_REACHED, STOP_SEQUENCE, score_threshold=10))
+	check_rule(1, Rule("r", CLICK, NOTIFY_SALES_PERSON), campaign_sales_person="Ann")
+	for rule in (
+		Rule("r", SCORE_REACHED, STOP_SEQUENCE),
+		Rule("r", SCORE_REACHED, STOP_SEQUENCE, score_threshold=-1),
+	):
+		with pytest.raises(RuleError, match="score to reach"):
+			check_rule(1, rule)
+	with pytest.raises(RuleError, match="sales person to notify"):
+		check_rule(1, Rule("r", CLICK, NOTIFY_SALES_PERSON))

@@ -25,6 +25,7 @@ class CampaignConsent(Document):
 
 		campaign: DF.Link | None
 		consent_date: DF.Datetime
+		consent_text: DF.SmallText | None
 		email: DF.Data
 		ip_address: DF.Data | None
 		note: DF.SmallText | None

@@ -13,13 +13,16 @@ class CampaignEventRule(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
-		action: DF.Literal["Assign Activity", "Create Opportunity", "Add to Segment", "Stop Sequence"]
+		action: DF.Literal[
+			"Assign Activity", "Create Opportunity", "Add to Segment", "Stop Sequence", "Notify Sales Person"
+		]
 		activity: DF.Link | None
-		event: DF.Literal["Click", "Reply", "Order"]
+		event: DF.Literal["Click", "Reply", "Order", "Score Reached"]
 		parent: DF.Data
 		parentfield: DF.Data
 		parenttype: DF.Data
 		sales_person: DF.Link | None
+		score_threshold: DF.Float
 		segment: DF.Link | None
 	# end: auto-generated types
 

@@ -26,6 +26,9 @@ class CampaignPlusSettings(Document):
 		from campaign_plus.campaign_plus.doctype.campaign_plus_webhook.campaign_plus_webhook import (
 			CampaignPlusWebhook,
 		)
+		from campaign_plus.campaign_plus.doctype.campaign_score_rule.campaign_score_rule import (
+			CampaignScoreRule,
+		)
 
 		accept_website_requests: DF.Check
 		batch_size: DF.Int
@@ -56,8 +59,10 @@ class CampaignPlusSettings(Document):
 		default_per_hour: DF.Int
 		default_per_minute: DF.Int
 		email_account: DF.Link | None
+		enable_lead_score: DF.Check
 		enable_tracking: DF.Check
 		feedback_id_sender: DF.Data | None
+		form_submissions_per_minute: DF.Int
 		frequency_cap: DF.Int
 		frequency_cap_days: DF.Int
 		guard_complaint_rate: DF.Percent
@@ -68,7 +73,13 @@ class CampaignPlusSettings(Document):
 		mailto_unsubscribe: DF.Check
 		max_catch_up_days: DF.Int
 		opt_in_rule: DF.Literal["Private Persons", "All Recipients", "Not Required"]
+		own_domains: DF.SmallText | None
 		paced_delivery: DF.Check
+		points_click: DF.Float
+		points_form: DF.Float
+		points_open: DF.Float
+		points_reply: DF.Float
+		points_unsubscribe: DF.Float
 		quiet_hours_end: DF.Literal[
 			"",
 			"00:00",
@@ -269,15 +280,19 @@ class CampaignPlusSettings(Document):
 		]
 		reputation_guard: DF.Check
 		require_tracking_consent: DF.Check
+		score_fit_rules: DF.Table[CampaignScoreRule]
+		score_half_life_days: DF.Float
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
 		webhooks: DF.Table[CampaignPlusWebhook]
 		unsubscribe_link_valid_days: DF.Int
+		utm_source: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):
 		self.validate_quiet_hours()
 		self.validate_frequency_cap()
 		self.validate_sending_limits()
+		self.validate_lead_capture_and_score()
 		validate_reputation_settings(self)
 		validate_webhooks(self)
 
@@ -310,3 +325,8 @@ class CampaignPlusSettings(Document):
 					frappe.throw(
 						_("Row {0}: a sending limit cannot be negative (0: no limit).").format(row.idx)
 					)
+
+	def validate_lead_capture_and_score(self):
+		from campaign_plus.scoring.settings import validate_settings
+
+		validate_settings(self)

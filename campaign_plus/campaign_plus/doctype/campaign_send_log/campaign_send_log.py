@@ -81,6 +81,8 @@ class CampaignSendLog(Document):
 def on_doctype_update():
 	frappe.db.add_unique("Campaign Send Log", IDENTITY, constraint_name="unique_campaign_step_recipient")
 	frappe.db.add_index("Campaign Send Log", ["campaign", "status"])
+	# a campaign's rows newest first (the list view), its last days (the emails-per-day chart)
+	frappe.db.add_index("Campaign Send Log", ["campaign", "creation"])
 	frappe.db.add_index("Campaign Send Log", ["status", "email_queue"])
 	frappe.db.add_index("Campaign Send Log", ["party_type", "party"])
 	frappe.db.add_index("Campaign Send Log", ["email", "status"])  # bounces matched by recipient

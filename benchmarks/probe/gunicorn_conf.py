@@ -1,0 +1,27 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""gunicorn settings of the tracking benchmark's web server (``gunicorn -c`` this file): each
+request's database statements counted by kind (tracking hit or desk), and — with
+``CAMPAIGN_PLUS_BENCH_AT_ONCE`` set — every hit written at once, as before the buffer (the
+baseline: no buffer, the link set read on every click)."""
+
+import os
+
+import sitecustomize  # the probe (benchmarks/probe on PYTHONPATH)
+
+
+def post_fork(server, worker):
+	if os.environ.get("CAMPAIGN_PLUS_BENCH_AT_ONCE"):
+		from campaign_plus.tracking import hits
+
+		hits.BUFFERED = False
+		hits.LINK_SETS_KEPT = 0
+
+
+def pre_request(worker, req):
+	req.campaign_plus_statements = sitecustomize.statements()
+
+
+def post_request(worker, req, environ, resp):
+	kind = "tracking" if "campaign_plus.tracking.api." in req.path else "desk"
+	sitecustomize.count_request(kind, sitecustomize.statements() - req.campaign_plus_statements)
