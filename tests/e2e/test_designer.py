@@ -371,6 +371,8 @@ def test_pick_the_products_blocks_items_by_name(french_page, base_url, design_da
 	select_block(page, "[data-cp-block=products]")
 	assert trait(page, "Articles").count() == 1
 	assert picked(page) == [data["item"]]
+	# its other settings show their values (a select's too: items per row, 2 by default)
+	assert trait(page, "Par ligne").locator("select").input_value() == "2"
 	row = page.locator(f'.cp-traits .cp-item-row[data-item="{data["item"]}"]')
 	row.locator(".cp-item-name").filter(has_text=data["item_name"]).wait_for(timeout=20000)
 

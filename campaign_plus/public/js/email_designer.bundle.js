@@ -45,7 +45,7 @@ const NETWORK_LABELS = {
 // Each block type's settings (not its text, edited in place) and their defaults.
 const PROPS = {
 	header: { logo: "", logo_width: 150, alt: "", link: "", align: "center", background: "" },
-	heading: { level: 1, align: "left", color: "" },
+	heading: { level: "1", align: "left", color: "" },
 	text: { align: "left" },
 	image: { src: "", alt: "", href: "", width: 0, align: "center" },
 	button: { href: "", align: "center", background: "", color: "" },
@@ -54,7 +54,7 @@ const PROPS = {
 	spacer: { height: 20 },
 	social: { align: "center" },
 	footer: {},
-	products: { items: [], per_row: 2, show_description: true, button_label: "", link: "" },
+	products: { items: [], per_row: "2", show_description: true, button_label: "", link: "" },
 	coupon: { coupon_code: "", title: "", show_validity: true },
 };
 
@@ -382,9 +382,9 @@ class EmailDesigner {
 			case "heading":
 				return [
 					select("level", __("Level"), [
-						{ id: 1, name: __("Title") },
-						{ id: 2, name: __("Subtitle") },
-						{ id: 3, name: __("Small Title") },
+						{ id: "1", name: __("Title") },
+						{ id: "2", name: __("Subtitle") },
+						{ id: "3", name: __("Small Title") },
 					]),
 					align,
 					color("color", __("Colour")),
@@ -422,9 +422,9 @@ class EmailDesigner {
 				return [
 					{ type: "cp-items", name: "items", label: __("Items"), changeProp: true },
 					select("per_row", __("Per Row"), [
-						{ id: 1, name: "1" },
-						{ id: 2, name: "2" },
-						{ id: 3, name: "3" },
+						{ id: "1", name: "1" },
+						{ id: "2", name: "2" },
+						{ id: "3", name: "3" },
 					]),
 					check("show_description", __("Show Description")),
 					text("button_label", __("Button Label"), { placeholder: __("See the product") }),
@@ -935,6 +935,9 @@ class EmailDesigner {
 		for (const [key, value] of Object.entries(PROPS[type] || {})) {
 			def[key] = block[key] === undefined || block[key] === null ? value : block[key];
 		}
+		// a select's options are strings (GrapesJS shows none chosen for a number); to_block makes
+		// them numbers again
+		for (const key of ["level", "per_row"]) if (key in def) def[key] = String(def[key]);
 		if (type === "heading" || type === "text") def.components = block.html || "";
 		if (type === "button") def.components = esc(block.label || "");
 		if (type === "columns")
