@@ -168,7 +168,6 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 	}
 
 
-
 def run_frappes_flush(server: MailServer, data: dict, n: int) -> dict:
 	"""The same rows, back to Not Sent, sent by Frappe's own flush (500 a call) back to back —
 	its loop over these rows only (flush itself would send every due row of the site)."""
