@@ -12,6 +12,10 @@ statements, and the process's peak resident memory (``ru_maxrss``) at the job's 
 the process ends (RQ's work horse ends with ``os._exit``: that too). A forked process (RQ's work
 horse, a gunicorn worker) starts its own counts.
 
+With ``CAMPAIGN_PLUS_PROFILE`` set to a job function's name (``campaign_plus.delivery.job.deliver``),
+each job of that function runs under cProfile, its statistics written to
+``<directory>/<job id>.prof``.
+
 Benchmark-only: never on a production path.
 """
 
@@ -23,6 +27,7 @@ import sys
 import time
 
 DIRECTORY = os.environ.get("CAMPAIGN_PLUS_PROBE")
+PROFILE = os.environ.get("CAMPAIGN_PLUS_PROFILE")
 COM_QUERY = 3
 
 
@@ -120,14 +125,24 @@ def _install_jobs() -> None:
 
 	def _perform(self):
 		begun, sql, cpu = time.monotonic(), _state.sql, _cpu()
+		kwargs = self.kwargs or {}
+		func = str(kwargs.get("job_name") or kwargs.get("method") or self.func_name)
+		profiler = None
+		if PROFILE and PROFILE in func:
+			import cProfile
+
+			profiler = cProfile.Profile()
+			profiler.enable()
 		try:
 			return perform(self)
 		finally:
-			kwargs = self.kwargs or {}
+			if profiler:
+				profiler.disable()
+				profiler.dump_stats(os.path.join(DIRECTORY, f"{self.id}.prof"))
 			_state.jobs.append(
 				{
 					"id": self.id,
-					"func": str(kwargs.get("job_name") or kwargs.get("method") or self.func_name),
+					"func": func,
 					"timeout": self.timeout,
 					"seconds": time.monotonic() - begun,
 					"cpu": _cpu() - cpu,
