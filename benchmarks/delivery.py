@@ -334,7 +334,7 @@ def report_rate(r: dict) -> None:
 	    f"{r['twice']} twice")  # fmt: skip
 
 
-PROFILED = "campaign_plus.delivery.job.deliver"
+PROFILED = ("campaign_plus.delivery.job.deliver", "campaign_plus.sending.sender.send_batch")
 
 
 def profile_jobs(bench_path, args, queue, server, n: int, made: list) -> None:
@@ -345,7 +345,7 @@ def profile_jobs(bench_path, args, queue, server, n: int, made: list) -> None:
 	import _probe
 
 	folder = _probe.directory("delivery_profile")
-	env = {**_probe.env(folder), "CAMPAIGN_PLUS_PROFILE": PROFILED}
+	env = {**_probe.env(folder), "CAMPAIGN_PLUS_PROFILE": ",".join(PROFILED)}
 	bench = Bench(bench_path, args.site, queue, env=env, python_path=[str(_probe.PROBE)])
 	tag = f"profile-{frappe.generate_hash(length=5)}"
 	data = committed_campaign(tag, [f"r{j}-{tag}@example.com" for j in range(n)])
@@ -357,19 +357,20 @@ def profile_jobs(bench_path, args, queue, server, n: int, made: list) -> None:
 		bench.stop_workers()
 		delete_campaign(data)
 		made.remove(data)
-	jobs = [job for job in _probe.jobs(folder) if job["func"] == PROFILED]
-	files = [str(path) for path in pathlib.Path(folder).glob("*.prof")]
-	if not files:
-		say("profiling: no profile written")
-		return
-	say(f"profiling: {len(jobs)} delivery jobs, {sum(j['cpu'] for j in jobs):.1f} s CPU, "
-	    f"{sum(j['sql'] for j in jobs)} statements for {r['messages']} messages "
-	    f"({sum(j['cpu'] for j in jobs) / max(r['messages'], 1) * 1000:.2f} ms CPU and "
-	    f"{sum(j['sql'] for j in jobs) / max(r['messages'], 1):.2f} statements a message, profiled)")  # fmt: skip
-	for order in ("tottime", "cumulative"):
-		out = io.StringIO()
-		pstats.Stats(*files, stream=out).strip_dirs().sort_stats(order).print_stats(args.profile_lines)
-		say(f"profile of the delivery jobs, by {order}:\n{out.getvalue().split('ncalls', 1)[-1][:12000]}")
+	for func in PROFILED:
+		jobs = [job for job in _probe.jobs(folder) if job["func"] == func]
+		files = [str(path) for path in pathlib.Path(folder).glob(f"{func}-*.prof")]
+		if not files:
+			say(f"profiling: no profile of {func} written")
+			continue
+		cpu, sql = sum(j["cpu"] for j in jobs), sum(j["sql"] for j in jobs)
+		say(f"profiling {func}: {len(jobs)} jobs, {cpu:.1f} s CPU, {sql} statements for {r['messages']} "
+		    f"messages ({cpu / max(r['messages'], 1) * 1000:.2f} ms CPU and {sql / max(r['messages'], 1):.2f} "
+		    f"statements a message, profiled)")  # fmt: skip
+		for order in ("tottime", "cumulative"):
+			out = io.StringIO()
+			pstats.Stats(*files, stream=out).strip_dirs().sort_stats(order).print_stats(args.profile_lines)
+			say(f"profile of {func}, by {order}:\n{out.getvalue().split('ncalls', 1)[-1][:12000]}")
 
 
 def sign_with_dkim(account: str) -> None:

@@ -12,9 +12,9 @@ statements, and the process's peak resident memory (``ru_maxrss``) at the job's 
 the process ends (RQ's work horse ends with ``os._exit``: that too). A forked process (RQ's work
 horse, a gunicorn worker) starts its own counts.
 
-With ``CAMPAIGN_PLUS_PROFILE`` set to a job function's name (``campaign_plus.delivery.job.deliver``),
-each job of that function runs under cProfile, its statistics written to
-``<directory>/<job id>.prof``.
+With ``CAMPAIGN_PLUS_PROFILE`` set to job functions' names, comma-separated
+(``campaign_plus.delivery.job.deliver``), each job of those functions runs under cProfile, its
+statistics written to ``<directory>/<function>-<job id>.prof``.
 
 Benchmark-only: never on a production path.
 """
@@ -27,7 +27,7 @@ import sys
 import time
 
 DIRECTORY = os.environ.get("CAMPAIGN_PLUS_PROBE")
-PROFILE = os.environ.get("CAMPAIGN_PLUS_PROFILE")
+PROFILE = [name for name in os.environ.get("CAMPAIGN_PLUS_PROFILE", "").split(",") if name]
 COM_QUERY = 3
 
 
@@ -128,7 +128,7 @@ def _install_jobs() -> None:
 		kwargs = self.kwargs or {}
 		func = str(kwargs.get("job_name") or kwargs.get("method") or self.func_name)
 		profiler = None
-		if PROFILE and PROFILE in func:
+		if func in PROFILE:
 			import cProfile
 
 			profiler = cProfile.Profile()
@@ -138,7 +138,7 @@ def _install_jobs() -> None:
 		finally:
 			if profiler:
 				profiler.disable()
-				profiler.dump_stats(os.path.join(DIRECTORY, f"{self.id}.prof"))
+				profiler.dump_stats(os.path.join(DIRECTORY, f"{func}-{self.id}.prof".replace("/", "_")))
 			_state.jobs.append(
 				{
 					"id": self.id,
