@@ -279,7 +279,8 @@ def test_a_message_built_otherwise_goes_out_as_frappe_builds_it(delivering, monk
 		built = ctx.build_message(doc.recipients[0].recipient)
 		expected[doc.message_id] = outgoing.finish(doc, built, ctx.email_account_doc)
 	monkeypatch.setattr(Sender, "policy", lambda self, ctx: policy.SMTP.clone(max_line_length=40))
-	monkeypatch.setattr(sendmail.mailheaders, "as_generated", lambda message, queued, fold: None)  # parsed and generated
+	# parsed and generated again, with that policy
+	monkeypatch.setattr(sendmail.mailheaders, "as_generated", lambda message, queued, fold: None)
 	frappe_sent = frappes_sends(monkeypatch)
 	start, logged = len(delivering.messages()), differences_logged()
 	delivery = job.deliver_names(names, account, campaign)
