@@ -32,14 +32,17 @@ def jobs(folder: str) -> list[dict]:
 
 
 def by_function(folder: str) -> dict[str, dict]:
-	"""Per job function: jobs, statements, longest seconds, its timeout, highest peak memory."""
+	"""Per job function: jobs, statements, CPU seconds, longest seconds, its timeout, highest peak
+	memory."""
 	found: dict[str, dict] = {}
 	for job in jobs(folder):
 		entry = found.setdefault(
-			job["func"], {"jobs": 0, "sql": 0, "longest": 0.0, "timeout": job["timeout"], "maxrss_kb": 0}
+			job["func"],
+			{"jobs": 0, "sql": 0, "cpu": 0.0, "longest": 0.0, "timeout": job["timeout"], "maxrss_kb": 0},
 		)
 		entry["jobs"] += 1
 		entry["sql"] += job["sql"]
+		entry["cpu"] += job.get("cpu") or 0.0
 		if job["seconds"] > entry["longest"]:
 			entry["longest"], entry["timeout"] = job["seconds"], job["timeout"]
 		entry["maxrss_kb"] = max(entry["maxrss_kb"], job["maxrss_kb"])

@@ -14,7 +14,9 @@
   by ``frappe.email.queue.flush`` back to back (its measured send time), and the time the
   scheduler would take at 500 rows every 240 s;
 - pacing: a limit of 600 a minute, two workers, a few minutes' worth of messages: the measured
-  rate, and the most messages in any 60 seconds.
+  rate, and the most messages in any 60 seconds;
+- ``--profile``: one more run with 1 worker under cProfile (each delivery job; a separate run,
+  profiling slows it): the functions that cost the most per message.
 
 Unlike the other benchmarks it commits (the workers must see the data): everything it made is
 deleted at the end. The machine's load is printed: other work on it slows every figure.
@@ -139,10 +141,13 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 
 	start_workers(bench, workers)
 	start_line, sessions = len(server.accepted()), server.sessions()
+	server_cpu = process_cpu([server.process.pid])
 	started = time.time()
 	# the scheduler's run, for this campaign only: plans, enqueues the batches
+	planning = time.process_time()
 	planner.scheduled_run([data["campaign"]])
 	frappe.db.commit()
+	planning = time.process_time() - planning
 	scheduler = Scheduler([data["campaign"]])
 	wait_for_messages(bench, server, n, start_line, f"{n} messages, {workers} worker(s)", scheduler)
 	ids = campaign_ids(data["campaign"])
@@ -165,6 +170,8 @@ def run_ours(bench: Bench, server: MailServer, data: dict, n: int, workers: int)
 		"twice": sum(1 for c in counts.values() if c > 1),
 		"sessions": server.sessions() - sessions,
 		"cpu": cpu,
+		"server_cpu": process_cpu([server.process.pid]) - server_cpu,
+		"planner_cpu": planning,
 	}
 
 
@@ -223,14 +230,20 @@ def run_floor(server: MailServer, data: dict, n: int) -> dict:
 	context = ssl.create_default_context()
 	context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
 	start_line = len(server.accepted())
-	begun = time.perf_counter()
+	server_cpu = process_cpu([server.process.pid])
+	begun, cpu = time.perf_counter(), time.process_time()
 	with smtplib.SMTP("127.0.0.1", server.port) as client:
 		client.starttls(context=context)
 		client.login(USER, PASSWORD)
 		for sender, recipient, message in messages:
 			client.sendmail(sender, [recipient], message)
-	seconds = time.perf_counter() - begun
-	return {"seconds": seconds, "messages": len(server.accepted()) - start_line}
+	seconds, cpu = time.perf_counter() - begun, time.process_time() - cpu
+	return {
+		"seconds": seconds,
+		"messages": len(server.accepted()) - start_line,
+		"cpu": cpu,
+		"server_cpu": process_cpu([server.process.pid]) - server_cpu,
+	}
 
 
 def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int, limit: int) -> dict:
@@ -247,6 +260,14 @@ def run_rate(bench: Bench, server: MailServer, data: dict, n: int, workers: int,
 	return {**result, "rate": rate, "most_in_60s": most, "limit": limit}
 
 
+def probed_bench(bench_path, site: str, queue, label: str) -> tuple[Bench, str]:
+	"""A Bench whose processes run the probe (statements, each job's CPU) into a folder of its own."""
+	import _probe
+
+	folder = _probe.directory(label)
+	return Bench(bench_path, site, queue, env=_probe.env(folder), python_path=[str(_probe.PROBE)]), folder
+
+
 def report_ours(n: int, workers: int, r: dict, results: dict) -> None:
 	say(f"campaign_plus, {workers} worker(s): {n} recipients, planner start to last accepted "
 	    f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f} messages/s; the first accepted after "
@@ -256,18 +277,45 @@ def report_ours(n: int, workers: int, r: dict, results: dict) -> None:
 		say(f"2 workers / 1 worker: {results[1]['seconds'] / r['seconds']:.2f}x")
 
 
+def report_cpu(workers: int, r: dict, folder: str) -> None:
+	"""Where the run's CPU went: each job kind (the probe), the mail server."""
+	import _probe
+
+	r["jobs"] = _probe.by_function(folder)
+	n = max(r["messages"], 1)
+	kinds = ", ".join(f"{func.rsplit('.', 1)[-1]} {e['cpu']:.1f} s ({e['cpu'] / n * 1000:.2f} ms, "
+	                  f"{e['sql'] / n:.2f} statements a message, {e['jobs']} jobs)"
+	                  for func, e in sorted(r["jobs"].items(), key=lambda item: -item[1]["cpu"]))  # fmt: skip
+	say(f"  CPU, {workers} worker(s): the planner's run (in this process) {r['planner_cpu']:.1f} s; the jobs "
+	    f"{sum(e['cpu'] for e in r['jobs'].values()):.1f} s — {kinds}; the workers in all {r['cpu']:.1f} s; "
+	    f"the mail server {r['server_cpu']:.1f} s")  # fmt: skip
+
+
 def report_floor(r: dict, results: dict) -> None:
 	say(f"the floor (a plain client, the same messages, one session to the same server): {r['messages']} in "
-	    f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f}/s)")  # fmt: skip
+	    f"{r['seconds']:.1f} s ({r['messages'] / r['seconds']:.0f}/s); CPU: the client {r['cpu']:.1f} s "
+	    f"({r['cpu'] / max(r['messages'], 1) * 1000:.2f} ms a message), the mail server {r['server_cpu']:.1f} s")  # fmt: skip
 	for workers in sorted(k for k in results if isinstance(k, int)):
 		report_against_floor(workers, results)
 
 
 def report_against_floor(workers: int, results: dict) -> None:
-	r, floor = results[workers], results["floor"]["seconds"]
-	say(f"  {workers} worker(s) / the floor: {r['seconds'] / floor:.2f}x planner start to last accepted, "
-	    f"{(r['seconds'] - r['first']) / floor:.2f}x first to last accepted "
-	    f"(target: {'3' if workers == 1 else '2'}x at most)")  # fmt: skip
+	"""The measured ratio, and the ratio of a quiet machine from the CPU each side spent: one
+	session is a client and a server taking turns (the floor: client + server CPU; one worker:
+	its jobs + the server); two workers share 2 cores (jobs + server over 2, MariaDB not counted)."""
+	r, floor = results[workers], results["floor"]
+	target = "3" if workers == 1 else "2"
+	say(f"  {workers} worker(s) / the floor: {r['seconds'] / floor['seconds']:.2f}x planner start to last accepted, "
+	    f"{(r['seconds'] - r['first']) / floor['seconds']:.2f}x first to last accepted "
+	    f"(target: {target}x at most); load {os.getloadavg()[0]:.2f}")  # fmt: skip
+	if r.get("jobs") is not None:
+		jobs = sum(e["cpu"] for e in r["jobs"].values()) + r["planner_cpu"]
+		quiet = (jobs + r["server_cpu"]) / min(workers, os.cpu_count() or 1)
+		base = floor["cpu"] + floor["server_cpu"]
+		say(f"  {workers} worker(s) / the floor from CPU (a quiet machine): {quiet / base:.2f}x "
+		    f"(planner and jobs {jobs:.1f} s + mail server {r['server_cpu']:.1f} s over {min(workers, os.cpu_count() or 1)} "
+		    f"core(s), against client {floor['cpu']:.1f} s + mail server {floor['server_cpu']:.1f} s; "
+		    f"target: {target}x at most)")  # fmt: skip
 
 
 def report_frappe(r: dict, results: dict) -> None:
@@ -284,6 +332,45 @@ def report_rate(r: dict) -> None:
 	say(f"pacing at {r['limit']}/min, 2 workers, {r['messages']} messages: measured {r['rate']:.1f}/min "
 	    f"({(r['rate'] / r['limit'] - 1) * 100:+.1f} %), most in any 60 s: {r['most_in_60s']}, "
 	    f"{r['twice']} twice")  # fmt: skip
+
+
+PROFILED = ("campaign_plus.delivery.job.deliver", "campaign_plus.sending.sender.send_batch")
+
+
+def profile_jobs(bench_path, args, queue, server, n: int, made: list) -> None:
+	"""1 worker, each delivery job under cProfile (the probe): what a message costs in a job."""
+	import io
+	import pstats
+
+	import _probe
+
+	folder = _probe.directory("delivery_profile")
+	env = {**_probe.env(folder), "CAMPAIGN_PLUS_PROFILE": ",".join(PROFILED)}
+	bench = Bench(bench_path, args.site, queue, env=env, python_path=[str(_probe.PROBE)])
+	tag = f"profile-{frappe.generate_hash(length=5)}"
+	data = committed_campaign(tag, [f"r{j}-{tag}@example.com" for j in range(n)])
+	made.append(data)
+	try:
+		say(f"profiling: {n} messages, 1 worker, delivery jobs under cProfile…")
+		r = run_ours(bench, server, data, n, 1)
+	finally:
+		bench.stop_workers()
+		delete_campaign(data)
+		made.remove(data)
+	for func in PROFILED:
+		jobs = [job for job in _probe.jobs(folder) if job["func"] == func]
+		files = [str(path) for path in pathlib.Path(folder).glob(f"{func}-*.prof")]
+		if not files:
+			say(f"profiling: no profile of {func} written")
+			continue
+		cpu, sql = sum(j["cpu"] for j in jobs), sum(j["sql"] for j in jobs)
+		say(f"profiling {func}: {len(jobs)} jobs, {cpu:.1f} s CPU, {sql} statements for {r['messages']} "
+		    f"messages ({cpu / max(r['messages'], 1) * 1000:.2f} ms CPU and {sql / max(r['messages'], 1):.2f} "
+		    f"statements a message, profiled)")  # fmt: skip
+		for order in ("tottime", "cumulative"):
+			out = io.StringIO()
+			pstats.Stats(*files, stream=out).strip_dirs().sort_stats(order).print_stats(args.profile_lines)
+			say(f"profile of {func}, by {order}:\n{out.getvalue().split('ncalls', 1)[-1][:12000]}")
 
 
 def sign_with_dkim(account: str) -> None:
@@ -373,6 +460,8 @@ def main():
 	)
 	parser.add_argument("--pairs", type=int, default=2, help="off / on runs for --inbox-ratio")
 	parser.add_argument("--no-dkim", action="store_true", help="campaign emails not signed (DKIM off)")
+	parser.add_argument("--profile", action="store_true", help="one more 1-worker run under cProfile")
+	parser.add_argument("--profile-lines", type=int, default=30, help="functions shown per profile order")
 	args = parser.parse_args()
 
 	refuse_unless_allowed(args.site)
@@ -395,8 +484,10 @@ def main():
 				data = committed_campaign(tag, [f"r{i}-{tag}@example.com" for i in range(n)])
 				made.append(data)
 				say(f"campaign_plus, {workers} worker(s), {n} recipients: planning and sending…")
+				bench, folder = probed_bench(bench_path, args.site, queue, f"delivery{workers}")
 				results[workers] = run_ours(bench, server, data, n, workers)
 				report_ours(n, workers, results[workers], results)
+				report_cpu(workers, results[workers], folder)
 				if "floor" not in results:
 					results["floor"] = run_floor(server, data, n)
 					report_floor(results["floor"], results)
@@ -408,6 +499,8 @@ def main():
 					report_frappe(results["frappe"], results)
 				delete_campaign(data)
 				made.remove(data)
+			if args.profile:
+				profile_jobs(bench_path, args, queue, server, n, made)
 			if not args.skip_rate:
 				set_limits(account, per_minute=args.rate_limit)
 				from campaign_plus.delivery import store

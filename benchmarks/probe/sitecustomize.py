@@ -12,6 +12,10 @@ statements, and the process's peak resident memory (``ru_maxrss``) at the job's 
 the process ends (RQ's work horse ends with ``os._exit``: that too). A forked process (RQ's work
 horse, a gunicorn worker) starts its own counts.
 
+With ``CAMPAIGN_PLUS_PROFILE`` set to job functions' names, comma-separated
+(``campaign_plus.delivery.job.deliver``), each job of those functions runs under cProfile, its
+statistics written to ``<directory>/<function>-<job id>.prof``.
+
 Benchmark-only: never on a production path.
 """
 
@@ -23,6 +27,7 @@ import sys
 import time
 
 DIRECTORY = os.environ.get("CAMPAIGN_PLUS_PROBE")
+PROFILE = [name for name in os.environ.get("CAMPAIGN_PLUS_PROFILE", "").split(",") if name]
 COM_QUERY = 3
 
 
@@ -120,14 +125,24 @@ def _install_jobs() -> None:
 
 	def _perform(self):
 		begun, sql, cpu = time.monotonic(), _state.sql, _cpu()
+		kwargs = self.kwargs or {}
+		func = str(kwargs.get("job_name") or kwargs.get("method") or self.func_name)
+		profiler = None
+		if func in PROFILE:
+			import cProfile
+
+			profiler = cProfile.Profile()
+			profiler.enable()
 		try:
 			return perform(self)
 		finally:
-			kwargs = self.kwargs or {}
+			if profiler:
+				profiler.disable()
+				profiler.dump_stats(os.path.join(DIRECTORY, f"{func}-{self.id}.prof".replace("/", "_")))
 			_state.jobs.append(
 				{
 					"id": self.id,
-					"func": str(kwargs.get("job_name") or kwargs.get("method") or self.func_name),
+					"func": func,
 					"timeout": self.timeout,
 					"seconds": time.monotonic() - begun,
 					"cpu": _cpu() - cpu,

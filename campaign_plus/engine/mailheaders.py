@@ -231,3 +231,68 @@ def header_value(message: str, name: str) -> str | None:
 		if _name(field) == name.lower():
 			return unfold(field.split(":", 1)[1])
 	return None
+
+
+# ---------------------------------------------------------------------------- generating again
+MAX_LINE_LENGTH = 78  # the SMTP policy folds header lines longer than this
+_BOUNDARY = re.compile(r'boundary="?([^";\r\n]+)"?', re.IGNORECASE)
+
+
+def as_generated(message: str, queued: str, fold) -> str | None:
+	"""``message`` (``queued`` with its placeholders filled in) as parsing and generating it with
+	Frappe's policy would give it, without parsing it — or None when that cannot be told so. The
+	generator writes every line as it was (CRLF line ends), except the header fields with a line
+	over 78 characters, which it folds (``fold(name, value)``, the policy's): those are folded
+	here the same way, found by following the parts' boundaries. A whole field as queued whose
+	value has no white space and does not fit on a line of its own is left as it is: folding can
+	only encode it, and :func:`keep_queued_header_block` takes such a field back as queued. Only ASCII text with CRLF line ends
+	qualifies. (Every message of a step has the same structure; the check against Frappe's own
+	build on each chunk's first message covers what is not looked at here.)"""
+	if not message.isascii() or not message.endswith("\r\n"):
+		return None
+	if message.count("\n") != message.count("\r\n") or message.count("\r") != message.count("\r\n"):
+		return None
+	lines = message.split("\r\n")
+	lines.pop()  # after the last CRLF
+	boundaries: set[str] = set()
+	out: list[str] = []
+	in_head, i = True, 0
+	while i < len(lines):
+		line = lines[i]
+		if not in_head:
+			if line.startswith("--") and line.rstrip(" \t")[2:] in boundaries:
+				in_head = True  # a part's header block follows
+			out.append(line)
+			i += 1
+			continue
+		if line == "":
+			in_head = False
+			out.append(line)
+			i += 1
+			continue
+		field = [line]  # a header field and its continuation lines
+		while i + len(field) < len(lines) and lines[i + len(field)][:1] in (" ", "\t"):
+			field.append(lines[i + len(field)])
+		i += len(field)
+		name, colon, value = field[0].partition(":")
+		if not colon or field[0][:1] in (" ", "\t"):
+			return None
+		if name.strip().lower() == "content-type":
+			boundaries.update(m.strip() for m in _BOUNDARY.findall(" ".join(field)))
+		if all(len(part) <= MAX_LINE_LENGTH for part in field):
+			out.extend(field)
+			continue
+		if (
+			len(field) == 1
+			and not any(c in value.strip(" \t") for c in " \t")
+			and len(value.strip(" \t")) + 1 > MAX_LINE_LENGTH  # too long for a line of its own
+			and f"\r\n{field[0]}\r\n" in queued
+		):
+			out.extend(field)  # taken back as queued by finish
+			continue
+		# the generator's own: the value as the compat32 parser reads it, folded by the policy
+		raw = (value.lstrip(" \t") + "\r\n" + "".join(part + "\r\n" for part in field[1:])).rstrip("\r\n")
+		out.extend(fold(name, raw).split("\r\n")[:-1])
+	if in_head:
+		return None  # no body: leave it to the parser
+	return "\r\n".join(out) + "\r\n"

@@ -242,12 +242,33 @@ def test_the_server_gets_the_bytes_frappe_itself_sends(delivering, monkeypatch):
 		assert raw == theirs_raw  # in fact byte for byte
 
 
+def test_a_plain_message_goes_out_as_its_own_text_the_bytes_frappe_sends(delivering, monkeypatch):
+	"""A message that parsing and generating would give back as it is (short header lines, ASCII,
+	CRLF) is sent as its text, placeholders filled in: the bytes Frappe's own send sends."""
+	account = make_account(delivering)
+	campaign, names = queued_campaign(unique("direct", 3))
+	frappe_sent = frappes_sends(monkeypatch)
+	start, logged = len(delivering.messages()), differences_logged()
+	delivery = job.deliver_names(names, account, campaign)
+	assert frappe_sent == [] and differences_logged() == logged
+	assert delivery.sender.built == {"direct": 3, "generated": 0, "frappe": 0}
+	ours = delivering.messages()[start:]
+	frappe.db.set_value("Email Queue", {"name": ("in", names)}, "status", "Not Sent")
+	frappe.db.set_value("Email Queue Recipient", {"parent": ("in", names)}, "status", "Not Sent")
+	for name in names:
+		frappe.get_doc("Email Queue", name).send()
+	frappes = delivering.messages()[start + len(ours) :]
+	key = lambda raw: email.message_from_bytes(raw, policy=policy.SMTP)["Message-ID"]  # noqa: E731
+	assert sorted(ours, key=key) == sorted(frappes, key=key) and len(ours) == 3
+
+
 def test_a_message_built_otherwise_goes_out_as_frappe_builds_it(delivering, monkeypatch):
 	"""Delivery compares its build with Frappe's on the first message of each chunk: a difference
 	(here: headers folded at 40 characters) sends Frappe's bytes, and the rest of the job goes
 	through Frappe's own send."""
 	from frappe.email.doctype.email_queue.email_queue import SendMailContext
 
+	from campaign_plus.delivery import sendmail
 	from campaign_plus.delivery.sendmail import Sender
 
 	account = make_account(delivering)
@@ -260,6 +281,8 @@ def test_a_message_built_otherwise_goes_out_as_frappe_builds_it(delivering, monk
 		built = ctx.build_message(doc.recipients[0].recipient)
 		expected[doc.message_id] = outgoing.finish(doc, built, ctx.email_account_doc)
 	monkeypatch.setattr(Sender, "policy", lambda self, ctx: policy.SMTP.clone(max_line_length=40))
+	# parsed and generated again, with that policy
+	monkeypatch.setattr(sendmail.mailheaders, "as_generated", lambda message, queued, fold: None)
 	frappe_sent = frappes_sends(monkeypatch)
 	start, logged = len(delivering.messages()), differences_logged()
 	delivery = job.deliver_names(names, account, campaign)

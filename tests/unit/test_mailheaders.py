@@ -130,3 +130,67 @@ def test_frappes_refolding_is_undone_and_placeholders_stay_filled(a, b):
 def test_a_different_header_block_is_left_as_built():
 	built = MESSAGE.replace("Subject: Hello\r\n", "")
 	assert mh.keep_queued_header_block(MESSAGE, built) == built
+
+
+# --- a message as generated again, without parsing it ---------------------------------------
+def frappe_like_message(subject: str, to: str, url_token: str, text: str, extra: str) -> str:
+	"""A message as Frappe queues it (its EMail: mixed > alternative > text + html, SMTP policy),
+	with the campaign headers appended as the send batches append them."""
+	from email.mime.multipart import MIMEMultipart
+	from email.mime.text import MIMEText
+
+	root = MIMEMultipart("mixed", policy=SMTP)
+	alternative = MIMEMultipart("alternative", policy=SMTP)
+	root.attach(alternative)
+	alternative.attach(MIMEText(text, "plain", "utf-8", policy=SMTP))
+	alternative.attach(MIMEText(f"<p>{text}</p><!--email_open_check-->", "html", "utf-8", policy=SMTP))
+	root["Subject"] = subject
+	root["From"] = "Shop <news@example.com>"
+	root["To"] = "<!--recipient-->"
+	root["X-Extra"] = extra
+	queued = root.as_string(policy=SMTP)
+	return mh.add_headers(
+		queued,
+		[
+			("X-Campaign-Plus-Send", url_token[:40]),
+			(
+				mh.LIST_UNSUBSCRIBE,
+				f"<https://erp.example.com/api/method/campaign_plus.optout.api.one_click?t={url_token}>",
+			),
+			(mh.LIST_UNSUBSCRIBE_POST, mh.ONE_CLICK),
+		],
+	)
+
+
+@given(
+	subject=st.text(alphabet=string.ascii_letters + " é✓", min_size=1, max_size=140),
+	local=st.text(alphabet=string.ascii_lowercase + ".-", min_size=1, max_size=90),
+	url_token=token,
+	text=st.text(alphabet=string.printable + "éà", max_size=300),
+	extra=st.text(alphabet=string.ascii_letters + " ;=", max_size=120),
+)
+def test_a_message_as_generated_is_what_parsing_and_generating_gives_once_finished(
+	subject, local, url_token, text, extra
+):
+	"""Wherever it answers, the text is what Frappe's build (parse with the SMTP policy, generate)
+	gives, once the header block is kept as queued (what is sent)."""
+	queued = frappe_like_message(subject, "x", url_token, text, extra.strip() or "x")
+	message = queued.replace("<!--recipient-->", f"{local.strip('.') or 'a'}@example.com").replace(
+		"<!--email_open_check-->", '<img src="https://erp.example.com/p?t=1">'
+	)
+	mine = mh.as_generated(message, queued, SMTP.fold)
+	theirs = Parser(policy=SMTP).parsestr(message).as_string()
+	if mine is not None:
+		assert mh.keep_queued_header_block(queued, mine) == mh.keep_queued_header_block(queued, theirs)
+
+
+def test_a_plain_campaign_message_is_told_without_parsing():
+	queued = frappe_like_message("Hello", "x", "t" * 90, "Dear you,\nour offer.", "x")
+	message = queued.replace("<!--recipient-->", "a@example.com")
+	mine = mh.as_generated(message, queued, SMTP.fold)
+	assert mine is not None
+	assert mh.keep_queued_header_block(queued, mine) == mh.keep_queued_header_block(
+		queued, Parser(policy=SMTP).parsestr(message).as_string()
+	)
+	assert mh.as_generated(message.replace("\r\n", "\n"), queued, SMTP.fold) is None  # bare line ends
+	assert mh.as_generated(message.replace("Hello", "Héllo"), queued, SMTP.fold) is None  # not ASCII
