@@ -285,6 +285,18 @@ def kill_site_connections() -> list[int]:
 	return killed
 
 
+def site_writing() -> bool:
+	"""Whether another connection of this site's database user is running a write (its
+	transaction open: what :func:`kill_site_connections` should catch mid-way)."""
+	own = frappe.db.sql("SELECT CONNECTION_ID()")[0][0]
+	user = frappe.conf.db_user or frappe.conf.db_name
+	for row in frappe.db.sql("SHOW FULL PROCESSLIST", as_dict=True):
+		if row.get("User") == user and row.get("Id") != own and row.get("db") == frappe.conf.db_name:
+			if (row.get("Info") or "").lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+				return True
+	return False
+
+
 def frappe_send(*names: str) -> int:
 	"""Frappe's own flush for these Email Queue rows only (``frappe.email.queue.flush`` would send
 	every row of the site): each due row through ``EmailQueue.send``, as flush does. How many."""

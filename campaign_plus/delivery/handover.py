@@ -14,7 +14,9 @@ from campaign_plus.utils.runtime import in_test
 
 QUEUE = "long"
 ITEM_SIZE = 500  # rows per work item (a send batch's rows of one account)
-LEASE = scaled(900)  # seconds: how far ahead rows are leased (Frappe's flush takes them after that)
+# seconds: how far ahead rows are leased (Frappe's flush takes them after that); on a test's
+# shortened clock never under a minute, so that a loaded machine's late tick cannot let one lapse
+LEASE = max(scaled(900), 60)
 MAX_RUN = 300  # a job yields after this long (its item goes to the back of the queue)
 JOB_TIMEOUT = MAX_RUN + 900  # a running job also finishes its chunk, and may wait on SMTP
 

@@ -34,6 +34,7 @@ from tests.workers import (
 	delete_campaign,
 	kill_site_connections,
 	set_limits,
+	site_writing,
 	wait_for,
 )
 
@@ -217,7 +218,10 @@ def test_mariadb_lost_during_a_send_batch_plans_again_and_sends_once(rig, campai
 			return job.get_status() if job else ""
 
 		wait_for(lambda: status() == "started", 120, 0.05, what="the send batch to start")
-		time.sleep(0.7)  # inside its transaction (building 800 messages)
+		# inside its transaction: its first write (not a guessed delay: a loaded machine runs late)
+		deadline = time.monotonic() + 60
+		while not site_writing() and time.monotonic() < deadline and status() == "started":
+			time.sleep(0.005)
 		assert kill_site_connections()
 		wait_for(lambda: status() in ("failed", "finished"), 120, 0.5, what="the batch to end")
 		assert status() == "failed", "the batch finished before its connection was killed"

@@ -18,6 +18,7 @@ These tests commit: they delete what they made.
 """
 
 import collections
+import itertools
 import os
 import time
 
@@ -235,12 +236,16 @@ def test_a_limit_of_100_a_minute_adapts_below_it_and_delivers_all(rig, mta):
 	after = [t for t in times if t > throttles[0] + 1]
 	minutes = (times[-1] - times[0]) / 60
 	adapted = (len(after) - 1) / max((after[-1] - after[0]) / 60, 1e-9)
+	# a throttle: the answers to the jobs in flight when Postfix's count ran out (seconds apart)
+	events = 1 + sum(1 for a, b in itertools.pairwise(throttles) if b - a > 30)
 	print(
 		f"\n{n} messages in {minutes:.1f} min ({(n - 1) / minutes:.0f} a minute), {len(throttles)} "
-		f"throttling answers, {len(after)} sent after the first at {adapted:.0f} a minute; "
-		f"{finished - started:.0f} s from the planner's start"
+		f"throttling answers in {events} throttle(s), {len(after)} sent after the first at "
+		f"{adapted:.0f} a minute; {finished - started:.0f} s from the planner's start"
 	)
 	assert (n - 1) / minutes <= POSTFIX_LIMIT, "faster than Postfix allows on average"
 	assert 40 <= adapted < POSTFIX_LIMIT, "the rate did not adapt below the limit"
-	# adapting, not hammering: a throttle about every 100 messages would be a pause-and-burst cycle
-	assert len(throttles) <= max(3, n // 250), f"{len(throttles)} throttling answers"
+	# adapting, not hammering: halved, then a tenth more a minute, it reaches the limit again after
+	# about 600 messages; pausing and sending at the account's own limit again would be throttled
+	# every 100 or so
+	assert events <= max(1, n // 400), f"{events} throttles: {throttles}"
