@@ -405,22 +405,37 @@ except Exception:  # the bench CLI's own Python, without frappe
 
 
 def compare_inbox_features(bench_path, args, queue, server, n: int, made: list) -> list:
-	"""1 worker with the inbox-ready features off, then on (order alternating), ``pairs`` times."""
+	"""1 worker with the inbox-ready features off, then on (order alternating), ``pairs`` times;
+	the probe in both (the "off" sitecustomize runs it first), for each job kind's CPU."""
 	import tempfile
 
+	import _probe
+
 	off_path = pathlib.Path(tempfile.mkdtemp(prefix="campaign_plus_inbox_off_"))
-	(off_path / "sitecustomize.py").write_text(OFF_SITECUSTOMIZE)
+	probe_file = _probe.PROBE / "sitecustomize.py"
+	(off_path / "sitecustomize.py").write_text(
+		f"import runpy\nrunpy.run_path({str(probe_file)!r})\n{OFF_SITECUSTOMIZE}"
+	)
 	pairs = []
 	for i in range(args.pairs):
 		timings = {}
 		order = ("off", "on") if i % 2 == 0 else ("on", "off")
 		for mode in order:
-			bench = Bench(bench_path, args.site, queue, extra_path=off_path if mode == "off" else None)
+			folder = _probe.directory(f"inbox{mode}")
+			bench = Bench(
+				bench_path,
+				args.site,
+				queue,
+				extra_path=off_path if mode == "off" else None,
+				env=_probe.env(folder),
+				python_path=[] if mode == "off" else [str(_probe.PROBE)],
+			)
 			tag = f"inbox{mode}{i}-{frappe.generate_hash(length=5)}"
 			data = committed_campaign(tag, [f"r{j}-{tag}@example.com" for j in range(n)])
 			made.append(data)
 			try:
 				timings[mode] = run_ours(bench, server, data, n, 1)
+				timings[mode]["jobs"] = _probe.by_function(folder)
 				if mode == "on":
 					check_signed(data["campaign"])
 			finally:
@@ -433,6 +448,11 @@ def compare_inbox_features(bench_path, args, queue, server, n: int, made: list) 
 		    f"on {ours['seconds']:.1f} s ({ours['cpu']:.1f} s worker CPU): "
 		    f"ratio {ours['seconds'] / base['seconds']:.2f}x, CPU {ours['cpu'] / base['cpu']:.2f}x; "
 		    f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
+		for func in sorted(set(base["jobs"]) | set(ours["jobs"])):
+			off_cpu = base["jobs"].get(func, {}).get("cpu", 0.0)
+			on_cpu = ours["jobs"].get(func, {}).get("cpu", 0.0)
+			say(f"  {func.rsplit('.', 1)[-1]}: off {off_cpu:.1f} s, on {on_cpu:.1f} s CPU "
+			    f"({(on_cpu - off_cpu) / n * 1000:+.2f} ms a message)")  # fmt: skip
 	return pairs
 
 
