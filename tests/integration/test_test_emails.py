@@ -19,7 +19,7 @@ from campaign_plus.design import api as design_api
 from campaign_plus.optout import api as optout
 from campaign_plus.sending import api as sending_api
 from campaign_plus.sending import planner
-from campaign_plus.tracking import api, messages, statistics
+from campaign_plus.tracking import api, buffer, messages, statistics
 from campaign_plus.utils import unsubscribe_links
 from campaign_plus.utils.signing import read_token
 from tests.integration import test_delivery, test_design
@@ -56,7 +56,8 @@ def unsubscribe_token(html: str) -> str:
 
 def figures(campaign: str) -> tuple:
 	"""Every figure of the campaign: its steps', its clicks per link, its card, and the rows
-	that hold hits (events of a recipient, counters of a step)."""
+	that hold hits (events of a recipient, counters of a step), once the buffered hits are written."""
+	buffer.flush()
 	return (
 		[(step["schedule_row"], step["figures"], step["links"]) for step in statistics.steps(campaign)],
 		statistics.card_values(campaign),
@@ -109,6 +110,7 @@ def planned(monkeypatch):
 	(real,) = [html for _s, _t, html in _queued(campaign.name, lead.email_id)]
 	assert api.open(t=tokens(real, "open")[0]).status_code == 200
 	assert api.click(t=tokens(real, "click")[0]).status_code == 302
+	buffer.flush()  # the scheduler's minute: the buffered hits written
 	(step,) = statistics.steps(campaign.name)
 	assert (step["figures"].unique_opens, step["figures"].clicks) == (1, 1), "the real email counts"
 	yield frappe._dict(campaign=campaign, template=template, lead=lead, address=address)
