@@ -44,16 +44,19 @@ COMPILER = 2
 _HTML_ESCAPED = frozenset({FIELD, CLICK, PIXEL})
 
 
-def qp(text: str, linesep: str = "\n") -> str:
+def qp(text: str, linesep: str = "\n", maxlinelen: int = 76) -> str:
 	"""Quoted-printable, as the email package encodes a utf-8 MIMEText body."""
-	return quoprimime.body_encode(text.encode("utf-8").decode("latin-1"), eol=linesep)
+	return quoprimime.body_encode(text.encode("utf-8").decode("latin-1"), maxlinelen, linesep)
 
 
 def _soft(text: str, linesep: str) -> str:
-	"""``text`` encoded and ended by a soft line break (the next piece starts a new line)."""
+	"""``text`` encoded and ended by a soft line break (the next piece starts a new line); no line
+	over 76 characters (RFC 2045) with the break's ``=``."""
 	if not text:
 		return ""
 	encoded = qp(text, linesep)
+	if len(encoded.rsplit(linesep, 1)[-1]) >= 76:
+		encoded = qp(text, linesep, maxlinelen=75)  # a full last line: room for the "="
 	return f"{encoded}={linesep}"
 
 

@@ -8,7 +8,7 @@ import quopri
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from campaign_plus.engine import RuleError, design
@@ -259,6 +259,7 @@ def test_tracking_slots_rewrite_links_and_add_the_pixel():
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(alphabet="aé€=\n <>&x", max_size=120), min_size=1, max_size=8))
+@example(["<<<<<<<<<<=éééééé€€€"])  # a value whose last encoded line is full: 76 + the soft break's "="
 def test_quoted_printable_pieces_decode_to_the_filled_text(values):
 	result = compiled()
 	html_values = [values[i % len(values)] for i in range(len(result.slots))]
