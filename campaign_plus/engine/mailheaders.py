@@ -280,6 +280,8 @@ def as_generated(message: str, queued: str, fold) -> str | None:
 		if name.strip().lower() == "content-type":
 			boundaries.update(m.strip() for m in _BOUNDARY.findall(" ".join(field)))
 		if all(len(part) <= MAX_LINE_LENGTH for part in field):
+			if field[0] != name + ": " + value.lstrip(" \t"):
+				return None  # the generator writes "name: value" (one space): leave it to the parser
 			out.extend(field)
 			continue
 		if (

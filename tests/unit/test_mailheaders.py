@@ -6,7 +6,7 @@ from email.parser import Parser
 from email.policy import SMTP
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from campaign_plus.engine import mailheaders as mh
@@ -169,6 +169,7 @@ def frappe_like_message(subject: str, to: str, url_token: str, text: str, extra:
 	text=st.text(alphabet=string.printable + "éà", max_size=300),
 	extra=st.text(alphabet=string.ascii_letters + " ;=", max_size=120),
 )
+@example(subject=" ", local="a", url_token="0", text="", extra="")  # "Subject:  ": generated with one space
 def test_a_message_as_generated_is_what_parsing_and_generating_gives_once_finished(
 	subject, local, url_token, text, extra
 ):
