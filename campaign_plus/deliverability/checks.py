@@ -185,7 +185,20 @@ def context(campaign: str) -> CheckContext:
 
 def run(campaign: str) -> list[engine.Finding]:
 	"""Every check of the hook on ``campaign``."""
-	ctx = context(campaign)
+	try:
+		ctx = context(campaign)
+	except frappe.OutgoingEmailError:  # a new site: nothing to send through, so nothing else to judge
+		frappe.clear_messages()
+		return [
+			engine.Finding(
+				"account.missing",
+				engine.ERROR,
+				_("No outgoing Email Account: campaign emails cannot be sent."),
+				fix=_(
+					"Set up an Email Account with Enable Outgoing and Default Outgoing ticked (or choose one in Campaign Plus Settings), then check again."
+				),
+			)
+		]
 	findings: list[engine.Finding] = []
 	for method in frappe.get_hooks(HOOK):
 		findings += frappe.get_attr(method)(ctx) or []

@@ -169,3 +169,25 @@ def test_blocking_holds_a_steps_first_send_until_the_check_is_clean(dns_server, 
 		"Campaign Send Log", filters={"campaign": campaign.name}, fields=["status", "reason"]
 	)
 	assert row[0].status == "Planned", row
+
+
+def test_a_site_without_an_outgoing_account_is_told_so_not_refused(monkeypatch):
+	"""A new site: Check Deliverability answers with one finding that says what to set up, instead
+	of Frappe's error (the dialog, and the first-send gate, show it)."""
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	def none(*args, **kwargs):
+		frappe.throw("no account", frappe.OutgoingEmailError)
+
+	from campaign_plus.sending import sender
+
+	monkeypatch.setattr(EmailAccount, "find_outgoing", none)
+	monkeypatch.setattr(sender, "get_sending_settings", lambda: frappe._dict(email_account=None))
+	campaign = make_campaign(
+		campaign_schedules=[{"email_template": make_template().name, "send_after_days": 0}]
+	)
+	result = api.check_deliverability(campaign.name)
+	assert result["worst"] == "error"
+	assert [f["check"] for f in result["findings"]] == ["account.missing"]
+	assert result["findings"][0]["fix"]
+	assert not frappe.message_log
