@@ -21,6 +21,19 @@ def create(tag: str) -> dict:
 
 	frappe.flags.in_test = True
 	started = frappe.utils.now_datetime()
+	if not frappe.db.get_value("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+		# a site made a minute ago has none: the campaign's checks and sends need one
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": f"E2E {tag}",
+				"email_id": f"e2e-{tag.lower()}@example.com",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"no_smtp_authentication": 1,
+			}
+		).insert()
 	template = frappe.get_doc(
 		{
 			"doctype": "Email Template",
@@ -184,6 +197,8 @@ def delete(tag: str, started: str | None = None) -> None:
 	frappe.db.delete("Comment", {"reference_doctype": "Campaign", "reference_name": f"E2E Paused {tag}"})
 	for campaign in (f"E2E {tag}", f"E2E Prices {tag}", f"E2E Paused {tag}"):
 		_delete_campaign(campaign)
+	if frappe.db.exists("Email Account", f"E2E {tag}"):
+		frappe.delete_doc("Email Account", f"E2E {tag}", force=True, ignore_permissions=True)
 	for doctype, filters in (
 		("Sales Order", {"customer": f"E2E Buyer {tag}"}),
 		("Item Price", {"item_code": ("in", (f"E2E-{tag}", f"E2E-P-{tag}"))}),
