@@ -14,6 +14,7 @@ from campaign_plus.forms.page import TOKEN, TOKEN_PURPOSE
 from campaign_plus.utils.signing import read_token
 
 DEFAULT_PER_MINUTE = 5
+MAX_SUBMISSION_BYTES = 64 * 1024  # a form's fields fit in a few KB; Frappe itself reads up to 25 MB
 
 
 def submissions_per_minute() -> int:
@@ -31,6 +32,12 @@ def _count_submission() -> None:
 	"""Counts the request against the per-IP limit (Frappe's limiter; its key: this method's cmd)."""
 
 
+def _body_size() -> int:
+	"""The request body's length in bytes (0 outside a request)."""
+	request = getattr(frappe.local, "request", None)
+	return cint(getattr(request, "content_length", None) or 0) if request else 0
+
+
 def _answer(status: int, answer: dict) -> dict:
 	frappe.db.rollback()
 	frappe.local.message_log = []
@@ -42,7 +49,7 @@ def _answer(status: int, answer: dict) -> dict:
 def submit(form: str | None = None, **values) -> dict:
 	"""A visitor sends a campaign form. The answer: ``{"ok": true, "message", "redirect"}``, or
 	HTTP 400 with ``{"ok": false, "message", "errors": {field: message}}``, 429 over the per-IP
-	limit, 500 when something failed — nothing written, never a trace."""
+	limit, 413 for a body over 64 KB, 500 when something failed — nothing written, never a trace."""
 	try:
 		_count_submission()
 	except frappe.RateLimitExceededError:
@@ -53,6 +60,8 @@ def submit(form: str | None = None, **values) -> dict:
 				"message": _("Too many submissions from your connection. Please try again in a minute."),
 			},
 		)
+	if _body_size() > MAX_SUBMISSION_BYTES:
+		return _answer(413, {"ok": False, "message": _("The form sent is too large.")})
 	# A guest's only permission: the form token the page was signed with.
 	token_fields = read_token(TOKEN_PURPOSE, values.get(TOKEN))
 	try:

@@ -228,6 +228,26 @@ def test_a_submission_over_http_and_refusals_that_write_nothing(base_url, form):
 	)
 
 
+def test_an_oversized_submission_is_refused_without_writing(base_url, form):
+	"""A body over 64 KB (one huge field nobody asked for, or thousands of them): refused with a
+	short answer, nothing written, no trace; the form still takes a normal submission after."""
+	email = f"big-{frappe.generate_hash(length=8)}@example.com"
+	form.emails.append(email)
+	fields = page_fields(base_url, form)
+	data = {**fields, "email_id": email, "first_name": "Zoé", "cp_consent": "1"}
+	time.sleep(3.2)
+	status, _h, body = request(base_url + SUBMIT, {**data, "notes": "x" * 200_000})
+	assert status == 413, body[:300]
+	assert frappe.parse_json(body)["message"]["ok"] is False
+	assert "Traceback" not in body and written(form) == (0, 0) and leads(email) == 0
+	status, _h, body = request(base_url + SUBMIT, {**data, **{f"f{i}": "y" * 40 for i in range(2000)}})
+	assert status == 413, body[:300]  # many fields nobody asked for: the same
+	assert "Traceback" not in body and written(form) == (0, 0) and leads(email) == 0
+	status, _h, body = request(base_url + SUBMIT, data)
+	assert status == 200, body[:500]
+	assert leads(email) == 1 and written(form) == (1, 1)
+
+
 def test_the_sixth_submission_from_one_address_in_a_minute_is_refused(base_url, form):
 	fields = page_fields(base_url, form)
 	time.sleep(3.2)
