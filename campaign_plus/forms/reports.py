@@ -7,10 +7,32 @@ or by following the confirmation link (a Granted record confirming its request).
 """
 
 import frappe
+from frappe import _
 from frappe.utils import add_days, getdate
 
 CONFIRMED = """(c.`status` = 'Granted' OR EXISTS (
 	SELECT 1 FROM `tabCampaign Consent` g WHERE g.`request` = s.`consent` AND g.`status` = 'Granted'))"""
+
+
+def form_columns() -> list[dict]:
+	"""The first columns of both form reports: the form, its title, the campaign."""
+	return [
+		{
+			"fieldname": "form",
+			"label": _("Form"),
+			"fieldtype": "Link",
+			"options": "Campaign Form",
+			"width": 120,
+		},
+		{"fieldname": "form_title", "label": _("Title"), "fieldtype": "Data", "width": 180},
+		{
+			"fieldname": "campaign",
+			"label": _("Campaign"),
+			"fieldtype": "Link",
+			"options": "Campaign",
+			"width": 160,
+		},
+	]
 
 
 def _period(filters, column: str, values: dict) -> list[str]:

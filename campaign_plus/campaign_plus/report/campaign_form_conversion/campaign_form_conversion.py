@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 
 from campaign_plus.engine.tracking import ratio
-from campaign_plus.forms.reports import conversion
+from campaign_plus.forms.reports import conversion, form_columns
 
 
 def execute(filters=None):
@@ -21,21 +21,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "form",
-			"label": _("Form"),
-			"fieldtype": "Link",
-			"options": "Campaign Form",
-			"width": 120,
-		},
-		{"fieldname": "form_title", "label": _("Title"), "fieldtype": "Data", "width": 180},
-		{
-			"fieldname": "campaign",
-			"label": _("Campaign"),
-			"fieldtype": "Link",
-			"options": "Campaign",
-			"width": 160,
-		},
+		*form_columns(),
 		{"fieldname": "views", "label": _("Views"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "submissions", "label": _("Submissions"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "submission_rate", "label": _("Submitted %"), "fieldtype": "Percent", "width": 110},

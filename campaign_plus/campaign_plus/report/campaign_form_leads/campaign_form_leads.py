@@ -5,7 +5,7 @@
 import frappe
 from frappe import _
 
-from campaign_plus.forms.reports import leads_by_source
+from campaign_plus.forms.reports import form_columns, leads_by_source
 
 
 def execute(filters=None):
@@ -16,21 +16,7 @@ def execute(filters=None):
 
 def columns() -> list[dict]:
 	return [
-		{
-			"fieldname": "form",
-			"label": _("Form"),
-			"fieldtype": "Link",
-			"options": "Campaign Form",
-			"width": 120,
-		},
-		{"fieldname": "form_title", "label": _("Title"), "fieldtype": "Data", "width": 180},
-		{
-			"fieldname": "campaign",
-			"label": _("Campaign"),
-			"fieldtype": "Link",
-			"options": "Campaign",
-			"width": 160,
-		},
+		*form_columns(),
 		{"fieldname": "utm_source", "label": _("UTM Source"), "fieldtype": "Data", "width": 130},
 		{"fieldname": "utm_medium", "label": _("UTM Medium"), "fieldtype": "Data", "width": 120},
 		{"fieldname": "submissions", "label": _("Submissions"), "fieldtype": "Int", "width": 110},
