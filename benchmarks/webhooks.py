@@ -27,6 +27,8 @@ from contextlib import contextmanager
 import frappe
 from frappe.utils import now_datetime
 
+from tests.signed_webhooks import sendgrid_headers, sendgrid_key
+
 KINDS = [("delivered", 70), ("deferred", 15), ("bounce", 10), ("spamreport", 4), ("unsubscribe", 1)]
 SETTINGS = "Campaign Plus Settings"
 
@@ -170,18 +172,7 @@ def payloads(made: dict, batch: int, key) -> list[tuple[bytes, dict]]:
 	result = []
 	for start in range(0, len(events), batch):
 		body = json.dumps(events[start : start + batch]).encode()
-		timestamp = str(int(time.time()))
-		signature = key.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-		result.append(
-			(
-				body,
-				{
-					"Content-Type": "application/json",
-					"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
-					"X-Twilio-Email-Event-Webhook-Timestamp": timestamp,
-				},
-			)
-		)
+		result.append((body, {"Content-Type": "application/json", **sendgrid_headers(key, body)}))
 	return result
 
 
@@ -294,7 +285,7 @@ def main():
 	parser.add_argument("--batch", type=int, default=1_000)
 	args = parser.parse_args()
 
-	key = ec.generate_private_key(ec.SECP256R1())
+	key = sendgrid_key()
 	made = make(args.site, args.events, key)
 	made["site"] = args.site
 	try:

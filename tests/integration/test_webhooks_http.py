@@ -36,6 +36,7 @@ from frappe.utils.password import set_encrypted_password
 from campaign_plus.engine import signatures
 from campaign_plus.utils import send_id
 from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
+from tests import signed_webhooks
 from tests.integration.conftest import BENCH, SITE
 from tests.served import served_site
 from tests.site_cleanup import delete_for_good
@@ -118,7 +119,7 @@ def rig(site):
 	tag = frappe.generate_hash(length=6)
 	made = frappe._dict(tag=tag, rows={}, webhook_rows=[], emails=[])
 	sns_key, sns_pem = sns_signing_key()
-	sendgrid_key = ec.generate_private_key(ec.SECP256R1())
+	sendgrid_key = signed_webhooks.sendgrid_key()
 	secrets = {
 		"Mailgun": f"key-{frappe.generate_hash(length=24)}",
 		"Postmark": frappe.generate_hash(length=24),
@@ -367,12 +368,7 @@ def suppressed(email: str) -> set[str]:
 
 
 def sendgrid_headers(rig, body: bytes, timestamp: str | None = None, key=None) -> dict:
-	timestamp = timestamp or str(int(time.time()))
-	signature = (key or rig.sendgrid_key).sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
-	return {
-		"X-Twilio-Email-Event-Webhook-Signature": base64.b64encode(signature).decode(),
-		"X-Twilio-Email-Event-Webhook-Timestamp": timestamp,
-	}
+	return signed_webhooks.sendgrid_headers(key or rig.sendgrid_key, body, timestamp)
 
 
 def test_sendgrid(rig):
@@ -396,7 +392,7 @@ def test_sendgrid(rig):
 	assert_refused(rig, post(rig, "sendgrid", body.replace(b"5.1.1", b"5.1.2"), headers), 403, before)
 	old = str(int(time.time()) - 3600)
 	assert_refused(rig, post(rig, "sendgrid", body, sendgrid_headers(rig, body, old)), 400, before)
-	other = ec.generate_private_key(ec.SECP256R1())
+	other = signed_webhooks.sendgrid_key()
 	assert_refused(rig, post(rig, "sendgrid", body, sendgrid_headers(rig, body, key=other)), 403, before)
 	assert_refused(rig, post(rig, "sendgrid", body), 401, before)
 	assert_refused(rig, post(rig, "sendgrid", body, headers, account="_CP No Such Account"), 404, before)
