@@ -89,6 +89,12 @@ def _text(value, limit: int = 1000) -> str:
 	return " ".join(str(value).split())[:limit]
 
 
+def _object(mapping: dict, key: str) -> dict:
+	"""``mapping[key]`` when it is a JSON object, else an empty one (a payload trusts nothing)."""
+	value = mapping.get(key)
+	return value if isinstance(value, dict) else {}
+
+
 def _email(value) -> str | None:
 	match = _ADDRESS.search(_text(value))
 	return match.group(0).lower() if match else None
@@ -199,9 +205,9 @@ def ses(message: dict, notification_id: str) -> list[Event]:
 	if not isinstance(message, dict):
 		raise PayloadError("Amazon SES: the notification's Message must be a JSON object")
 	kind = _text(message.get("eventType") or message.get("notificationType"), 40)
-	mail = message.get("mail") if isinstance(message.get("mail"), dict) else {}
-	tags = mail.get("tags") if isinstance(mail.get("tags"), dict) else {}
-	common = mail.get("commonHeaders") if isinstance(mail.get("commonHeaders"), dict) else {}
+	mail = _object(message, "mail")
+	tags = _object(mail, "tags")
+	common = _object(mail, "commonHeaders")
 	token = _token(tags.get(TAG)) or _ses_header(mail, "X-Campaign-Plus-Send")
 	message_id = _message_id(_ses_header(mail, "Message-ID") or common.get("messageId"))
 
@@ -212,7 +218,7 @@ def ses(message: dict, notification_id: str) -> list[Event]:
 
 	events: list[Event] = []
 	if kind == "Bounce":
-		bounce = message.get("bounce") if isinstance(message.get("bounce"), dict) else {}
+		bounce = _object(message, "bounce")
 		hard = _text(bounce.get("bounceType")) == "Permanent"
 		for recipient in bounce.get("bouncedRecipients") or []:
 			if isinstance(recipient, dict):
@@ -221,7 +227,7 @@ def ses(message: dict, notification_id: str) -> list[Event]:
 				events.append(event(HARD_BOUNCE if hard else SOFT_BOUNCE, recipient.get("emailAddress"),
 					bounce.get("timestamp"), status, detail))  # fmt: skip
 	elif kind == "Complaint":
-		complaint = message.get("complaint") if isinstance(message.get("complaint"), dict) else {}
+		complaint = _object(message, "complaint")
 		if _text(complaint.get("complaintSubType")) == "OnAccountSuppressionList":
 			return []  # SES did not send it: the address complained before, nobody complained now
 		detail = complaint.get("complaintFeedbackType") or "abuse"
@@ -230,19 +236,19 @@ def ses(message: dict, notification_id: str) -> list[Event]:
 				events.append(event(COMPLAINT, recipient.get("emailAddress"), complaint.get("timestamp"),
 					None, detail))  # fmt: skip
 	elif kind == "Delivery":
-		delivery = message.get("delivery") if isinstance(message.get("delivery"), dict) else {}
+		delivery = _object(message, "delivery")
 		for recipient in delivery.get("recipients") or []:
 			events.append(event(DELIVERED, recipient, delivery.get("timestamp"), None,
 				delivery.get("smtpResponse")))  # fmt: skip
 	elif kind == "DeliveryDelay":
-		delay = message.get("deliveryDelay") if isinstance(message.get("deliveryDelay"), dict) else {}
+		delay = _object(message, "deliveryDelay")
 		for recipient in delay.get("delayedRecipients") or []:
 			if isinstance(recipient, dict):
 				status = _status(recipient.get("status"), recipient.get("diagnosticCode"))
 				events.append(event(SOFT_BOUNCE, recipient.get("emailAddress"), delay.get("timestamp"),
 					status, recipient.get("diagnosticCode") or delay.get("delayType")))  # fmt: skip
 	elif kind == "Subscription":
-		subscription = message.get("subscription") if isinstance(message.get("subscription"), dict) else {}
+		subscription = _object(message, "subscription")
 		preferences = subscription.get("newTopicPreferences")
 		if isinstance(preferences, dict) and preferences.get("unsubscribeAll"):
 			for recipient in mail.get("destination") or []:
@@ -300,10 +306,10 @@ def mailgun(payload) -> list[Event]:
 		kind = {"delivered": DELIVERED, "complained": COMPLAINT, "unsubscribed": UNSUBSCRIBE}.get(name)
 	if not kind:
 		return []
-	variables = data.get("user-variables") if isinstance(data.get("user-variables"), dict) else {}
-	message = data.get("message") if isinstance(data.get("message"), dict) else {}
-	headers = message.get("headers") if isinstance(message.get("headers"), dict) else {}
-	status = data.get("delivery-status") if isinstance(data.get("delivery-status"), dict) else {}
+	variables = _object(data, "user-variables")
+	message = _object(data, "message")
+	headers = _object(message, "headers")
+	status = _object(data, "delivery-status")
 	detail = status.get("description") or status.get("message") or data.get("reason")
 	return [
 		Event(
@@ -330,7 +336,7 @@ def postmark(payload) -> list[Event]:
 	events = []
 	for item in _events(payload, POSTMARK):
 		record = _text(item.get("RecordType"), 40)
-		metadata = item.get("Metadata") if isinstance(item.get("Metadata"), dict) else {}
+		metadata = _object(item, "Metadata")
 		token = _token(metadata.get(TAG))
 		if record == "Delivery":
 			kind, email, moment = DELIVERED, item.get("Recipient"), item.get("DeliveredAt")
