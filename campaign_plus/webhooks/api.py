@@ -61,12 +61,6 @@ def verify_request(provider: str) -> tuple:
 		return None, _answer(refused.status, f"Refused: {refused.message}.")
 
 
-def handle(provider: str) -> Response:
-	"""The answer to a request of ``provider``: its events recorded, or why not."""
-	config, events = verify_request(provider)
-	return receive(provider, config, events) if config else events
-
-
 def receive(provider: str, config, events) -> Response:
 	frappe.db.savepoint("campaign_plus_webhook")
 	try:
@@ -82,32 +76,37 @@ def receive(provider: str, config, events) -> Response:
 @rate_limit(limit=RATE_LIMIT, seconds=RATE_SECONDS)
 def ses() -> Response:
 	"""Amazon SES events through an SNS topic subscription (HTTPS)."""
-	return handle(providers.SES)
+	config, events = verify_request(providers.SES)
+	return receive(providers.SES, config, events) if config else events
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 @rate_limit(limit=RATE_LIMIT, seconds=RATE_SECONDS)
 def sendgrid() -> Response:
 	"""SendGrid's signed Event Webhook."""
-	return handle(providers.SENDGRID)
+	config, events = verify_request(providers.SENDGRID)
+	return receive(providers.SENDGRID, config, events) if config else events
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 @rate_limit(limit=RATE_LIMIT, seconds=RATE_SECONDS)
 def mailgun() -> Response:
 	"""Mailgun's webhooks (JSON, signed with the webhook signing key)."""
-	return handle(providers.MAILGUN)
+	config, events = verify_request(providers.MAILGUN)
+	return receive(providers.MAILGUN, config, events) if config else events
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 @rate_limit(limit=RATE_LIMIT, seconds=RATE_SECONDS)
 def postmark() -> Response:
 	"""Postmark's webhooks (the secret in the URL, or basic auth with an API key of the row's user)."""
-	return handle(providers.POSTMARK)
+	config, events = verify_request(providers.POSTMARK)
+	return receive(providers.POSTMARK, config, events) if config else events
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
 @rate_limit(limit=RATE_LIMIT, seconds=RATE_SECONDS)
 def brevo() -> Response:
 	"""Brevo's transactional webhooks (the secret in the URL, or basic auth with an API key)."""
-	return handle(providers.BREVO)
+	config, events = verify_request(providers.BREVO)
+	return receive(providers.BREVO, config, events) if config else events
