@@ -61,6 +61,7 @@ class Sender:
 		self.direct = True  # the text as it is when parsing and generating would give it back
 		self.verify_next = True
 		self._policy = None
+		self._folds = None
 		self.built = {"direct": 0, "generated": 0, "frappe": 0}  # how each message was built
 
 	def check_next(self) -> None:
@@ -119,9 +120,7 @@ class Sender:
 		for key in PLACEHOLDERS:
 			message = message.replace(ctx.message_placeholder(key), values[key])
 		text = (
-			mailheaders.as_generated(message, ctx.queue_doc.message, self.policy(ctx).fold)
-			if self.direct
-			else None
+			mailheaders.as_generated(message, ctx.queue_doc.message, self.folds(ctx)) if self.direct else None
 		)
 		if text is not None:
 			built, how = text.encode(), "direct"
@@ -148,6 +147,12 @@ class Sender:
 				return expected
 		self.built[how] += 1
 		return built
+
+	def folds(self, ctx: SendMailContext) -> mailheaders.ShapeFolds:
+		"""The policy's ``fold``, remembered by shape for the job (each message's boundaries)."""
+		if self._folds is None:
+			self._folds = mailheaders.ShapeFolds(self.policy(ctx).fold)
+		return self._folds
 
 	def policy(self, ctx: SendMailContext):
 		"""The policy Frappe parses (and so generates) messages with, in this Frappe version, as

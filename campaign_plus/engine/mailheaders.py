@@ -298,3 +298,39 @@ def as_generated(message: str, queued: str, fold) -> str | None:
 	if in_head:
 		return None  # no body: leave it to the parser
 	return "\r\n".join(out) + "\r\n"
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+class ShapeFolds:
+	"""``fold(name, value)`` remembered by the value's *shape* (every digit read as 0).
+
+	Parts' boundaries are random digits (``===============4489181529152688372==``): each message
+	of a step has a ``Content-Type`` line to fold that differs from the others' by its digits
+	only, and folding the same shape with other digits gives the same text with those digits in
+	the same places — digits are ordinary characters to the folder, and folding never reorders
+	characters. A fold is remembered only when that holds for it: the digits of the folded text
+	are the value's, in order, and nothing was encoded (an encoded word carries the digits in
+	another form)."""
+
+	MAX = 256
+
+	def __init__(self, fold):
+		self.fold = fold
+		self.shapes: dict[tuple[str, str], str | None] = {}
+
+	def __call__(self, name: str, value: str) -> str:
+		digits = _DIGIT.findall(value)
+		key = (name, _DIGIT.sub("0", value))
+		template = self.shapes.get(key)
+		if template is not None:
+			filled = iter(digits)
+			return _DIGIT.sub(lambda _m: next(filled), template)
+		folded = self.fold(name, value)
+		if key not in self.shapes:
+			if len(self.shapes) >= self.MAX:
+				self.shapes.clear()
+			keep = "=?" not in folded and _DIGIT.findall(folded) == digits
+			self.shapes[key] = _DIGIT.sub("0", folded) if keep else None
+		return folded

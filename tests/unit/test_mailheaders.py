@@ -195,3 +195,37 @@ def test_a_plain_campaign_message_is_told_without_parsing():
 	)
 	assert mh.as_generated(message.replace("\r\n", "\n"), queued, SMTP.fold) is None  # bare line ends
 	assert mh.as_generated(message.replace("Hello", "Héllo"), queued, SMTP.fold) is None  # not ASCII
+
+
+_HEADER_VALUE = st.one_of(
+	st.builds(
+		lambda kind, digits, extra: f'{kind}; boundary="===============' + digits + '==" ' + extra,
+		st.sampled_from(["multipart/alternative", "multipart/mixed", "text/plain"]),
+		st.text(string.digits, min_size=1, max_size=25),
+		st.text(string.ascii_letters + string.digits + " =;-", max_size=40),
+	),
+	st.text(string.ascii_letters + string.digits + ' <>@.:;="-', max_size=160),
+)
+
+
+@given(
+	st.lists(st.tuples(st.sampled_from(["Content-Type", "Subject", "X-Long"]), _HEADER_VALUE), max_size=12)
+)
+def test_folds_remembered_by_shape_are_the_policys_own(headers):
+	folds = mh.ShapeFolds(SMTP.fold)
+	for name, value in headers * 2:  # every shape folded once, then taken from memory
+		assert folds(name, value) == SMTP.fold(name, value)
+
+
+def test_each_messages_boundary_line_is_folded_once_per_shape():
+	calls = []
+
+	def fold(name, value):
+		calls.append(value)
+		return SMTP.fold(name, value)
+
+	folds = mh.ShapeFolds(fold)
+	for n in (4489181529152688372, 982046908488315887, 1055348602418456712, 3171346972865799043):
+		value = f'multipart/alternative; boundary="==============={n}=="'
+		assert folds("Content-Type", value) == SMTP.fold("Content-Type", value)
+	assert len(calls) == 2  # the 19-digit shape once, the 18-digit one once
