@@ -6,7 +6,8 @@ The signature is made with dkimpy's canonicalization (relaxed headers, simple bo
 own default), header selection and hashing, and covers From, To, Cc, Reply-To, Subject, Date, Message-ID, the MIME headers, both
 list headers, Feedback-ID and X-Campaign-Plus-Send (those present). dkimpy computes RSA in pure
 Python (6.5 ms a signature with a 2048-bit key, here); the RSA step is done by OpenSSL
-(``cryptography``, 0.25 ms) instead. Each :class:`Signer` checks its first signature with
+(``cryptography``, 0.25 ms) instead, and a plain header block is canonicalized in one pass
+(:mod:`campaign_plus.engine.dkimcanon`; 0.43 -> 0.33 ms a signature with the RSA step). Each :class:`Signer` checks its first signature with
 dkimpy's own verifier against the key's public half; should it ever fail (a dkimpy that changed
 its internals), that signer signs with ``dkim.sign`` itself from then on, and says so once in
 the Error Log. A message is signed once every header is final (see
@@ -23,6 +24,8 @@ import frappe
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 from dkim.canonicalization import CanonicalizationPolicy
+
+from campaign_plus.engine import dkimcanon
 
 SIGNED_HEADERS = (
 	b"from",
@@ -143,13 +146,18 @@ class Signer:
 
 	def signature(self, message: bytes, now: float | None = None) -> bytes:
 		head, separator, body = message.partition(b"\r\n\r\n")
-		if separator:
+		canonical = dkimcanon.relaxed_fields(head) if separator else None
+		if canonical is not None:  # a plain header block, canonicalized in one pass
+			include = [name for name in SIGNED_HEADERS if name in canonical]
+			headers = None
+		elif separator:
 			headers = dkim.rfc822_parse(head + separator)[0]  # the header block only: the body as is
 		else:  # not CRLF-separated: dkimpy parses the whole message
 			headers, body = dkim.rfc822_parse(message)
-		include = self.included(headers)
-		wanted = set(include)
-		headers = [header for header in headers if header[0].lower() in wanted]
+		if headers is not None:
+			include = self.included(headers)
+			wanted = set(include)
+			headers = [header for header in headers if header[0].lower() in wanted]
 		if b"from" not in include:
 			raise DkimError("a message without From cannot be signed")
 		body_hash = base64.b64encode(hashlib.sha256(self.policy.canonicalize_body(body)).digest())
@@ -170,14 +178,18 @@ class Signer:
 		head = _fold_tags(tags, len(b"DKIM-Signature: "))
 		unsigned = b" " + head + b"\r\n b="
 		hasher = hashlib.sha256()
-		dkim.hash_headers(
-			hasher,
-			self.policy,
-			self.policy.canonicalize_headers(headers),
-			include,
-			(b"DKIM-Signature", unsigned),
-			dict(fields),
-		)
+		if canonical is not None:  # as dkim.hash_headers: the signature's own field last, no CRLF
+			hasher.update(b"".join(canonical[name] for name in include))
+			hasher.update(dkimcanon.relaxed(b"DKIM-Signature", unsigned).rstrip())
+		else:
+			dkim.hash_headers(
+				hasher,
+				self.policy,
+				self.policy.canonicalize_headers(headers),
+				include,
+				(b"DKIM-Signature", unsigned),
+				dict(fields),
+			)
 		signature = base64.b64encode(
 			self.key.sign(hasher.digest(), padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
 		)
