@@ -36,6 +36,9 @@ SCORE, FIT, ENGAGEMENT, ON, CHECKED = (
 	"cp_score_checked",
 )
 SLICE = 20000
+# (party_type, party) of the Send Log and the form submissions (their on_doctype_update): a slice's
+# events are read through its range — left to itself, MariaDB reads every row of the doctype
+PARTY_INDEX = "`party_type_party_index`"
 NAMES_CHUNK = 1000
 _PARAM = re.compile(r"%\((\w+)\)s")
 
@@ -81,6 +84,14 @@ def _decay(column: str, half_life_days: float) -> str:
 	)
 
 
+def _party_type(alias: str) -> str:
+	"""``party_type = doctype`` written as a closed interval: the same rows, read through a range
+	of the (party_type, party) index bounded by the slice's names too. Written with ``=``, MariaDB
+	looks the index up by party_type alone, and inside an UPDATE it cannot filter the slice in the
+	index: every row of the doctype was read for every slice (the whole Send Log each time)."""
+	return f"{alias}.`party_type` >= %(cp_doctype)s AND {alias}.`party_type` <= %(cp_doctype)s"
+
+
 def engagement_sql(doctype: str, settings: scoring.ScoreSettings, rows: Rows) -> str | None:
 	"""One row (party, points) per event, valued at ``cp_now`` — or None when nothing earns points."""
 	points = settings.points_for
@@ -99,30 +110,29 @@ def engagement_sql(doctype: str, settings: scoring.ScoreSettings, rows: Rows) ->
 	if terms:
 		parts.append(
 			f"""SELECT l.`party` AS party, {" + ".join(terms)} AS points
-			FROM `tabCampaign Send Log` l
-			WHERE l.`party_type` = %(cp_doctype)s AND {rows.sql("l.`party`")}
+			FROM `tabCampaign Send Log` l FORCE INDEX ({PARTY_INDEX})
+			WHERE {_party_type("l")} AND {rows.sql("l.`party`")}
 				AND (l.`first_opened_on` IS NOT NULL OR l.`first_clicked_on` IS NOT NULL
 					OR l.`replied_on` IS NOT NULL)"""
 		)
 	if points(scoring.FORM):
 		parts.append(
 			f"""SELECT s.`party` AS party, %(cp_p_form)s * {_decay("s.`submitted_on`", hl)} AS points
-			FROM `tabCampaign Form Submission` s
-			WHERE s.`party_type` = %(cp_doctype)s AND {rows.sql("s.`party`")}"""
+			FROM `tabCampaign Form Submission` s FORCE INDEX ({PARTY_INDEX})
+			WHERE {_party_type("s")} AND {rows.sql("s.`party`")}"""
 		)
 	if points(scoring.UNSUBSCRIBE):
-		emails = f"SELECT x.`email_id` FROM `tab{doctype}` x WHERE {rows.sql('x.`name`')}"
+		# driven by the slice's own rows (a range of the primary key), each looked up by address
 		parts.append(
-			f"""SELECT t.`name` AS party, %(cp_p_unsubscribe)s * {_decay("u.moment", hl)} AS points
-			FROM `tab{doctype}` t JOIN (
-				SELECT a.`email`, MAX(a.moment) AS moment FROM (
-					SELECT `email`, `creation` AS moment FROM `tabEmail Unsubscribe`
-					WHERE `email` IN ({emails})
-					UNION ALL SELECT `email`, `consent_date` AS moment FROM `tabCampaign Consent`
-					WHERE `status` = 'Withdrawn' AND `purpose` = 'Campaign Email' AND `email` IN ({emails})
-				) a GROUP BY a.`email`
-			) u ON u.`email` = t.`email_id`
-			WHERE {rows.sql("t.`name`")}"""
+			f"""SELECT u.party, %(cp_p_unsubscribe)s * {_decay("MAX(u.moment)", hl)} AS points FROM (
+				SELECT t.`name` AS party, x.`creation` AS moment
+				FROM `tab{doctype}` t STRAIGHT_JOIN `tabEmail Unsubscribe` x ON x.`email` = t.`email_id`
+				WHERE {rows.sql("t.`name`")}
+				UNION ALL SELECT t.`name`, c.`consent_date`
+				FROM `tab{doctype}` t STRAIGHT_JOIN `tabCampaign Consent` c
+					ON c.`purpose` = 'Campaign Email' AND c.`email` = t.`email_id` AND c.`status` = 'Withdrawn'
+				WHERE {rows.sql("t.`name`")}
+			) u GROUP BY u.party"""
 		)
 	return " UNION ALL ".join(parts) or None
 

@@ -34,6 +34,7 @@ from tests.integration.helpers import (
 )
 from tests.served import served_site
 from tests.site_cleanup import delete_for_good, outgoing_accounts_restored
+from tests.workers import settings_values
 
 pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
 
@@ -84,7 +85,8 @@ def cleanup(campaign: str | None, names: dict[str, list[str]]) -> None:
 
 
 def test_pixel_and_links_over_http(server):
-	with outgoing_accounts_restored():
+	# the lead has no consent record: planned without one whatever the site's rule
+	with outgoing_accounts_restored(), settings_values(opt_in_rule="Not Required"):
 		pixel_and_links_over_http(server)
 
 
