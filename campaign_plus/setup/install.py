@@ -15,6 +15,18 @@ from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, 
 APP = "campaign_plus"
 
 
+def ensure_encryption_key() -> None:
+	"""The site's encryption key written to its site_config.json now, if it has none yet.
+
+	Campaign emails carry links signed with it (unsubscribe, tracking, consent). Frappe makes the
+	key the first time a process needs one: on a new site, a web worker started before that moment
+	and a background worker would each make their own, and links signed by one would be refused by
+	the other. Made at install (and migrate), every process started after reads the same one."""
+	from frappe.utils.password import get_encryption_key
+
+	get_encryption_key()
+
+
 def after_install():
 	setup(install=True)
 
@@ -24,6 +36,7 @@ def after_migrate():
 
 
 def setup(install: bool = False):
+	ensure_encryption_key()
 	make_custom_fields()
 	keep_existing_campaigns_sending()
 	ensure_pricing_fields()
