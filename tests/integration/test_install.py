@@ -63,6 +63,27 @@ def test_install_and_migrate_steps_twice_create_nothing_twice():
 	assert before[1] == 1
 
 
+def test_install_writes_the_encryption_key_a_new_site_lacks(monkeypatch):
+	"""Links in campaign emails are signed with it: made at install, before any worker signs one
+	(each process would otherwise make its own). The site's real config is left alone."""
+	import frappe.installer
+
+	written = []
+	monkeypatch.setattr(
+		frappe.installer, "update_site_config", lambda key, value: written.append((key, value))
+	)
+	monkeypatch.setattr(
+		frappe.local,
+		"conf",
+		frappe._dict({k: v for k, v in frappe.local.conf.items() if k != "encryption_key"}),
+	)
+	install.ensure_encryption_key()
+	assert [key for key, _value in written] == ["encryption_key"]
+	assert frappe.local.conf.encryption_key == written[0][1]
+	install.ensure_encryption_key()  # a site that has one keeps it
+	assert len(written) == 1
+
+
 def test_migrate_does_not_resurrect_a_deleted_default_status():
 	frappe.delete_doc("Campaign Status", "On Hold")
 	install.after_migrate()
