@@ -9,6 +9,7 @@ from frappe import _
 from frappe.utils import cint
 
 from campaign_plus.sending import planner
+from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.sending.testing import send_step_test
 from campaign_plus.utils.email import ensure_outgoing_account
 
@@ -19,7 +20,7 @@ MAX_PREVIEW_DAYS = 366
 def send_due_emails_now(campaign: str) -> dict:
 	"""Run the planner for this campaign now; sending follows in background batches."""
 	frappe.get_doc("Campaign", campaign).check_permission("write")
-	ensure_outgoing_account()
+	ensure_outgoing_account(get_sending_settings().email_account)  # the settings' account sends first
 	try:
 		result = planner.plan_campaign(campaign)
 	except planner.PlannerBusy:
@@ -52,5 +53,5 @@ def send_test_email(campaign: str, schedule_row: str) -> str:
 	email = frappe.db.get_value("User", frappe.session.user, "email")
 	if not email:
 		frappe.throw(_("Your user has no email address."), title=_("No Email Address"))
-	ensure_outgoing_account()
+	ensure_outgoing_account(get_sending_settings().email_account)  # the settings' account sends first
 	return send_step_test(doc, step, email)
