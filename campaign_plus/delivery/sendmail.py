@@ -31,10 +31,21 @@ after that, Frappe's bytes go out, and every later row of the job goes through F
 is finished last by :func:`campaign_plus.deliverability.outgoing.finish` (header block as queued,
 DKIM signature): here before the SMTP send, in Frappe's send through its ``override_email_send``
 hook.
+
+**Overlapped with the server.** While the mail server takes in one message (the job waits for its
+answer to the final dot: most of a message's time when the job's own work is quick), the job builds
+the next one: the SMTP transaction runs on the sender's own thread (smtplib and the journal's
+Redis only, never the database), the next row's message is built meanwhile in the job's thread,
+and the job goes on only once the server has answered. One message at a time is ever in the
+server's hands, as before: what the journal, the outcomes and a failure's bookkeeping see is
+unchanged. A message built ahead is only kept for its row's turn; when that turn goes otherwise
+(the row failed, another build path) it is built again then.
 """
 
+import contextvars
 import io
 import sys
+from concurrent.futures import ThreadPoolExecutor, wait
 from email import policy
 from email.generator import Generator
 from email.parser import Parser
@@ -63,13 +74,26 @@ class Sender:
 		self._policy = None
 		self._folds = None
 		self.built = {"direct": 0, "generated": 0, "frappe": 0}  # how each message was built
+		self._ahead: tuple[str, bytes] | None = None  # (row, message) built while the server worked
+		self._thread: ThreadPoolExecutor | None = None
+
+	def close(self) -> None:
+		"""End the sender's SMTP thread (the job's end)."""
+		if self._thread is not None:
+			self._thread.shutdown(wait=True)
+			self._thread = None
+		self._ahead = None
 
 	def check_next(self) -> None:
 		"""Compare the next plain message with Frappe's own build (called once per chunk)."""
 		self.verify_next = True
 
-	def send(self, doc) -> None:
-		"""Send ``doc`` (an Email Queue document) as Frappe would; raises as Frappe's send raises."""
+	def send(self, doc, then=None) -> None:
+		"""Send ``doc`` (an Email Queue document) as Frappe would; raises as Frappe's send raises.
+		``then``: the row to send next, built while the server takes in this one."""
+		ahead = self._ahead
+		if ahead and ahead[0] == doc.name:
+			self._ahead = None
 		ctx = self._context(doc) if self.fast else None
 		if ctx is None:
 			with outgoing.smtp_server_for_hook(self.server):  # Frappe's send, finished by our hook
@@ -79,20 +103,57 @@ class Sender:
 			return
 		recipient = doc.recipients[0].recipient
 		try:
-			message = outgoing.finish(doc, self.build(ctx, recipient), ctx.email_account_doc)
+			if ahead and ahead[0] == doc.name:
+				message = ahead[1]
+			else:
+				message = self.message(ctx, doc, recipient)
 			if method := outgoing.foreign_send_hook():
 				method(doc, doc.sender, recipient, message)
+				return
+			session = self.server.session
+			transaction = {
+				"from_addr": doc.sender,
+				"to_addrs": recipient,
+				"msg": message.decode("utf-8").encode(),
+				**_dsn_options(ctx, session, doc),
+			}
+			if then is None:
+				session.sendmail(**transaction)
 			else:
-				session = self.server.session
-				session.sendmail(
-					from_addr=doc.sender,
-					to_addrs=recipient,
-					msg=message.decode("utf-8").encode(),
-					**_dsn_options(ctx, session, doc),
-				)
+				self._overlapped(session, transaction, then)
 		except Exception:
 			ctx.__exit__(*sys.exc_info())  # Frappe's bookkeeping of a failure (commits wait)
 			raise
+
+	def message(self, ctx: SendMailContext, doc, recipient: str) -> bytes:
+		"""The message as it goes to the server: built, its header block as queued, signed."""
+		return outgoing.finish(doc, self.build(ctx, recipient), ctx.email_account_doc)
+
+	def _overlapped(self, session, transaction: dict, then) -> None:
+		"""The SMTP transaction on the sender's thread while this one builds ``then``'s message;
+		returns (or raises as ``sendmail`` did) once the server answered."""
+		if self._thread is None:
+			self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="campaign-plus-smtp")
+		running = self._thread.submit(contextvars.copy_context().run, lambda: session.sendmail(**transaction))
+		try:
+			self._build_ahead(then)
+		except BaseException:  # the job is stopped (a timeout): never leave the session mid-message
+			wait([running])
+			raise
+		running.result()
+
+	def _build_ahead(self, doc) -> None:
+		"""``doc``'s message for its turn, if it is a plain row; a failure waits for its turn (where
+		Frappe's bookkeeping records it)."""
+		if self._ahead and self._ahead[0] == doc.name:  # built already (this message is sent again)
+			return
+		try:
+			ctx = self._context(doc) if self.fast else None
+			if ctx is not None and doc.can_send_now():
+				self._ahead = (doc.name, self.message(ctx, doc, doc.recipients[0].recipient))
+		except Exception:
+			self._ahead = None
+			frappe.local.message_log = []
 
 	def _context(self, doc) -> SendMailContext | None:
 		"""Frappe's context for a plain row (its account loaded), else None."""
