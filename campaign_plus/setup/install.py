@@ -133,15 +133,50 @@ def ensure_campaign_indexes():
 	"""Index the campaign link of Lead, Opportunity, Quotation, Sales Order and Sales Invoice
 	(the statistics and the View buttons filter on it), of Email Campaign (the planner) and the
 	Campaign Send Log's."""
-	from campaign_plus.links import get_campaign_links
-
-	for doctype, link in get_campaign_links().items():
-		frappe.db.add_index(doctype, [link.fieldname])
-	frappe.db.add_index("Email Campaign", ["campaign_name"])
+	for doctype, fieldname in indexed_links().items():
+		keep_indexed(doctype, fieldname)
 	# the Send Log's indexes added after its JSON last changed (its on_doctype_update runs only
 	# then): an existing site gets them at its next migrate (add_index does nothing when present)
 	frappe.db.add_index("Campaign Send Log", ["campaign", "email_account"])
 	frappe.db.add_index("Campaign Send Log", ["campaign", "delivery_doubt"])
+
+
+def indexed_links() -> dict[str, str]:
+	"""The fields of ERPNext's doctypes the app indexes, by doctype: each document's campaign link
+	(its field depends on the ERPNext version) and Email Campaign's campaign."""
+	from campaign_plus.links import get_campaign_links
+
+	fields = {doctype: link.fieldname for doctype, link in get_campaign_links().items()}
+	fields["Email Campaign"] = "campaign_name"
+	return fields
+
+
+def keep_indexed(doctype: str, fieldname: str) -> None:
+	"""The field made ``search_index`` (a Property Setter of the app, unless its meta says so
+	already), then its index made by Frappe's schema sync if the table has none on that column.
+
+	An index Frappe does not know of does not last: each sync of the table (a Custom Field added —
+	ERPNext's setup wizard adds its regional ones to Quotation, Sales Order and Sales Invoice —,
+	Customize Form, a doctype update) drops the single-column index of a column whose field is not
+	``search_index`` (MariaDBTable.alter), until the next migrate made it again. Frappe names it
+	``<fieldname>_index``, the name ``frappe.db.add_index`` gave it on a site installed before:
+	that index is kept, and none is added twice."""
+	if not frappe.get_meta(doctype).get_field(fieldname).search_index:
+		setter = make_property_setter(
+			doctype, fieldname, "search_index", "1", "Check", validate_fields_for_doctype=False
+		)
+		setter.db_set("module", MODULE, update_modified=False)
+		frappe.clear_cache(doctype=doctype)
+	if not has_column_index(doctype, fieldname):
+		frappe.db.updatedb(doctype)
+
+
+def has_column_index(doctype: str, fieldname: str) -> bool:
+	"""Whether the doctype's table has an index of that one column, whatever its name."""
+	table = f"tab{doctype}"
+	if hasattr(frappe.db, "get_column_index"):  # MariaDB
+		return bool(frappe.db.get_column_index(table, fieldname, unique=False))
+	return bool(frappe.db.has_index(table, frappe.db.get_index_name([fieldname])))
 
 
 def compile_translations():
@@ -206,3 +241,9 @@ def delete_property_setters():
 			{"doc_type": setter["doctype"], "property": setter["property"], "module": MODULE},
 		)
 		frappe.clear_cache(doctype=setter["doctype"])
+	# the indexed fields (keep_indexed): Frappe's next sync of each table drops its index
+	indexed = {"property": "search_index", "module": MODULE}
+	doctypes = set(frappe.get_all("Property Setter", filters=indexed, pluck="doc_type"))
+	frappe.db.delete("Property Setter", indexed)
+	for doctype in doctypes:
+		frappe.clear_cache(doctype=doctype)

@@ -9,8 +9,9 @@ import textwrap
 import frappe
 import pytest
 
+from campaign_plus.links import LINKED_DOCTYPES
 from campaign_plus.setup import install
-from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE
+from campaign_plus.setup.fields import CUSTOM_FIELDS, DEFAULT_STATUSES, MODULE, PROPERTY_SETTERS
 from tests.conformance._app import EXTERNAL_DOCTYPES
 from tests.integration.helpers import make_campaign
 
@@ -60,7 +61,36 @@ def test_install_and_migrate_steps_twice_create_nothing_twice():
 	per_version = frappe.db.count("Custom Field", {"module": MODULE, "fieldname": "campaign"})
 	assert per_version == (0 if frappe.get_meta("Lead").has_field("campaign_name") else 3)
 	assert before[0] == sum(len(fields) for fields in CUSTOM_FIELDS.values()) + per_version
-	assert before[1] == 1
+	# the track_changes setter, and search_index on each indexed link its meta did not index yet
+	indexed = frappe.db.count("Property Setter", {"module": MODULE, "property": "search_index"})
+	assert before[1] == len(PROPERTY_SETTERS) + indexed
+	assert indexed <= len(install.indexed_links())
+
+
+def test_indexed_links_keep_their_index_when_frappe_syncs_their_table():
+	"""Each campaign link the app indexes (Lead, Opportunity, Quotation, Sales Order, Sales Invoice,
+	Email Campaign) is indexed, once, and is ``search_index``: Frappe's next sync of the table (a
+	Custom Field added, as ERPNext's setup wizard does on Quotation, Sales Order and Sales Invoice)
+	keeps its index. Checked with the decisions MariaDBTable.alter takes, without running it (its
+	DDL would commit the test's transaction); the index was made by install, nothing is created."""
+	from frappe.database.mariadb.schema import MariaDBTable
+
+	install.setup()  # on a site installed before: the property setters (the index is there)
+	links = install.indexed_links()
+	assert set(links) == {*LINKED_DOCTYPES, "Email Campaign"}
+	for doctype, fieldname in links.items():
+		assert frappe.get_meta(doctype).get_field(fieldname).search_index, doctype
+		columns = {}  # index name: its columns
+		for row in frappe.db.sql(f"SHOW INDEX FROM `tab{doctype}`", as_dict=True):
+			columns.setdefault(row.Key_name, []).append(row.Column_name)
+		alone = [name for name, indexed in columns.items() if indexed == [fieldname]]
+		assert alone == [f"{fieldname}_index"], f"{doctype}: {alone}"
+		table = MariaDBTable(doctype)
+		table.setup_table_columns()
+		for column in table.columns.values():
+			column.build_for_alter_table(table.current_columns.get(column.fieldname.lower()))
+		assert fieldname not in {column.fieldname for column in table.drop_index}, doctype
+		assert fieldname not in {column.fieldname for column in table.add_index}, doctype
 
 
 def test_install_writes_the_encryption_key_a_new_site_lacks(monkeypatch):
