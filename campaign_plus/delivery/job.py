@@ -296,8 +296,6 @@ class Delivery:
 				self.stopped = stop
 			return
 		finally:
-			if self.sender:
-				self.sender.close()
 			if self.server:
 				self.server.quit()
 		self.item.names = []
@@ -425,7 +423,7 @@ class Delivery:
 
 	# one message
 	def send(self, doc, tally: Tally, then=None) -> tuple[str, object]:
-		"""Send one row (``then``: the row after it, built while the server takes this one in)."""
+		"""Send one row (``then``: the row after it, built while the server checks this one)."""
 		for attempt in (1, 2):
 			self.ensure_session()
 			before = (doc.status, cint(doc.retry))

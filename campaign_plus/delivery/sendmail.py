@@ -32,20 +32,16 @@ is finished last by :func:`campaign_plus.deliverability.outgoing.finish` (header
 DKIM signature): here before the SMTP send, in Frappe's send through its ``override_email_send``
 hook.
 
-**Overlapped with the server.** While the mail server takes in one message (the job waits for its
-answer to the final dot: most of a message's time when the job's own work is quick), the job builds
-the next one: the SMTP transaction runs on the sender's own thread (smtplib and the journal's
-Redis only, never the database), the next row's message is built meanwhile in the job's thread,
-and the job goes on only once the server has answered. One message at a time is ever in the
-server's hands, as before: what the journal, the outcomes and a failure's bookkeeping see is
-unchanged. A message built ahead is only kept for its row's turn; when that turn goes otherwise
-(the row failed, another build path) it is built again then.
+**Built while the server answers.** Once a message's final dot is written, the server checks and
+stores it before it answers (the longest of the transaction's waits); meanwhile the job builds the
+next row's message, then reads the answer. Nothing else changes: one message at a time in the
+server's hands, its journal entries and outcome as before. A message built ahead is kept only for
+its row's turn; when that turn goes otherwise (the message before it sent again, another build
+path) it is built again then.
 """
 
-import contextvars
 import io
 import sys
-from concurrent.futures import ThreadPoolExecutor, wait
 from email import policy
 from email.generator import Generator
 from email.parser import Parser
@@ -74,15 +70,7 @@ class Sender:
 		self._policy = None
 		self._folds = None
 		self.built = {"direct": 0, "generated": 0, "frappe": 0}  # how each message was built
-		self._ahead: tuple[str, bytes] | None = None  # (row, message) built while the server worked
-		self._thread: ThreadPoolExecutor | None = None
-
-	def close(self) -> None:
-		"""End the sender's SMTP thread (the job's end)."""
-		if self._thread is not None:
-			self._thread.shutdown(wait=True)
-			self._thread = None
-		self._ahead = None
+		self._ahead: tuple[str, bytes] | None = None  # (row, message) built while the server answered
 
 	def check_next(self) -> None:
 		"""Compare the next plain message with Frappe's own build (called once per chunk)."""
@@ -90,7 +78,7 @@ class Sender:
 
 	def send(self, doc, then=None) -> None:
 		"""Send ``doc`` (an Email Queue document) as Frappe would; raises as Frappe's send raises.
-		``then``: the row to send next, built while the server takes in this one."""
+		``then``: the row to send next, built while the server checks this one."""
 		ahead = self._ahead
 		if ahead and ahead[0] == doc.name:
 			self._ahead = None
@@ -117,10 +105,11 @@ class Sender:
 				"msg": message.decode("utf-8").encode(),
 				**_dsn_options(ctx, session, doc),
 			}
-			if then is None:
+			self.server.while_answering = (lambda: self._build_ahead(then)) if then is not None else None
+			try:
 				session.sendmail(**transaction)
-			else:
-				self._overlapped(session, transaction, then)
+			finally:
+				self.server.while_answering = None
 		except Exception:
 			ctx.__exit__(*sys.exc_info())  # Frappe's bookkeeping of a failure (commits wait)
 			raise
@@ -128,19 +117,6 @@ class Sender:
 	def message(self, ctx: SendMailContext, doc, recipient: str) -> bytes:
 		"""The message as it goes to the server: built, its header block as queued, signed."""
 		return outgoing.finish(doc, self.build(ctx, recipient), ctx.email_account_doc)
-
-	def _overlapped(self, session, transaction: dict, then) -> None:
-		"""The SMTP transaction on the sender's thread while this one builds ``then``'s message;
-		returns (or raises as ``sendmail`` did) once the server answered."""
-		if self._thread is None:
-			self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="campaign-plus-smtp")
-		running = self._thread.submit(contextvars.copy_context().run, lambda: session.sendmail(**transaction))
-		try:
-			self._build_ahead(then)
-		except BaseException:  # the job is stopped (a timeout): never leave the session mid-message
-			wait([running])
-			raise
-		running.result()
 
 	def _build_ahead(self, doc) -> None:
 		"""``doc``'s message for its turn, if it is a plain row; a failure waits for its turn (where

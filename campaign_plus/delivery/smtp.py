@@ -10,7 +10,9 @@ of that, with two changes:
   connection that did drop shows on the next command, and the job reconnects);
 - the session tells the job just before it writes the final ``.`` of a message's data (from
   then on the server may have the message, whatever happens to this process), and when the
-  server accepted it (see the journal in :mod:`campaign_plus.delivery.work`).
+  server accepted it (see the journal in :mod:`campaign_plus.delivery.work`);
+- between the final dot and reading the server's answer, it runs the job's work meanwhile (the
+  next message's build: see :mod:`campaign_plus.delivery.sendmail`).
 """
 
 import smtplib
@@ -51,6 +53,7 @@ class _Journaling:
 			self.close()  # without its final dot the server drops the message
 			raise
 		self.send(b"." + smtplib.bCRLF)
+		self.delivery.answering()
 		code, reply = self.getreply()
 		self.delivery.answered()
 		if 200 <= code < 300:
@@ -79,6 +82,7 @@ class DeliverySMTPServer(SMTPServer):
 		self.final_dot_written = False  # for the message being sent
 		self.message_accepted = False  # the server answered 2xx to its final dot
 		self.last_answer = 0.0
+		self.while_answering: Callable[[], None] | None = None
 
 	def new_message(self) -> None:
 		self.final_dot_written = self.message_accepted = False
@@ -104,6 +108,12 @@ class DeliverySMTPServer(SMTPServer):
 
 	def answered(self) -> None:
 		self.last_answer = time.monotonic()
+
+	def answering(self) -> None:
+		"""The final dot is written, the server checks the message: the caller's work meanwhile
+		(``while_answering``: it must not raise, nor use this session)."""
+		if self.while_answering:
+			self.while_answering()
 
 	def before_final_dot(self) -> None:
 		self.final_dot_written = True
