@@ -13,6 +13,7 @@ from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settin
 from campaign_plus.utils.runtime import in_test
 
 QUEUE = "long"
+JOB_METHOD = "campaign_plus.delivery.job.deliver"
 ITEM_SIZE = 500  # rows per work item (a send batch's rows of one account)
 # seconds: how far ahead rows are leased (Frappe's flush takes them after that); on a test's
 # shortened clock never under a minute, so that a loaded machine's late tick cannot let one lapse
@@ -66,7 +67,7 @@ def submit(account: str, names: list[str], campaign: str | None = None) -> list[
 
 def enqueue(item: work.WorkItem) -> None:
 	frappe.enqueue(
-		"campaign_plus.delivery.job.deliver",
+		JOB_METHOD,
 		queue=QUEUE,
 		timeout=JOB_TIMEOUT,
 		job_id=item.job_id,

@@ -57,6 +57,7 @@ from campaign_plus.deliverability import outgoing
 from campaign_plus.delivery import journal, outcomes, store, work
 from campaign_plus.delivery.handover import (
 	ITEM_SIZE,
+	JOB_METHOD,
 	JOB_TIMEOUT,
 	LEASE,
 	MAX_RUN,
@@ -82,7 +83,7 @@ from campaign_plus.delivery.sendmail import Sender
 from campaign_plus.delivery.settings import DEFAULT_ACCOUNT, get_delivery_settings, scaled
 from campaign_plus.delivery.smtp import DeliverySMTPServer
 from campaign_plus.engine import pacing
-from campaign_plus.utils import holds
+from campaign_plus.utils import holds, jobs
 from campaign_plus.utils.db import retrying_deadlocks
 from campaign_plus.utils.runtime import in_test
 
@@ -103,7 +104,14 @@ BLOCKED = "blocked"
 
 # The job
 def deliver(token: str) -> None:
-	"""RQ job: deliver the rows of work item ``token`` (nothing if another job holds it)."""
+	"""RQ job: deliver the rows of work item ``token`` (nothing if another job holds it), then
+	those of the delivery jobs next in the queue, in this process (:mod:`campaign_plus.utils.jobs`)."""
+	deliver_item(token)
+	jobs.go_on(JOB_METHOD, deliver_item)
+
+
+def deliver_item(token: str) -> None:
+	"""Deliver the rows of work item ``token`` (nothing if another job holds it)."""
 	holder = work.hold(token)
 	if not holder:
 		return

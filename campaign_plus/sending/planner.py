@@ -334,13 +334,16 @@ def _why_not_running(state: CampaignState, today) -> str:
 	)
 
 
+BATCH_METHOD = "campaign_plus.sending.sender.send_batch"
+
+
 def enqueue_batches(campaign: str, batch_size: int) -> int:
 	"""Enqueue one sending job per batch of Planned rows (deduplicated by job id)."""
 	names = ledger.planned_names(campaign)
 	batches = list(create_batch(names, max(batch_size, 1)))
 	for number, batch in enumerate(batches, start=1):
 		frappe.enqueue(
-			"campaign_plus.sending.sender.send_batch",
+			BATCH_METHOD,
 			queue="long",
 			timeout=3600,
 			job_id=f"campaign_plus:send:{campaign}:{batch[0]}",

@@ -53,10 +53,10 @@ from campaign_plus.engine.schedule import (
 	TEMPLATE_ERROR,
 )
 from campaign_plus.sending import ledger
-from campaign_plus.sending.planner import campaign_state
+from campaign_plus.sending.planner import BATCH_METHOD, campaign_state
 from campaign_plus.sending.settings import get_sending_settings
 from campaign_plus.tracking.messages import BatchTracker
-from campaign_plus.utils import holds
+from campaign_plus.utils import holds, jobs
 from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, retrying_deadlocks
 from campaign_plus.utils.footer import BatchFooters
 from campaign_plus.utils.runtime import in_test
@@ -68,6 +68,14 @@ PRIORITY = 0
 
 
 def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_count: int = 1) -> dict:
+	"""RQ job: send one batch of a campaign's planned rows, then the send batches next in the
+	queue, in this process (:mod:`campaign_plus.utils.jobs`). This batch's result."""
+	result = send_one_batch(campaign, names, batch_number, batch_count)
+	jobs.go_on(BATCH_METHOD, send_one_batch)
+	return result
+
+
+def send_one_batch(campaign: str, names: list[str], batch_number: int = 1, batch_count: int = 1) -> dict:
 	def attempt():
 		frappe.db.savepoint(SAVEPOINT)
 		try:
