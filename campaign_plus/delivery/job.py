@@ -106,8 +106,9 @@ BLOCKED = "blocked"
 def deliver(token: str) -> None:
 	"""RQ job: deliver the rows of work item ``token`` (nothing if another job holds it), then
 	those of the delivery jobs next in the queue, in this process (:mod:`campaign_plus.utils.jobs`)."""
+	started = time.monotonic()
 	deliver_item(token)
-	jobs.go_on(JOB_METHOD, deliver_item)
+	jobs.go_on(JOB_METHOD, deliver_item, started)
 
 
 def deliver_item(token: str) -> None:

@@ -247,41 +247,78 @@ def as_generated(message: str, queued: str, fold) -> str | None:
 	value has no white space and does not fit on a line of its own is left as it is: folding can
 	only encode it, and :func:`keep_queued_header_block` takes such a field back as queued. Only ASCII text with CRLF line ends
 	qualifies. (Every message of a step has the same structure; the check against Frappe's own
-	build on each chunk's first message covers what is not looked at here.)"""
+	build on each chunk's first message covers what is not looked at here.)
+
+	Only header blocks are read line by line: a part's body is copied whole up to the next
+	boundary line, found with ``str.find`` (most of a message is body)."""
 	if not message.isascii() or not message.endswith("\r\n"):
 		return None
-	if message.count("\n") != message.count("\r\n") or message.count("\r") != message.count("\r\n"):
+	line_ends = message.count("\r\n")
+	if message.count("\n") != line_ends or message.count("\r") != line_ends:
 		return None
-	lines = message.split("\r\n")
-	lines.pop()  # after the last CRLF
+	end = len(message)
 	boundaries: set[str] = set()
-	out: list[str] = []
-	in_head, i = True, 0
+	out: list[str] = []  # pieces of whole lines, joined by CRLF as the lines they hold
+	pos = 0  # the start of a header block
+	while True:
+		if pos >= end:
+			return None  # no body: leave it to the parser
+		if message.startswith("\r\n", pos):
+			head = []
+			body = pos + 2
+		else:
+			blank = message.find("\r\n\r\n", pos)
+			if blank < 0:
+				return None  # no body: leave it to the parser
+			head = message[pos:blank].split("\r\n")
+			body = blank + 4
+		if not _generated_head(head, queued, fold, boundaries, out):
+			return None
+		out.append("")  # the blank line
+		after = _boundary_line_end(message, body, boundaries)
+		if after < 0:  # the rest is body
+			if body < end:
+				out.append(message[body : end - 2])
+			return "\r\n".join(out) + "\r\n"
+		out.append(message[body:after])  # the body and the boundary line after it
+		pos = after + 2  # a part's header block follows
+
+
+def _boundary_line_end(message: str, start: int, boundaries: set[str]) -> int:
+	"""Where the first line from ``start`` on that is a boundary line (``--`` and a boundary,
+	white space after it allowed) ends; -1 when there is none. ``start``: a line's start."""
+	if not boundaries:
+		return -1
+	at = start
+	while True:
+		if not message.startswith("--", at):
+			found = message.find("\r\n--", at)
+			if found < 0:
+				return -1
+			at = found + 2
+		line_end = message.find("\r\n", at)
+		if message[at:line_end].rstrip(" \t")[2:] in boundaries:
+			return line_end
+		at = line_end + 2
+
+
+def _generated_head(lines: list[str], queued: str, fold, boundaries: set[str], out: list[str]) -> bool:
+	"""A header block's lines as generated, added to ``out`` (the parts' boundaries it names
+	added to ``boundaries``); False when it cannot be told without the parser."""
+	i = 0
 	while i < len(lines):
-		line = lines[i]
-		if not in_head:
-			if line.startswith("--") and line.rstrip(" \t")[2:] in boundaries:
-				in_head = True  # a part's header block follows
-			out.append(line)
-			i += 1
-			continue
-		if line == "":
-			in_head = False
-			out.append(line)
-			i += 1
-			continue
-		field = [line]  # a header field and its continuation lines
+		field = [lines[i]]  # a header field and its continuation lines
 		while i + len(field) < len(lines) and lines[i + len(field)][:1] in (" ", "\t"):
 			field.append(lines[i + len(field)])
 		i += len(field)
 		name, colon, value = field[0].partition(":")
 		if not colon or field[0][:1] in (" ", "\t"):
-			return None
+			return False
 		if name.strip().lower() == "content-type":
 			boundaries.update(m.strip() for m in _BOUNDARY.findall(" ".join(field)))
 		if all(len(part) <= MAX_LINE_LENGTH for part in field):
 			if field[0] != name + ": " + value.lstrip(" \t"):
-				return None  # the generator writes "name: value" (one space): leave it to the parser
+				return False  # the generator writes "name: value" (one space): leave it to the parser
 			out.extend(field)
 			continue
 		if (
@@ -295,9 +332,7 @@ def as_generated(message: str, queued: str, fold) -> str | None:
 		# the generator's own: the value as the compat32 parser reads it, folded by the policy
 		raw = (value.lstrip(" \t") + "\r\n" + "".join(part + "\r\n" for part in field[1:])).rstrip("\r\n")
 		out.extend(fold(name, raw).split("\r\n")[:-1])
-	if in_head:
-		return None  # no body: leave it to the parser
-	return "\r\n".join(out) + "\r\n"
+	return True
 
 
 _DIGIT = re.compile(r"[0-9]")

@@ -20,6 +20,7 @@ the next planner run enqueues it again.
 """
 
 import copy
+import time
 from collections import defaultdict
 from email import message_from_string, quoprimime
 from email import policy as email_policy
@@ -70,8 +71,9 @@ PRIORITY = 0
 def send_batch(campaign: str, names: list[str], batch_number: int = 1, batch_count: int = 1) -> dict:
 	"""RQ job: send one batch of a campaign's planned rows, then the send batches next in the
 	queue, in this process (:mod:`campaign_plus.utils.jobs`). This batch's result."""
+	started = time.monotonic()
 	result = send_one_batch(campaign, names, batch_number, batch_count)
-	jobs.go_on(BATCH_METHOD, send_one_batch)
+	jobs.go_on(BATCH_METHOD, send_one_batch, started)
 	return result
 
 

@@ -11,8 +11,9 @@ that start-up costs as much CPU as delivering 4,000 messages.
 So when the job at the head of its queue (the one this worker would run next) runs the same
 method, for the same site and user, the running job takes it off the queue and runs it itself:
 same order, no new process. It does so only while the queues Frappe's workers serve before this
-one are empty, and only within :data:`BUDGET` seconds of its start (far from any job's
-timeout). Taking a job off the queue is one atomic ``LREM``: when two workers reach for the same
+one are empty, and only within :data:`BUDGET` seconds of the job's own start (far from any
+job's timeout: a job taken then runs no longer than its own job would). Each job taken is
+committed as Frappe's worker commits a job. Taking a job off the queue is one atomic ``LREM``: when two workers reach for the same
 job only one gets it, and the job never runs twice. If this process dies while it runs a job it
 took, that job is lost as a killed job is: the callers' work is idempotent and comes back (a
 campaign's planned rows are sent by its next batches, a delivery work item by the minute tick).
@@ -76,13 +77,13 @@ def take_next(current, method: str) -> dict | None:
 	return dict(kwargs.get("kwargs") or {})
 
 
-def following(method: str, budget: float = BUDGET) -> Iterator[dict]:
-	"""The keyword arguments of each next job of ``method`` this job takes off its queue."""
+def following(method: str, started: float, budget: float = BUDGET) -> Iterator[dict]:
+	"""The keyword arguments of each next job of ``method`` this job takes off its queue, until
+	``budget`` seconds after ``started`` (the job's start, ``time.monotonic()``)."""
 	current = current_job()
 	if current is None:
 		return
-	begun = time.monotonic()
-	while time.monotonic() - begun < budget:
+	while time.monotonic() - started < budget:
 		try:
 			kwargs = take_next(current, method)
 		except Exception:  # the queue Redis away: the next jobs run as they would have
@@ -93,12 +94,13 @@ def following(method: str, budget: float = BUDGET) -> Iterator[dict]:
 		yield kwargs
 
 
-def go_on(method: str, run: Callable[..., object], budget: float = BUDGET) -> int:
-	"""Run each next job of ``method`` taken off the queue with ``run(**kwargs)``: how many. A
-	failure is handled as Frappe's worker handles a failed job (rolled back, logged) and ends the
-	run of jobs: the next ones stay in the queue for any worker."""
+def go_on(method: str, run: Callable[..., object], started: float, budget: float = BUDGET) -> int:
+	"""Run each next job of ``method`` taken off the queue with ``run(**kwargs)``, committed as
+	Frappe's worker commits a job: how many ran. A failure is handled as that worker handles a
+	failed job (rolled back, logged) and ends the run of jobs: the next ones stay in the queue for
+	any worker. ``started``: the job's start (``time.monotonic()``), for :data:`BUDGET`."""
 	done = 0
-	for kwargs in following(method, budget):
+	for kwargs in following(method, started, budget):
 		try:
 			run(**kwargs)
 		except Exception:
@@ -106,5 +108,6 @@ def go_on(method: str, run: Callable[..., object], budget: float = BUDGET) -> in
 			frappe.log_error(title=method)
 			frappe.db.commit()
 			return done
+		frappe.db.commit()
 		done += 1
 	return done

@@ -130,6 +130,41 @@ def test_workers_deliver_each_once_with_frappes_own_bytes_and_leave_nothing(rig,
 	assert {r.status for r in queue_rows(campaign)} == {"Sent"}
 
 
+def jobs_started(bench, method: str, logs_after: int) -> int:
+	"""How many RQ jobs of ``method`` the workers started after the first ``logs_after`` did."""
+	logs = sorted(bench.logs.glob("worker-*.log"))[logs_after:]
+	return sum(
+		1
+		for log in logs
+		for line in log.read_text(errors="replace").splitlines()
+		if "Successfully completed" not in line
+		and ": frappe.utils.background_jobs.execute_job(" in line
+		and f"job_name='{method}'" in line
+	)
+
+
+def test_one_worker_goes_on_with_the_next_batches_and_deliveries_in_the_same_job(rig, campaigns):
+	"""Five send batches and five work items: the worker starts far fewer jobs (each a new
+	process), and every message is still accepted once."""
+	from campaign_plus.delivery.handover import JOB_METHOD
+	from campaign_plus.sending.planner import BATCH_METHOD
+
+	campaign = campaigns(100, "chain", batch_size=20)
+	logs_before, started = rig.bench.started, frappe.utils.now_datetime()
+	rig.bench.start_worker()
+	rig.bench.call("tests.workers.plan", campaign)
+	wait_for(lambda: all_sent(rig, campaign, 100), 180, what="100 messages accepted")
+	counts = accepted_for(rig.server, queue_rows(campaign))
+	assert len(counts) == 100 and set(counts.values()) == {1}
+	ledger = frappe.get_all("Campaign Send Log", filters={"campaign": campaign}, pluck="status")
+	assert collections.Counter(ledger) == {"Sent": 100}
+	batches = jobs_started(rig.bench, BATCH_METHOD, logs_before)
+	deliveries = jobs_started(rig.bench, JOB_METHOD, logs_before)
+	assert 1 <= batches < 5 and 1 <= deliveries < 5, (batches, deliveries)
+	methods = [BATCH_METHOD, JOB_METHOD]
+	assert not frappe.get_all("Error Log", filters={"method": ("in", methods), "creation": (">=", started)})
+
+
 def test_mail_server_down_then_up_delivers_each_once(rig, campaigns):
 	campaign = campaigns(30, "down", batch_size=30)
 	rig.server.stop()
