@@ -255,6 +255,7 @@ class Delivery:
 		self.leased_at = time.monotonic()
 		self.published = 0.0
 		self.redis = store.redis()
+		self.marks = work.Marks(holder, self.redis)
 		self.current: str | None = None
 		self.totals: dict[str, int] = defaultdict(int)
 		self.observes_smtp = False
@@ -307,6 +308,7 @@ class Delivery:
 		finally:
 			if self.server:
 				self.server.quit()
+			self.marks.close()
 		self.item.names = []
 		if keep_item:
 			work.delete(self.item.token)
@@ -341,13 +343,13 @@ class Delivery:
 
 	def before_final_dot(self) -> None:
 		try:
-			work.mark(self.current, work.HANDED, self.holder, self.redis)
+			self.marks.handed(self.current)
 		except Exception as error:
 			raise JournalUnavailable(str(error)) from error
 
 	def accepted(self) -> None:
 		try:
-			work.mark(self.current, work.ACCEPTED, self.holder, self.redis)
+			self.marks.accepted(self.current)
 		except Exception:
 			pass  # the server has it: never an error now (the "handed" entry already says so)
 
@@ -512,6 +514,7 @@ class Delivery:
 
 	# after a chunk: commit, tell the listeners, count, publish
 	def record(self, tally: Tally, names: list[str]) -> None:
+		self.marks.settle()  # before the rows' marks are forgotten (another connection)
 		report = tally.report
 		report.campaign = self.item.campaign
 

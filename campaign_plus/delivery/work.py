@@ -136,6 +136,82 @@ def mark(name: str, stage: str, holder: str, connection=None) -> None:
 	(connection or store.redis()).hset(store.key("journal"), name, f"{stage}{holder}")
 
 
+class Marks:
+	"""One job's marks, over a queue Redis connection of their own. A "handed" mark is written
+	and its answer read before the final dot, as :func:`mark` does; an "accepted" mark is written
+	without waiting for its answer, which is read with the next mark's (or by :meth:`settle`):
+	Redis runs a connection's commands in the order it receives them, so the mark is there as soon
+	as it would have been, and the job does not wait a round trip for it. (A failed "accepted"
+	mark changes nothing: the "handed" one already says the server may have the message.)"""
+
+	def __init__(self, holder: str, client=None):
+		self.holder = holder
+		self.client = client or store.redis()
+		self.key = store.key("journal")
+		self.connection = None
+		self.unread = 0  # "accepted" marks written, their answers not read yet
+
+	def handed(self, name: str) -> None:
+		"""Raises when the mark may not be in Redis."""
+		try:
+			connection = self._connection()
+			connection.send_command("HSET", self.key, name, f"{HANDED}{self.holder}")
+			self._read_accepted()
+			connection.read_response()
+		except Exception:
+			self._drop()
+			raise
+
+	def accepted(self, name: str) -> None:
+		try:
+			self._connection().send_command("HSET", self.key, name, f"{ACCEPTED}{self.holder}")
+		except Exception:
+			self._drop()
+			raise
+		self.unread += 1
+
+	def settle(self) -> None:
+		"""Every mark written is in Redis (before the rows' marks are forgotten on another
+		connection, which Redis may serve first)."""
+		try:
+			self._read_accepted()
+		except Exception:
+			self._drop()
+
+	def close(self) -> None:
+		self.settle()
+		if self.connection is not None:
+			connection, self.connection = self.connection, None
+			self.client.connection_pool.release(connection)
+
+	def _connection(self):
+		if self.connection is None:
+			pool = self.client.connection_pool
+			try:
+				self.connection = pool.get_connection()
+			except TypeError:  # redis-py 4 (Frappe 15) names the command
+				self.connection = pool.get_connection("HSET")
+		return self.connection
+
+	def _read_accepted(self) -> None:
+		import redis
+
+		while self.unread:
+			self.unread -= 1
+			try:
+				self.connection.read_response()
+			except redis.ResponseError:
+				pass  # Redis refused that mark (out of memory…): as when it is not written at all
+
+	def _drop(self) -> None:
+		"""A connection in an unknown state (answers not read): closed, never reused."""
+		self.unread = 0
+		if self.connection is not None:
+			connection, self.connection = self.connection, None
+			connection.disconnect()
+			self.client.connection_pool.release(connection)
+
+
 def marked(names: list[str]) -> dict[str, str]:
 	if not names:
 		return {}

@@ -25,7 +25,7 @@ from campaign_plus.delivery.api import get_delivery_progress
 from campaign_plus.delivery.settings import get_delivery_settings
 from campaign_plus.sending import planner
 from tests.integration.helpers import make_campaign, make_template, make_user
-from tests.smtp_server import MailServer
+from tests.smtp_server import MailServer, free_port
 from tests.workers import add_sending_limit
 
 HEADERS = ("Subject", "From", "To", "Message-ID", "List-Unsubscribe", "Date", "Content-Type")
@@ -716,23 +716,48 @@ def test_settings_defaults_and_one_row_per_account(delivering):
 def test_nothing_goes_out_unrecorded_when_the_journal_is_unavailable(delivering, monkeypatch):
 	account = make_account(delivering)
 	campaign, names = queued_campaign(unique("nojournal", 2))
-	mark = work.mark
+	handed = work.Marks.handed
 
-	def failing(name, stage, holder, connection=None):
-		if stage == work.HANDED:
-			raise ConnectionError("Redis is away")
-		return mark(name, stage, holder, connection)
+	def failing(self, name):
+		raise ConnectionError("Redis is away")
 
-	monkeypatch.setattr(work, "mark", failing)
+	monkeypatch.setattr(work.Marks, "handed", failing)
 	before = len(delivering.accepted())
 	delivery = job.deliver_names(names, account, campaign)
 	assert delivery.stopped and delivery.stopped.delay == job.PAUSED_RECHECK
 	assert len(delivering.accepted()) == before  # the data without its final dot was dropped
 	rows = frappe.get_all("Email Queue", filters={"name": ("in", names)}, fields=["status", "retry"])
 	assert {(r.status, r.retry) for r in rows} == {("Not Sent", 0)}
-	monkeypatch.setattr(work, "mark", mark)
+	monkeypatch.setattr(work.Marks, "handed", handed)
 	job.deliver_names(names, account, campaign)
 	assert set(statuses(names).values()) == {"Sent"}
+
+
+def test_an_accepted_mark_is_written_without_waiting_and_there_before_the_next_mark(delivering):
+	names = [f"_cp-marks-{frappe.generate_hash(length=8)}-{i}" for i in range(3)]
+	marks = work.Marks("a-job")
+	try:
+		marks.handed(names[0])
+		marks.accepted(names[0])
+		assert marks.unread == 1  # its answer not waited for
+		marks.handed(names[1])  # reads it first
+		assert marks.unread == 0
+		assert work.marked(names) == {names[0]: "accepted:a-job", names[1]: "handed:a-job"}
+		marks.accepted(names[1])
+		marks.settle()
+		assert marks.unread == 0 and work.marked(names[1:2]) == {names[1]: "accepted:a-job"}
+		marks.accepted(names[2])
+		marks.close()  # settles, gives the connection back
+		assert marks.connection is None and work.marked(names[2:]) == {names[2]: "accepted:a-job"}
+	finally:
+		work.forget(names)
+
+	import redis
+
+	away = work.Marks("a-job", redis.Redis(host="127.0.0.1", port=free_port()))
+	with pytest.raises(redis.ConnectionError):
+		away.handed(names[0])  # no mark, no final dot
+	assert away.connection is None and away.unread == 0
 
 
 def test_a_job_that_keeps_failing_leaves_its_rows_to_frappe(delivering):

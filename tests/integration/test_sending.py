@@ -394,6 +394,31 @@ def test_bulk_inserts_write_every_value_as_given(setup_campaign):
 	]
 
 
+def test_bulk_inserts_write_long_text_as_given(setup_campaign):
+	"""Long text goes through the replacing escape (not the driver's table): the same literal as
+	the driver's, and the very value read back."""
+	from pymysql.converters import escape_string
+
+	from campaign_plus.engine.sqltext import SHORT
+	from campaign_plus.engine.sqltext import escape_string as ours
+	from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names, standard_values
+
+	campaign, leads = setup_campaign(leads=2)
+	odd = "O'Brien \\ \"quoted\" \\' 100% %s \0 nul \r\n line \x1a ctrl-z été ✓ 😀 "
+	values = [odd * 30, (odd * 30)[::-1]]
+	for value in [*values, odd, odd[:SHORT], odd * 2]:
+		assert ours(value) == escape_string(value)
+	names = ordered_names(2)
+	fields = (*STANDARD_COLUMNS, "campaign", "schedule_row", "step_idx", "party_type", "party", "error")
+	rows = [
+		(*standard_values(name), campaign.name, "s1", 1, "Lead", lead.name, value)
+		for name, lead, value in zip(names, leads, values, strict=True)
+	]
+	assert insert_many(ledger.LEDGER, fields, rows) == 2
+	written = dict(frappe.get_all(ledger.LEDGER, {"name": ("in", names)}, ["name", "error"], as_list=True))
+	assert [written[name] for name in names] == values
+
+
 # --- ERPNext's own sending ---------------------------------------------------------------------
 
 
