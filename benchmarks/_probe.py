@@ -50,11 +50,12 @@ def by_function(folder: str) -> dict[str, dict]:
 
 
 def requests(folder: str) -> dict[str, list[int]]:
-	"""Per request kind (the web server's hooks): [requests, statements]."""
+	"""Per request kind (the web server's hooks): [requests, statements, of which connection and
+	transaction statements]."""
 	found: dict[str, list[int]] = {}
 	for record in records(folder):
-		for kind, (count, sql) in (record.get("requests") or {}).items():
-			totals = found.setdefault(kind, [0, 0])
-			totals[0] += count
-			totals[1] += sql
+		for kind, counts in (record.get("requests") or {}).items():
+			totals = found.setdefault(kind, [0, 0, 0])
+			for i, value in enumerate(counts):
+				totals[i] += value
 	return found

@@ -19,9 +19,12 @@ def post_fork(server, worker):
 
 
 def pre_request(worker, req):
-	req.campaign_plus_statements = sitecustomize.statements()
+	req.campaign_plus_statements = sitecustomize.statements(), sitecustomize.control_statements()
 
 
 def post_request(worker, req, environ, resp):
 	kind = "tracking" if "campaign_plus.tracking.api." in req.path else "desk"
-	sitecustomize.count_request(kind, sitecustomize.statements() - req.campaign_plus_statements)
+	statements, control = req.campaign_plus_statements
+	sitecustomize.count_request(
+		kind, sitecustomize.statements() - statements, sitecustomize.control_statements() - control
+	)

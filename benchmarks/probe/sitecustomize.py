@@ -4,9 +4,10 @@
 imports this module at start-up when ``benchmarks/probe`` is on ``PYTHONPATH``; it does nothing
 unless ``CAMPAIGN_PLUS_PROBE`` names a directory.
 
-It counts what each process sends to the database — every statement pymysql sends (``COMMIT``,
-``ROLLBACK`` and ``SET`` included: what the server receives, not only ``frappe.db.sql`` calls) and
-every connection it opens — and records each RQ job it runs: function, timeout, seconds,
+It counts what each process sends to the database — every statement the driver sends (PyMySQL's,
+Frappe 15; mysqlclient's, Frappe 16), ``COMMIT``, ``ROLLBACK`` and ``SET`` included: what the
+server receives, not only ``frappe.db.sql`` calls; those connection and transaction statements
+also apart — and every connection it opens — and records each RQ job it runs: function, timeout, seconds,
 statements, and the process's peak resident memory (``ru_maxrss``) at the job's end. It writes
 ``<directory>/<pid>.json`` at most every second while statements flow, after each job and when
 the process ends (RQ's work horse ends with ``os._exit``: that too). A forked process (RQ's work
@@ -29,6 +30,8 @@ import time
 DIRECTORY = os.environ.get("CAMPAIGN_PLUS_PROBE")
 PROFILE = [name for name in os.environ.get("CAMPAIGN_PLUS_PROFILE", "").split(",") if name]
 COM_QUERY = 3
+# statements that set up a connection or end / begin a transaction, touching no table
+CONTROL = (b"SET ", b"ROLLBACK", b"COMMIT", b"START TRANSACTION", b"BEGIN")
 
 
 class _State:
@@ -39,6 +42,7 @@ class _State:
 		self.pid = os.getpid()
 		self.started = time.time()
 		self.sql = 0
+		self.control = 0  # of which connection and transaction statements
 		self.connections = 0
 		self.jobs = []
 		self.requests = {}  # kind: [requests, statements] (a web server's hooks say which)
@@ -52,11 +56,17 @@ def statements() -> int:
 	return _state.sql
 
 
-def count_request(kind: str, statements_: int) -> None:
-	"""A request of ``kind`` ran ``statements_`` statements (called by a web server's hook)."""
-	counts = _state.requests.setdefault(kind, [0, 0])
+def control_statements() -> int:
+	return _state.control
+
+
+def count_request(kind: str, statements_: int, control: int = 0) -> None:
+	"""A request of ``kind`` ran ``statements_`` statements, ``control`` of them connection and
+	transaction statements (called by a web server's hook)."""
+	counts = _state.requests.setdefault(kind, [0, 0, 0])
 	counts[0] += 1
 	counts[1] += statements_
+	counts[2] += control
 	write(force=False)
 
 
@@ -95,25 +105,49 @@ def write(force: bool = True) -> None:
 		pass
 
 
+def _count(sql) -> None:
+	_state.sql += 1
+	text = sql if isinstance(sql, bytes | bytearray) else str(sql).encode(errors="replace")
+	if text.lstrip()[:17].upper().startswith(CONTROL):
+		_state.control += 1
+	write(force=False)
+
+
 def _install_sql() -> None:
 	try:
 		from pymysql import connections
 	except ImportError:
+		connections = None
+	if connections:
+		execute, connect = connections.Connection._execute_command, connections.Connection.connect
+
+		def _execute_command(self, command, sql):
+			if command == COM_QUERY:
+				_count(sql)
+			return execute(self, command, sql)
+
+		def _connect(self, *args, **kwargs):
+			_state.connections += 1
+			return connect(self, *args, **kwargs)
+
+		connections.Connection._execute_command = _execute_command
+		connections.Connection.connect = _connect
+	try:
+		from MySQLdb import connections as mysqlclient  # Frappe 16's driver
+	except ImportError:
 		return
-	execute, connect = connections.Connection._execute_command, connections.Connection.connect
+	query, init = mysqlclient.Connection.query, mysqlclient.Connection.__init__
 
-	def _execute_command(self, command, sql):
-		if command == COM_QUERY:
-			_state.sql += 1
-			write(force=False)
-		return execute(self, command, sql)
+	def _query(self, sql):
+		_count(sql)
+		return query(self, sql)
 
-	def _connect(self, *args, **kwargs):
+	def _init(self, *args, **kwargs):
 		_state.connections += 1
-		return connect(self, *args, **kwargs)
+		return init(self, *args, **kwargs)
 
-	connections.Connection._execute_command = _execute_command
-	connections.Connection.connect = _connect
+	mysqlclient.Connection.query = _query
+	mysqlclient.Connection.__init__ = _init
 
 
 def _install_jobs() -> None:
