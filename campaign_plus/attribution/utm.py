@@ -6,7 +6,7 @@ The click endpoint asks :func:`click_destination` where a verified click goes: l
 domains listed in Campaign Plus Settings (*Own Domains*) get ``utm_source`` (the settings'),
 ``utm_medium=email``, ``utm_campaign`` (the campaign) and ``utm_content`` (``step-N``, with the
 A/B variant letter) unless they carry a UTM parameter already; other links go on untouched. The
-settings are read once per hit (two values of the Singles table); the campaign, step and variant
+settings come from Frappe's document cache (no query on a click); the campaign, step and variant
 come from the token for a step-tracked click, from the Send Log row (by primary key) for an
 individually tracked one — only when the link is to an own domain.
 """
@@ -20,13 +20,18 @@ SETTINGS = "Campaign Plus Settings"
 
 
 def own_domains_and_source() -> tuple[list[str], str | None]:
-	values = dict(
-		frappe.db.sql(
-			"""SELECT `field`, `value` FROM `tabSingles`
-			WHERE `doctype` = %s AND `field` IN ('own_domains', 'utm_source')""",
-			(SETTINGS,),
+	if frappe.db.transaction_writes:
+		# this transaction wrote (a test, a caller saving…): the values as it sees them, never
+		# cached (Frappe's cache would keep them even if the transaction were rolled back)
+		values = dict(
+			frappe.db.sql(
+				"""SELECT `field`, `value` FROM `tabSingles`
+				WHERE `doctype` = %s AND `field` IN ('own_domains', 'utm_source')""",
+				(SETTINGS,),
+			)
 		)
-	)
+	else:  # a click: Frappe's document cache (cleared whenever the settings are saved or set)
+		values = frappe.get_cached_doc(SETTINGS)
 	try:
 		domains = utm.parse_domains(values.get("own_domains"))
 	except ValueError:  # RuleError: a list saved before validation existed

@@ -117,6 +117,10 @@ def test_clicks_to_own_domains_carry_the_campaign(server):
 		aggregate = (messages.STEP, campaign, "row-utm", "3")  # tracked without consent: the step only
 		assert dict(parse_qsl(urlsplit(click(0, *aggregate)).query))["utm_content"] == "step-3"
 		assert click(1, *aggregate) == LINKS[1]
+		# the served site reads the settings from Frappe's cache: changed, they apply at once
+		frappe.db.set_single_value("Campaign Plus Settings", "utm_source", "letter")
+		frappe.db.commit()
+		assert dict(parse_qsl(urlsplit(click(0, *aggregate)).query))["utm_source"] == "letter"
 	finally:
 		frappe.db.rollback()
 		buffer.flush()  # the clicks buffered by the server written, then deleted with the rest

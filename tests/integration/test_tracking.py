@@ -663,3 +663,28 @@ def test_garbage_in_the_buffer_is_skipped(send, monkeypatch):
 	result = flushed()
 	assert (result["hits"], result["events"]) == (3, 1)
 	assert row_of(campaign.name, leads[0]).opens == 1
+
+
+def test_a_click_reads_the_utm_settings_from_frappes_cache_and_a_writing_transaction_caches_none(
+	monkeypatch,
+):
+	"""A click's own-domain settings: no query once Frappe's document cache holds them; a
+	transaction that wrote sees its own values and leaves nothing of them in the cache."""
+	from campaign_plus.attribution import utm
+
+	settings = "Campaign Plus Settings"
+	frappe.db.rollback()  # nothing written: a click's transaction
+	committed = utm.own_domains_and_source()
+	queries = []
+	sql = frappe.db.sql
+	monkeypatch.setattr(
+		frappe.db, "sql", lambda *args, **kwargs: queries.append(args) or sql(*args, **kwargs)
+	)
+	assert utm.own_domains_and_source() == committed
+	assert queries == []
+	monkeypatch.setattr(frappe.db, "sql", sql)
+
+	frappe.db.set_single_value(settings, "utm_source", "_cp-uncommitted")
+	assert utm.own_domains_and_source()[1] == "_cp-uncommitted"  # this transaction's own value
+	frappe.db.rollback()
+	assert utm.own_domains_and_source() == committed  # never cached
