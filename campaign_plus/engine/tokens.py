@@ -6,7 +6,8 @@ A token is ``<payload>.<signature>`` in URL-safe base64 without padding. The sig
 HMAC-SHA256 (truncated to 128 bits) of the purpose, the payload and the expiry, under a secret
 the caller derives from the site's own secret: a token made for one purpose (say "open") never
 verifies for another ("click"), nor on another site. :func:`verify` answers None for anything
-tampered, foreign, expired or malformed, and never raises on bad input.
+tampered (any character changed: each token has one spelling), foreign, expired or malformed, and
+never raises on bad input.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-	return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+	"""The bytes of ``text``, only when ``text`` is exactly how :func:`_b64` writes them.
+
+	A decoder alone would take several spellings of the same bytes (the unused low bits of a last
+	character, characters outside the alphabet, which it skips): a token altered that way would
+	still verify. Only the one spelling this module makes is taken.
+	"""
+	data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+	if _b64(data) != text:
+		raise ValueError("not the canonical spelling")
+	return data
 
 
 def _mac(secret: bytes, purpose: str, body: bytes) -> bytes:
