@@ -15,6 +15,8 @@ import sys
 
 import frappe
 
+from tests.site_setup import mark_as_test
+
 
 def _png(width: int, height: int, colour: tuple) -> bytes:
 	from PIL import Image, ImageDraw
@@ -41,9 +43,7 @@ def create(tag: str, smtp: dict) -> dict:
 	from campaign_plus.pricing import api as pricing
 	from campaign_plus.segments import api as segments
 
-	frappe.flags.in_test = True
-	if hasattr(frappe, "in_test"):  # Frappe 16
-		frappe.in_test = True
+	mark_as_test()
 	frappe.set_user("Administrator")
 	user = f"designer-{tag}@example.com"
 	password = f"Designer-{tag}-Pw!9"

@@ -12,6 +12,7 @@ import sys
 import frappe
 
 from tests.site_cleanup import delete_for_good, forget_deletions
+from tests.site_setup import mark_as_test
 
 TAG_FIELD = "e2e"
 
@@ -19,7 +20,7 @@ TAG_FIELD = "e2e"
 def create(tag: str) -> dict:
 	from campaign_plus.segments import api as segments
 
-	frappe.flags.in_test = True
+	mark_as_test()
 	started = frappe.utils.now_datetime()
 	if not frappe.db.get_value("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
 		# a site made a minute ago has none: the campaign's checks and sends need one

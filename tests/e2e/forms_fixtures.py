@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import frappe
 
+from tests.site_setup import mark_as_test
+
 STEP_TEMPLATE = "E2E form {tag}"
 
 
@@ -29,7 +31,7 @@ def create(tag: str, partner: str, other: str) -> dict:
 	from campaign_plus.utils.db import standard_values
 	from campaign_plus.utils.signing import signer
 
-	frappe.flags.in_test = True
+	mark_as_test()
 	values = frappe.db.get_singles_dict("Campaign Plus Settings")
 	settings = {key: values.get(key) for key in ("own_domains", "utm_source", "form_submissions_per_minute")}
 	frappe.cache.set_value(f"cp-e2e-forms-{tag}", json.dumps(settings, default=str))
@@ -242,7 +244,7 @@ def clear_rate_limit(tag: str) -> dict:
 def delete(tag: str) -> dict:
 	from campaign_plus.tracking import buffer
 
-	frappe.flags.in_test = True
+	mark_as_test()
 	buffer.flush()  # the tracked clicks the server buffered written (deleted below with the campaign)
 	campaign = _campaign(tag)
 	segment = _segment(tag)

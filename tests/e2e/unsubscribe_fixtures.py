@@ -10,6 +10,8 @@ import sys
 
 import frappe
 
+from tests.site_setup import mark_as_test
+
 
 def names(tag: str) -> dict:
 	return {
@@ -23,7 +25,7 @@ def create(tag: str) -> dict:
 	from campaign_plus.sending import planner
 	from campaign_plus.utils import unsubscribe_links
 
-	frappe.flags.in_test = True
+	mark_as_test()
 	n = names(tag)
 	frappe.get_doc(
 		{"doctype": "Email Template", "name": n["template"], "subject": "S", "response": "B"}

@@ -91,12 +91,12 @@ def site():
 		return
 	import frappe
 
+	from tests.site_setup import mark_as_test, prepare_site
+
 	frappe.init(site=SITE, sites_path=str(SITES))
 	frappe.connect()
 	frappe.set_user("Administrator")
-	frappe.flags.in_test = True
-	if hasattr(frappe, "in_test"):  # Frappe 16
-		frappe.in_test = True
+	mark_as_test()
 	frappe.local.lang = "en"
 	installed = frappe.get_installed_apps()
 	if "campaign_plus" not in installed:
@@ -104,8 +104,6 @@ def site():
 		pytest.exit(
 			f"campaign_plus is not installed on {SITE} (bench --site {SITE} install-app campaign_plus)", 2
 		)
-	from tests.site_setup import prepare_site
-
 	if prepare_site():  # a new site: what `bench run-tests` does first (ERPNext's setup with test values)
 		NOTES.append(f"{SITE} was new: ran the installed apps' before_tests hooks (ERPNext's setup wizard)")
 		frappe.set_user("Administrator")

@@ -136,3 +136,18 @@ def fiscal_year_for(day: dt.date, company: str) -> None:
 		}
 	).insert(ignore_permissions=True)
 	frappe.cache.delete_value("fiscal_years")
+
+
+def linked_counts(doctype: str, name: str) -> dict[str, int]:
+	"""The desk's Connections counts of a document (Frappe's ``get_open_count``), per doctype.
+
+	``get_open_count`` limits every statement of its database session to one second and leaves
+	the limit set (a request's connection ends with the request; the tests' does not): put back,
+	or a later statement of the run that waits on a lock longer is interrupted."""
+	from frappe.desk.notifications import get_open_count
+
+	try:
+		counts = get_open_count(doctype, name)["count"]["external_links_found"]
+	finally:
+		frappe.db.set_execution_timeout(0)
+	return {row["doctype"]: row["count"] for row in counts}

@@ -6,7 +6,7 @@ import frappe
 
 from campaign_plus.card import api, dashboard
 from campaign_plus.links import LINKED_DOCTYPES, get_campaign_link, get_campaign_links
-from tests.integration.helpers import is_v15_erpnext, make_campaign
+from tests.integration.helpers import is_v15_erpnext, linked_counts, make_campaign
 
 V15 = {
 	"Lead": "campaign_name",
@@ -59,10 +59,7 @@ def test_a_lead_made_from_the_view_button_shows_on_the_dashboard():
 	assert {"Email Campaign", *LINKED_DOCTYPES} <= items
 	assert data.non_standard_fieldnames["Email Campaign"] == "campaign_name"
 
-	from frappe.desk.notifications import get_open_count
-
-	counts = get_open_count("Campaign", campaign.name)["count"]["external_links_found"]
-	by_doctype = {row["doctype"]: row["count"] for row in counts}
+	by_doctype = linked_counts("Campaign", campaign.name)
 	assert by_doctype["Lead"] == 1
 	assert by_doctype["Email Campaign"] == 0
 

@@ -15,6 +15,7 @@ from campaign_plus.sending import planner
 from tests.integration.helpers import (
 	enroll,
 	freeze_time,
+	linked_counts,
 	make_campaign,
 	make_template,
 	make_user,
@@ -298,7 +299,4 @@ def test_campaign_dashboard_lists_its_segments():
 	segment = make_segment()
 	data = frappe.get_meta("Campaign").get_dashboard_data()
 	assert "Campaign Segment" in {item for group in data.transactions for item in group["items"]}
-	from frappe.desk.notifications import get_open_count
-
-	counts = get_open_count("Campaign", segment.campaign)["count"]["external_links_found"]
-	assert {row["doctype"]: row["count"] for row in counts}["Campaign Segment"] == 1
+	assert linked_counts("Campaign", segment.campaign)["Campaign Segment"] == 1

@@ -14,6 +14,7 @@ from campaign_plus.setup import install
 from tests.integration.helpers import (
 	enroll,
 	freeze_time,
+	linked_counts,
 	make_campaign,
 	make_lead,
 	make_template,
@@ -530,13 +531,10 @@ def test_send_test_email_goes_to_the_user_only(setup_campaign):
 
 
 def test_lead_connections_show_the_send_log(setup_campaign):
-	from frappe.desk.notifications import get_open_count
-
 	campaign, leads = setup_campaign(leads=1)
 	with freeze_time(day(0)):
 		planner.plan_campaign(campaign.name)
-	counts = get_open_count("Lead", leads[0].name)["count"]["external_links_found"]
-	assert {row["doctype"]: row["count"] for row in counts}["Campaign Send Log"] == 1
+	assert linked_counts("Lead", leads[0].name)["Campaign Send Log"] == 1
 
 
 # --- the message skeleton: same email as Frappe's own builder, much faster -------------------
@@ -581,8 +579,6 @@ def test_embedded_images_take_frappes_path():
 
 
 def test_contact_recipients_and_their_connections():
-	from frappe.desk.notifications import get_open_count
-
 	use_outgoing_account()
 	template = make_template(subject="Hello {{ doc.first_name }}")
 	campaign = make_campaign(campaign_schedules=[{"email_template": template.name, "send_after_days": 0}])
@@ -596,5 +592,4 @@ def test_contact_recipients_and_their_connections():
 	assert [r.recipient for r in queue_rows(campaign.name)] == [address]
 	subject = frappe.db.get_value("Email Queue", ledger_rows(campaign.name)[0].email_queue, "message")
 	assert "Zo=C3=A9" in subject or "Zoé" in subject  # rendered with the Contact's document
-	counts = get_open_count("Contact", contact.name)["count"]["external_links_found"]
-	assert {row["doctype"]: row["count"] for row in counts}["Campaign Send Log"] == 1
+	assert linked_counts("Contact", contact.name)["Campaign Send Log"] == 1
