@@ -9,6 +9,24 @@ any test. The integration tier and the browser tier's data script call :func:`pr
 first, so they pass on a site created a minute ago as on an old one. Run with a connected site.
 """
 
+from contextlib import contextmanager
+
+
+@contextmanager
+def as_test():
+	"""Within the block, Frappe takes this process for a test run (see :func:`mark_as_test`); the
+	previous values come back after it."""
+	import frappe
+
+	flag, attribute = frappe.flags.in_test, getattr(frappe, "in_test", None)
+	mark_as_test()
+	try:
+		yield
+	finally:
+		frappe.flags.in_test = flag
+		if attribute is not None:
+			frappe.in_test = attribute
+
 
 def mark_as_test() -> None:
 	"""Tell Frappe this process runs tests, as ``bench run-tests`` does: ``frappe.flags.in_test``
