@@ -480,6 +480,9 @@ def main():
 	)
 	parser.add_argument("--pairs", type=int, default=2, help="off / on runs for --inbox-ratio")
 	parser.add_argument("--no-dkim", action="store_true", help="campaign emails not signed (DKIM off)")
+	parser.add_argument(
+		"--no-pipelining", action="store_true", help="the mail server does not offer PIPELINING (RFC 2920)"
+	)
 	parser.add_argument("--profile", action="store_true", help="one more 1-worker run under cProfile")
 	parser.add_argument("--profile-lines", type=int, default=30, help="functions shown per profile order")
 	args = parser.parse_args()
@@ -490,7 +493,7 @@ def main():
 	frappe.set_user("Administrator")
 	bench_path = pathlib.Path(".").resolve().parent
 	queue = PrivateQueue().start()
-	server = MailServer(python=sys.executable).start()
+	server = MailServer(python=sys.executable, pipelining=not args.no_pipelining).start()
 	bench = Bench(bench_path, args.site, queue)
 	n, results, made = args.recipients, {}, []
 	try:

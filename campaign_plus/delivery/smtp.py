@@ -12,7 +12,11 @@ of that, with two changes:
   then on the server may have the message, whatever happens to this process), and when the
   server accepted it (see the journal in :mod:`campaign_plus.delivery.work`);
 - between the final dot and reading the server's answer, it runs the job's work meanwhile (the
-  next message's build: see :mod:`campaign_plus.delivery.sendmail`).
+  next message's build: see :mod:`campaign_plus.delivery.sendmail`);
+- with a server that offers PIPELINING (RFC 2920: Postfix, Exim, Gmail, Microsoft 365 do), a
+  message's MAIL, RCPT and DATA go in one write and their answers are read together: two round
+  trips a message instead of four (on a relay 30 ms away, 60 ms a message less). The next
+  message is still built after the final dot: the server's longest turn is reading the data.
 """
 
 import smtplib
@@ -32,15 +36,84 @@ class ServerUnreachable(OSError):
 
 
 class _Journaling:
-	"""``smtplib.SMTP.data`` with a hook before the final dot (and no Nagle delay before it)."""
+	"""``smtplib.SMTP`` with a hook before the final dot (and no Nagle delay before it), and
+	MAIL, RCPT and DATA pipelined when the server offers it."""
 
 	delivery: "DeliverySMTPServer"
+
+	def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
+		"""``smtplib.SMTP.sendmail``, its commands pipelined (RFC 2920) when the server offers
+		PIPELINING and there is one recipient (a campaign message): same errors, same answers."""
+		self.ehlo_or_helo_if_needed()
+		recipients = [to_addrs] if isinstance(to_addrs, str) else list(to_addrs)
+		if not (self.does_esmtp and self.has_extn("pipelining") and len(recipients) == 1):
+			return super().sendmail(from_addr, to_addrs, msg, mail_options, rcpt_options)
+		if isinstance(msg, str):
+			msg = smtplib._fix_eols(msg).encode("ascii")
+		options = [f"size={len(msg)}"] if self.has_extn("size") else []
+		options += list(mail_options)
+		if any(option.lower() == "smtputf8" for option in options):
+			if not self.has_extn("smtputf8"):
+				raise smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server")
+			self.command_encoding = "utf-8"
+		self._put_commands(
+			"mail FROM:" + smtplib.quoteaddr(from_addr) + "".join(" " + o for o in options),
+			"rcpt TO:" + smtplib.quoteaddr(recipients[0]) + "".join(" " + o for o in rcpt_options),
+			"data",
+		)
+		mail = self.getreply()
+		if mail[0] == 421:  # the server closes the connection: no more answers come
+			self.close()
+			raise smtplib.SMTPSenderRefused(*mail, from_addr)
+		rcpt = self.getreply()
+		if rcpt[0] == 421:
+			self.close()
+			raise smtplib.SMTPRecipientsRefused({recipients[0]: rcpt})
+		data = self.getreply()
+		if mail[0] != 250 or rcpt[0] not in (250, 251):
+			if data[0] == 354:  # a server that took DATA without a recipient: an empty message ends it
+				self.send(b"." + smtplib.bCRLF)
+				self.getreply()
+			if data[0] == 421:
+				self.close()
+			else:
+				self._rset()
+			if mail[0] != 250:
+				raise smtplib.SMTPSenderRefused(*mail, from_addr)
+			raise smtplib.SMTPRecipientsRefused({recipients[0]: rcpt})
+		if data[0] != 354:
+			if data[0] == 421:
+				self.close()
+			else:
+				self._rset()  # the server holds the sender and recipient: the next MAIL starts afresh
+			raise smtplib.SMTPDataError(*data)
+		code, reply = self._content(msg)
+		if code != 250:
+			if code == 421:
+				self.close()
+			else:
+				self._rset()
+			raise smtplib.SMTPDataError(code, reply)
+		return {}
+
+	def _put_commands(self, *commands: str) -> None:
+		"""Commands in one write (``putcmd``'s checks and encoding)."""
+		if any("\r" in command or "\n" in command for command in commands):
+			raise ValueError("command and arguments contain prohibited newline characters")
+		text = "".join(f"{command}{smtplib.CRLF}" for command in commands)
+		if self.debuglevel > 0:
+			self._print_debug("send:", repr(text))
+		self.send(text.encode(self.command_encoding))
 
 	def data(self, msg):
 		self.putcmd("data")
 		code, reply = self.getreply()
 		if code != 354:
 			raise smtplib.SMTPDataError(code, reply)
+		return self._content(msg)
+
+	def _content(self, msg):
+		"""The message after the server's 354, its final dot, and the server's answer."""
 		if isinstance(msg, str):
 			msg = smtplib._fix_eols(msg).encode("ascii")
 		data = smtplib._quote_periods(msg)

@@ -186,6 +186,34 @@ def test_rows_are_leased_then_delivered_over_one_session(delivering, monkeypatch
 	assert not {row.name for row in get_queue()} & set(names)  # nothing left for Frappe's flush
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["server-offers-pipelining", "server-does-not"])
+def test_commands_are_pipelined_when_the_server_offers_it(delivering, monkeypatch, pipelining):
+	"""RFC 2920: with a server that offers PIPELINING, each message's MAIL, RCPT and DATA arrive
+	together (the server saw DATA waiting when it answered RCPT); without, one at a time. Either
+	way a refusal at RCPT, permanent or temporary, leaves the session fit for the next messages."""
+	server = MailServer(python=sys.executable, pipelining=pipelining).start()
+	try:
+		account = make_account(server)
+		fine = unique("fine", 2)
+		campaign, names = queued_campaign([fine[0], *unique("reject", 1), *unique("tempfail", 1), fine[1]])
+		opened = count_connections(monkeypatch)
+
+		delivery = job.deliver_names(names, account, campaign)
+
+		by_address = {
+			frappe.db.get_value("Email Queue Recipient", {"parent": name}, "recipient"): status
+			for name, status in statuses(names).items()
+		}
+		assert [by_address[address] for address in (fine[0], fine[1])] == ["Sent", "Sent"]
+		assert sorted(by_address.values()) == ["Error", "Not Sent", "Sent", "Sent"]  # refused, to retry
+		assert len(opened) == 1 and server.sessions() == 1 and delivery.totals["delivered"] == 2
+		accepted = server.accepted()
+		assert sorted(a for row in accepted for a in row["to"]) == sorted(fine)
+		assert [row["pipelined"] for row in accepted] == [pipelining, pipelining]
+	finally:
+		server.cleanup()
+
+
 def frappes_sends(monkeypatch) -> list[str]:
 	"""Spy: the Email Queue rows sent through Frappe's own ``EmailQueue.send``."""
 	from frappe.email.doctype.email_queue.email_queue import EmailQueue
