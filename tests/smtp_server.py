@@ -8,7 +8,7 @@ so that a test can take it down and bring it back; or use :class:`MailServer` to
 accepted message is a JSON line of ``--log`` (time, envelope, Message-ID) and, with ``--store``,
 its bytes as received in ``DIR/<number>.eml``.
 
-Recipients steer it: ``reject…@`` gets 550 at RCPT, ``blocked…@`` Gmail's 550 5.7.26 (the
+Addresses steer it: a sender ``refused-sender…@`` gets 553 at MAIL; ``reject…@`` gets 550 at RCPT, ``blocked…@`` Gmail's 550 5.7.26 (the
 sender unauthenticated), ``tempfail…@`` 451 at RCPT (for the first
 ``--tempfail-times`` tries of each address), ``throttle…@`` a rate limit (``450 4.7.1 … too much
 mail``) at RCPT for the first ``--tempfail-times`` tries, ``hangup…@`` has its data taken in and
@@ -100,6 +100,13 @@ def serve(args) -> None:
 			if args.pipelining:
 				responses.insert(-1, "250-PIPELINING")
 			return responses
+
+		async def handle_MAIL(self, server, session, envelope, address, mail_options):
+			if address.split("@")[0].lower().startswith("refused-sender"):
+				return "553 5.7.1 Sender address rejected: not owned by user"
+			envelope.mail_from = address
+			envelope.mail_options.extend(mail_options)
+			return "250 OK"
 
 		async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
 			# the client's next command already here, unanswered: it pipelines

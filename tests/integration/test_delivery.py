@@ -214,6 +214,44 @@ def test_commands_are_pipelined_when_the_server_offers_it(delivering, monkeypatc
 		server.cleanup()
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["server-offers-pipelining", "server-does-not"])
+def test_a_pipelined_refusal_reads_as_smtplib_reads_it(delivering, pipelining):
+	"""The job's session, pipelined or not, raises what smtplib raises for a refused sender or
+	recipient (the job classifies failures by it), resets the transaction, and goes on."""
+	from campaign_plus.delivery.smtp import DeliverySMTPServer
+
+	server = MailServer(python=sys.executable, pipelining=pipelining).start()
+	try:
+		account = make_account(server)
+		smtp = DeliverySMTPServer(**frappe.get_doc("Email Account", account).sendmail_config())
+		session = smtp.session
+		message = b"Subject: x\r\nMessage-ID: <%b@example.com>\r\n\r\n.a line with a dot\r\n"
+		assert bool(session.has_extn("pipelining")) is pipelining
+
+		with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+			session.sendmail("refused-sender@example.com", "fine@example.com", message % b"1")
+		assert (refused.value.smtp_code, refused.value.sender) == (553, "refused-sender@example.com")
+		with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+			session.sendmail("me@example.com", "reject-1@example.com", message % b"2")
+		assert refused.value.recipients == {"reject-1@example.com": (550, b"5.1.1 No such user here")}
+		assert session.sendmail("me@example.com", "fine-1@example.com", message % b"3") == {}
+		assert (
+			session.sendmail("me@example.com", ["fine-2@example.com", "fine-3@example.com"], message % b"4")
+			== {}
+		)
+		smtp.quit()
+
+		accepted = server.accepted()
+		assert [(row["from"], row["to"], row["message_id"]) for row in accepted] == [
+			("me@example.com", ["fine-1@example.com"], "<3@example.com>"),
+			("me@example.com", ["fine-2@example.com", "fine-3@example.com"], "<4@example.com>"),
+		]
+		assert [row["pipelined"] for row in accepted] == [pipelining, False]  # two recipients: one by one
+		assert server.sessions() == 1
+	finally:
+		server.cleanup()
+
+
 def frappes_sends(monkeypatch) -> list[str]:
 	"""Spy: the Email Queue rows sent through Frappe's own ``EmailQueue.send``."""
 	from frappe.email.doctype.email_queue.email_queue import EmailQueue
