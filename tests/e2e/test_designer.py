@@ -19,6 +19,7 @@ from email import policy
 import pytest
 
 from tests.e2e.conftest import BENCH, CHECKOUT, SCREENSHOTS, SITE
+from tests.e2e.controls import pick_link
 from tests.served import checkout_env
 from tests.smtp_server import MailServer
 
@@ -129,16 +130,6 @@ def set_trait(page, label: str, value: str) -> None:
 
 def select_block(page, selector: str) -> None:
 	canvas(page).locator(selector).first.click()
-	page.wait_for_timeout(300)
-
-
-def pick_link(page, control, value):
-	field = control.locator("input").first
-	field.click()
-	field.fill(value)
-	option = page.locator('[role="option"]:visible').filter(has_text=value).first
-	option.wait_for(timeout=20000)
-	option.click()
 	page.wait_for_timeout(300)
 
 

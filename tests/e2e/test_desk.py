@@ -7,6 +7,8 @@ Activate Prices and the statistics, the campaign price on a new Sales Order as i
 import re
 from urllib.parse import quote
 
+from tests.e2e.controls import pick_link
+
 
 def open_form(page, base_url, doctype_slug, name):
 	page.goto(f"{base_url}/app/{doctype_slug}/{quote(name)}")
@@ -145,17 +147,6 @@ def settle(page):
 	"""Wait until the desk has no request in flight (Frappe's own after_ajax), then a moment."""
 	page.evaluate("() => new Promise((resolve) => frappe.after_ajax(resolve))")
 	page.wait_for_timeout(500)
-
-
-def pick_link(page, control, value):
-	"""Type ``value`` into a Link field and choose it from the dropdown, as a user does."""
-	field = control.locator("input").first
-	field.click()
-	field.fill(value)
-	option = page.locator('[role="option"]:visible').filter(has_text=value).first  # v16: outside the control
-	option.wait_for(timeout=20000)
-	option.click()
-	page.wait_for_timeout(300)
 
 
 def test_a_target_customer_sees_the_campaign_price_while_typing(page, base_url, data):

@@ -1,0 +1,26 @@
+# Copyright (c) 2026, campaign_plus contributors
+# For license information, please see license.txt
+"""Frappe's form controls, used as a person uses them, for the browser tier."""
+
+
+def pick_link(page, control, value: str, tries: int = 3) -> None:
+	"""Type ``value`` into a Link (or Dynamic Link) field and choose it from the dropdown.
+
+	Frappe's Link control searches on every input, without a delay, and shows the answer that
+	comes back last: the search the click on the empty field starts (empty text, the first ten
+	records) can answer after the one for the typed text, and on a site with more records the
+	dropdown then holds no match. As a person would, type again (the field is not empty now: the
+	click starts no second empty search)."""
+	field = control.locator("input").first
+	option = page.locator('[role="option"]:visible').filter(has_text=value).first  # v16: outside the control
+	for attempt in range(tries):
+		field.click()
+		field.fill(value)
+		try:
+			option.wait_for(timeout=10000)
+			break
+		except Exception:
+			if attempt == tries - 1:
+				raise
+	option.click()
+	page.wait_for_timeout(300)
