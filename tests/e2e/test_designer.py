@@ -19,7 +19,7 @@ from email import policy
 import pytest
 
 from tests.e2e.conftest import BENCH, CHECKOUT, SCREENSHOTS, SITE
-from tests.e2e.controls import pick_link
+from tests.e2e.controls import choose, pick_link
 from tests.served import checkout_env
 from tests.smtp_server import MailServer
 
@@ -136,12 +136,7 @@ def select_block(page, selector: str) -> None:
 def pick_item(page, typed: str, code: str) -> None:
 	"""Add an item to the selected products block: type part of its name in the settings' search,
 	choose it among the suggestions."""
-	field = page.locator(".cp-traits [data-cp-item-search]")
-	field.click()
-	field.fill(typed)
-	option = page.locator('[role="option"]:visible').filter(has_text=code).first
-	option.wait_for(timeout=20000)
-	option.click()
+	choose(page, page.locator(".cp-traits [data-cp-item-search]"), typed, code)
 	page.locator(f'.cp-traits .cp-item-row[data-item="{code}"]').wait_for(timeout=10000)
 	page.wait_for_timeout(300)
 
