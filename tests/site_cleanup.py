@@ -27,6 +27,15 @@ def delete_for_good(doctype: str, name: str) -> None:
 		deletion.add_to_deleted_document, deletion.insert_feed = keep, feed
 
 
+def delete_user_for_good(name: str) -> None:
+	"""A test's user, and the Contact Frappe made for it when it was saved (deleting the user
+	leaves that Contact behind, one more on each run)."""
+	contacts = frappe.get_all("Contact", filters={"user": name}, pluck="name")
+	delete_for_good("User", name)
+	for contact in contacts:
+		delete_for_good("Contact", contact)
+
+
 def forget_deletions(deleted: list[tuple[str, str]], since) -> None:
 	"""Remove what Frappe kept of these deletions (``(doctype, name)`` pairs deleted since
 	``since``, by another process: a browser's request): their Deleted Document copies and their

@@ -15,6 +15,7 @@ import sys
 
 import frappe
 
+from tests.site_cleanup import delete_user_for_good
 from tests.site_setup import mark_as_test
 
 
@@ -272,10 +273,10 @@ def delete(tag: str, previous_accounts: list[str]) -> None:
 			{"file_name": ("in", (f"e2e-chair-{tag}.png", f"e2e-table-{tag}.png", f"e2e-banner-{tag}.png"))},
 		),
 		("Email Account", {"email_account_name": f"E2E Designer {tag}"}),
-		("User", {"name": f"designer-{tag}@example.com"}),
 	):
 		for name in frappe.get_all(doctype, filters=filters, pluck="name"):
 			frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
+	delete_user_for_good(f"designer-{tag}@example.com")
 	frappe.db.delete("Campaign Consent", {"email": ("like", f"%-{tag.lower()}@example.com")})
 	frappe.db.delete("Email Queue", {"sender": ("like", f"%designer-sender-{tag}@example.com%")})
 	for name in previous_accounts:

@@ -39,7 +39,7 @@ from campaign_plus.utils.db import STANDARD_COLUMNS, insert_many, ordered_names
 from tests import signed_webhooks
 from tests.integration.conftest import BENCH, SITE
 from tests.served import served_site
-from tests.site_cleanup import delete_for_good
+from tests.site_cleanup import delete_for_good, delete_user_for_good
 from tests.smtp_server import free_port, make_certificate
 
 SETTINGS = "Campaign Plus Settings"
@@ -273,7 +273,7 @@ def rig(site):
 			delete_for_good("Email Account", made.account)
 		if made.get("user"):
 			frappe.db.delete("__Auth", {"doctype": "User", "name": made.user})
-			delete_for_good("User", made.user)
+			delete_user_for_good(made.user)
 		for name in made.webhook_rows:  # what the served site cached: a certificate, Mailgun's tokens
 			frappe.cache.delete_keys(f"campaign_plus:mailgun-token:{name}:")
 		frappe.cache.delete_keys("campaign_plus:sns-certificate:https://127.0.0.1:")
