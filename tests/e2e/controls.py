@@ -2,6 +2,8 @@
 # For license information, please see license.txt
 """Frappe's form controls, used as a person uses them, for the browser tier."""
 
+from playwright.sync_api import TimeoutError as NotShown
+
 
 def pick_link(page, control, value: str) -> None:
 	"""Type ``value`` into the Link (or Dynamic Link) field ``control`` and choose it."""
@@ -23,7 +25,7 @@ def choose(page, field, typed: str, shown: str, tries: int = 3) -> None:
 		try:
 			option.wait_for(timeout=10000)
 			break
-		except Exception:
+		except NotShown:
 			if attempt == tries - 1:
 				raise
 	option.click()
