@@ -66,12 +66,14 @@ class WebServer:
 	def url(self) -> str:
 		return f"http://127.0.0.1:{self.port}"
 
-	def wait_ready(self, site: str) -> None:
+	def wait_ready(self, site: str, path: str = "/api/method/ping", status: int = 200) -> None:
+		"""Until ``path`` answers ``status`` (the tracking server answers only its own paths)."""
+
 		def up() -> bool:
 			if self.process.poll() is not None:
 				raise RuntimeError(f"gunicorn stopped:\n{pathlib.Path(self.log).read_text()[-3000:]}")
 			try:
-				return request("GET", self.port, site, "/api/method/ping")[0] == 200
+				return request("GET", self.port, site, path)[0] == status
 			except OSError:
 				return False
 

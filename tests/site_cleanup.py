@@ -89,3 +89,24 @@ def outgoing_accounts_restored():
 				)
 		frappe.local.outgoing_email_account = {}
 		frappe.db.commit()
+
+
+def delete_tracked_campaign(campaign: str | None, names: dict[str, list[str]]) -> None:
+	"""A committed campaign a tracking test sent, with all it wrote (engagement, ledger, Email
+	Queue, entries…), and the documents in ``names`` (doctype: names) it made."""
+	frappe.db.rollback()
+	if campaign:
+		for doctype in ("Campaign Engagement Event", "Campaign Step Engagement", "Campaign Link Set",
+			"Campaign Send Log", "Campaign Entry", "Campaign Interaction", "Campaign Bounce"):  # fmt: skip
+			frappe.db.delete(doctype, {"campaign": campaign})
+		queues = frappe.get_all(
+			"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
+		)
+		if queues:
+			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
+			frappe.db.delete("Email Queue", {"name": ("in", queues)})
+		frappe.db.delete("Email Campaign", {"campaign_name": campaign})
+	for doctype in ("Campaign", "Lead", "Email Template"):  # with their children and contacts
+		for name in names.get(doctype, []):
+			delete_for_good(doctype, name)
+	frappe.db.commit()

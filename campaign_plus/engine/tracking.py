@@ -24,6 +24,9 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from campaign_plus.engine.errors import RuleError, _
 
 OPEN = "Open"
 CLICK = "Click"
@@ -514,3 +517,42 @@ def attribute_to_steps(
 				chosen = step
 		result[chosen] = result.get(chosen, 0) + 1
 	return result
+
+
+# --- where the tracking links point ---------------------------------------------------------------
+
+_HOST = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
+
+
+def tracking_base(value: str | None) -> str | None:
+	"""The address of a tracking server as the pixel and tracked links are made with it
+	(``https://host`` or ``http://host:port``, lower case, no trailing slash); None when empty.
+	Only a scheme (http or https), a host name and a port: no user, path, query or fragment (the
+	tracking paths are the app's own)."""
+	text = (value or "").strip()
+	if not text:
+		return None
+	invalid = RuleError(
+		_("{0} is not a tracking address: https:// and a host name (and a port), nothing after it."),
+		text,
+		title=_("Invalid Tracking URL"),
+	)
+	try:
+		parts = urlsplit(text)
+		port = parts.port
+	except ValueError:
+		raise invalid from None
+	host = (parts.hostname or "").rstrip(".")
+	if (
+		parts.scheme.lower() not in ("http", "https")
+		or not _HOST.match(host)
+		or parts.username is not None
+		or parts.password is not None
+		or parts.path not in ("", "/")
+		or parts.query
+		or parts.fragment
+		or "#" in text
+		or "?" in text
+	):
+		raise invalid
+	return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port is not None else "")

@@ -59,24 +59,39 @@ def _user_agent() -> str:
 	return ((request.headers.get("User-Agent") if request else "") or "")[:500]
 
 
+def answer_open(fields: tuple[str, ...] | None, user_agent: str) -> Response:
+	"""The answer to an open pixel's request (``fields``: of its verified token; the hit
+	recorded): the pixel, or a 404."""
+	if not hits.record_open(fields, user_agent):
+		return _not_found()
+	return Response(PIXEL, status=200, mimetype="image/gif", headers=NO_CACHE)
+
+
+def answer_click(fields: tuple[str, ...] | None, user_agent: str) -> Response:
+	"""The answer to a tracked link's request (``fields``: of its verified token; the hit
+	recorded): a 302 to the message's own link, or a 404."""
+	url = hits.record_click(fields, user_agent)
+	if not url:
+		return _not_found()
+	response = redirect(click_destination(url, fields), code=302)
+	response.headers.update(NO_CACHE)
+	return response
+
+
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def open(t: str | None = None) -> Response:
 	# A guest's only permission: a token this site signed for this purpose.
-	if not hits.record_open(read_token(OPEN_PURPOSE, t), _user_agent()):
-		return _not_found()
-	_end_request()
-	return Response(PIXEL, status=200, mimetype="image/gif", headers=NO_CACHE)
+	response = answer_open(read_token(OPEN_PURPOSE, t), _user_agent())
+	if response.status_code != 404:
+		_end_request()
+	return response
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def click(t: str | None = None) -> Response:
-	fields = read_token(CLICK_PURPOSE, t)
-	url = hits.record_click(fields, _user_agent())
-	if not url:
-		return _not_found()
-	_end_request()
-	response = redirect(click_destination(url, fields), code=302)
-	response.headers.update(NO_CACHE)
+	response = answer_click(read_token(CLICK_PURPOSE, t), _user_agent())
+	if response.status_code != 404:
+		_end_request()
 	return response
 
 

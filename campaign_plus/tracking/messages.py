@@ -48,6 +48,12 @@ def tracking_settings() -> tuple[bool, bool]:
 	)
 
 
+def tracking_address() -> str:
+	"""Where the pixel and tracked links point: the settings' Tracking URL (the app's tracking
+	server, :mod:`campaign_plus.tracking.server`), else this site's own address."""
+	return frappe.db.get_single_value("Campaign Plus Settings", "tracking_url") or get_url()
+
+
 def link_set_name(campaign: str, urls: list[str]) -> str:
 	return hashlib.sha256(json.dumps([campaign, urls]).encode()).hexdigest()[:20]
 
@@ -63,7 +69,7 @@ class BatchTracker:
 		self.modes: dict[str, str] = {}
 		self.link_sets: dict[str, list[str]] = {}
 		if self.enabled:
-			base = get_url()
+			base = tracking_address()
 			self.open_base = f"{base}{OPEN_METHOD}?t="
 			self.click_base = f"{base}{CLICK_METHOD}?t="
 			self.sign_open = signer(OPEN_PURPOSE)

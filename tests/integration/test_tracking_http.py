@@ -33,7 +33,7 @@ from tests.integration.helpers import (
 	use_outgoing_account,
 )
 from tests.served import served_site
-from tests.site_cleanup import delete_for_good, outgoing_accounts_restored
+from tests.site_cleanup import delete_tracked_campaign, outgoing_accounts_restored
 from tests.workers import settings_values
 
 pytestmark = pytest.mark.commits  # real processes see committed data: deleted afterwards
@@ -63,25 +63,6 @@ def get(url: str):
 def server():
 	with served_site(BENCH, SITE) as url:
 		yield url
-
-
-def cleanup(campaign: str | None, names: dict[str, list[str]]) -> None:
-	frappe.db.rollback()
-	if campaign:
-		for doctype in ("Campaign Engagement Event", "Campaign Step Engagement", "Campaign Link Set",
-			"Campaign Send Log", "Campaign Entry", "Campaign Interaction", "Campaign Bounce"):  # fmt: skip
-			frappe.db.delete(doctype, {"campaign": campaign})
-		queues = frappe.get_all(
-			"Email Queue", filters={"reference_doctype": "Campaign", "reference_name": campaign}, pluck="name"
-		)
-		if queues:
-			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queues)})
-			frappe.db.delete("Email Queue", {"name": ("in", queues)})
-		frappe.db.delete("Email Campaign", {"campaign_name": campaign})
-	for doctype in ("Campaign", "Lead", "Email Template"):  # with their children and contacts
-		for name in names.get(doctype, []):
-			delete_for_good(doctype, name)
-	frappe.db.commit()
 
 
 def test_pixel_and_links_over_http(server):
@@ -173,5 +154,5 @@ def pixel_and_links_over_http(server):
 		assert status == 404 and b"Traceback" not in body
 		assert nothing_written() == written
 	finally:
-		cleanup(campaign, made)
+		delete_tracked_campaign(campaign, made)
 	assert not frappe.db.exists("Campaign", campaign)

@@ -6,10 +6,12 @@ import html
 import re
 from email.message import EmailMessage
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from campaign_plus.engine import tracking
+from campaign_plus.engine.errors import RuleError
 
 TRACKABLE = st.builds(
 	lambda scheme, host, path: f"{scheme}://{host}.example.com/{path}",
@@ -299,3 +301,52 @@ def test_text_links_are_replaced_in_order(urls, text):
 	expected = text + "".join(f"[link {i}]({click}) {text}" for i, click in enumerate(clicks))
 	assert tracking.rewrite_text(plain, urls, clicks) == expected
 	assert tracking.rewrite_text(plain, [], []) == plain
+
+
+# --- the tracking server's address ----------------------------------------------------------------
+
+
+def test_a_tracking_address_is_a_scheme_a_host_and_a_port():
+	assert tracking.tracking_base("") is None
+	assert tracking.tracking_base("  ") is None
+	assert tracking.tracking_base(None) is None
+	assert tracking.tracking_base(" https://Track.Example.com/ ") == "https://track.example.com"
+	assert tracking.tracking_base("http://localhost:8010") == "http://localhost:8010"
+	assert tracking.tracking_base("https://track.example.com.") == "https://track.example.com"
+
+
+@pytest.mark.parametrize(
+	"value",
+	[
+		"track.example.com",  # no scheme
+		"ftp://track.example.com",
+		"javascript://track.example.com",
+		"https://track.example.com/t",  # a path: the tracking paths are the app's own
+		"https://track.example.com/?x=1",
+		"https://track.example.com#top",
+		"https://track.example.com?",
+		"https://user:secret@track.example.com",
+		"https://track.example.com:99999",
+		"https://track.example.com:port",
+		"https://-track.example.com",
+		"https://track_example.com",
+		"https://[::1]",
+		"https://",
+	],
+)
+def test_anything_else_is_refused(value):
+	with pytest.raises(RuleError):
+		tracking.tracking_base(value)
+
+
+@given(
+	st.sampled_from(["http", "https", "HTTPS"]),
+	st.lists(st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True), min_size=1, max_size=4),
+	st.one_of(st.none(), st.integers(min_value=1, max_value=65535)),
+)
+def test_a_valid_address_reads_back_as_itself(scheme, labels, port):
+	address = f"{scheme}://{'.'.join(labels)}" + (f":{port}" if port else "")
+	base = tracking.tracking_base(address)
+	assert base == address.lower().replace("HTTPS", "https")
+	assert tracking.tracking_base(base) == base  # normalised once for good
+	assert tracking.tracking_base(base + "/") == base

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from campaign_plus.engine.tracking import tracking_base
 from campaign_plus.engine.windows import check_cap, check_quiet_hours, clock
 from campaign_plus.errors import translated_rule_errors
 from campaign_plus.reputation.settings import validate_reputation_settings
@@ -283,6 +284,7 @@ class CampaignPlusSettings(Document):
 		score_fit_rules: DF.Table[CampaignScoreRule]
 		score_half_life_days: DF.Float
 		sending_limits: DF.Table[CampaignPlusSendingLimit]
+		tracking_url: DF.Data | None
 		webhooks: DF.Table[CampaignPlusWebhook]
 		unsubscribe_link_valid_days: DF.Int
 		utm_source: DF.Data | None
@@ -295,6 +297,11 @@ class CampaignPlusSettings(Document):
 		self.validate_lead_capture_and_score()
 		validate_reputation_settings(self)
 		validate_webhooks(self)
+		self.validate_tracking_url()
+
+	def validate_tracking_url(self):
+		with translated_rule_errors():
+			self.tracking_url = tracking_base(self.tracking_url) or ""
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():
