@@ -6,15 +6,19 @@ times the desk (a burst sent from that process made the desk's own client wait f
 
     python _load.py SPEC.json RESULT.json
 
-SPEC: ``{"port", "site", "paths": [[path, user agent], …], "concurrency", "rate"}`` (``rate``:
-requests start at that pace, at most ``concurrency`` in flight; null: as fast as ``concurrency``
-clients get answers). Prints the number answered so far (a line every 0.2 s), then writes
+SPEC: ``{"port", "site", "paths": [[path, user agent], …], "concurrency", "rate", "niceness"}``
+(``rate``: requests start at that pace, at most ``concurrency`` in flight; null: as fast as
+``concurrency`` clients get answers; ``niceness``: added to this process's, here). Started
+without a ``preexec_fn`` on purpose: with one (Python code run in a fork of the benchmark's
+process), the benchmark's own database connection was lost on Frappe 16 (mysqlclient: "Lost
+connection to server"; seen, its cause not traced). Prints the number answered so far (a line every 0.2 s), then writes
 RESULT: ``{"statuses", "latencies", "errors", "seconds"}``. Standard library only.
 """
 
 import asyncio
 import collections
 import json
+import os
 import sys
 import time
 
@@ -65,6 +69,8 @@ def main() -> None:
 	spec_path, result_path = sys.argv[1:3]
 	with open(spec_path) as spec_file:
 		spec = json.load(spec_file)
+	if spec.get("niceness"):
+		os.nice(spec["niceness"])
 	result = asyncio.run(send(spec["port"], spec["site"], spec["paths"], spec["concurrency"], spec["rate"]))
 	with open(result_path, "w") as result_file:
 		json.dump(result, result_file)

@@ -222,15 +222,23 @@ def burst(port: int, site: str, paths, concurrency: int, progress: list, rate: f
 	with tempfile.TemporaryDirectory(prefix="campaign_plus_load_") as folder:
 		spec, result_path = pathlib.Path(folder, "spec.json"), pathlib.Path(folder, "result.json")
 		spec.write_text(
-			json.dumps({"port": port, "site": site, "paths": paths, "concurrency": concurrency, "rate": rate})
+			json.dumps(
+				{
+					"port": port,
+					"site": site,
+					"paths": paths,
+					"concurrency": concurrency,
+					"rate": rate,
+					# paced, the senders stand for readers elsewhere (their CPU is not the server's):
+					# the lowest priority; as fast as answered, they must keep the server busy
+					"niceness": 19 if rate else 0,
+				}
+			)
 		)
 		with subprocess.Popen(
 			[sys.executable, str(pathlib.Path(__file__).with_name("_load.py")), str(spec), str(result_path)],
 			stdout=subprocess.PIPE,
 			text=True,
-			# paced, the senders stand for readers elsewhere (their CPU is not the server's): the
-			# lowest priority; as fast as answered, they must keep the server busy: as the server
-			preexec_fn=(lambda: os.nice(19)) if rate else None,
 		) as sender:
 			for line in sender.stdout:
 				progress[0] = int(line)
