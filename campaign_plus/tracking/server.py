@@ -48,6 +48,21 @@ NICENESS = 10  # added to each worker's niceness (Unix): the desk's requests get
 ANSWERS = {OPEN_METHOD: (OPEN_PURPOSE, api.answer_open), CLICK_METHOD: (CLICK_PURPOSE, api.answer_click)}
 
 
+def check_address(base: str, timeout: float = 5.0) -> str | None:
+	"""What is wrong with ``base`` as the links' address, asked from this server (its open path
+	without a token must answer the plain 404 the tracking server and the desk's endpoint give);
+	None when it answers so."""
+	import requests
+
+	try:
+		answer = requests.get(f"{base}{OPEN_METHOD}", timeout=timeout, allow_redirects=False)
+	except requests.RequestException as error:
+		return type(error).__name__
+	if answer.status_code != 404 or not answer.headers.get("Content-Type", "").startswith("text/plain"):
+		return f"HTTP {answer.status_code}"
+	return None
+
+
 def _plain(status: int, text: str, **headers) -> Response:
 	return Response(text + "\n", status=status, mimetype="text/plain", headers={**api.NO_CACHE, **headers})
 

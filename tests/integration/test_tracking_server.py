@@ -93,11 +93,18 @@ def tracker():
 		log.close()
 
 
-def test_the_tracking_url_is_checked_and_kept_plain():
+def test_the_tracking_url_is_checked_kept_plain_and_asked(tracker):
 	settings = frappe.get_doc("Campaign Plus Settings")
-	settings.tracking_url = " HTTPS://Track.Example.com/ "
+	frappe.local.message_log = []
+	settings.tracking_url = f" {tracker.upper()}/ "  # HTTP://127.0.0.1:…/ read as the address
 	settings.save()
-	assert settings.tracking_url == "https://track.example.com"
+	assert settings.tracking_url == tracker
+	assert not frappe.local.message_log  # the tracking server answers there
+	closed = f"http://localhost:{free_port()}"  # nothing listens: saved, with a warning
+	settings.tracking_url = closed
+	settings.save()
+	assert settings.tracking_url == closed
+	assert "does not answer as the tracking server does" in str(frappe.local.message_log)
 	settings.tracking_url = "https://track.example.com/campaign_plus?go=https://evil.example"
 	with pytest.raises(frappe.ValidationError, match="tracking address"):
 		settings.save()

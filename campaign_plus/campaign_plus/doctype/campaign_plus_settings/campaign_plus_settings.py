@@ -302,6 +302,18 @@ class CampaignPlusSettings(Document):
 	def validate_tracking_url(self):
 		with translated_rule_errors():
 			self.tracking_url = tracking_base(self.tracking_url) or ""
+		if self.tracking_url and self.has_value_changed("tracking_url"):
+			from campaign_plus.tracking.server import check_address
+
+			problem = check_address(self.tracking_url)
+			if problem:  # saved all the same: the server may be set up after
+				frappe.msgprint(
+					_(
+						"{0} does not answer as the tracking server does ({1}). New campaign emails will point at it: check the tracking server and its proxy."
+					).format(frappe.bold(self.tracking_url), problem),
+					title=_("Tracking URL"),
+					indicator="orange",
+				)
 
 	def validate_quiet_hours(self):
 		with translated_rule_errors():
