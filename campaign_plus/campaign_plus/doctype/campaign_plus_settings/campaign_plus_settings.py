@@ -305,12 +305,13 @@ class CampaignPlusSettings(Document):
 		if self.tracking_url and self.has_value_changed("tracking_url"):
 			from campaign_plus.tracking.server import check_address
 
-			problem = check_address(self.tracking_url)
-			if problem:  # saved all the same: the server may be set up after
+			# saved all the same (the server may be set up after); why it failed is not shown: a
+			# settings writer must not learn which ports answer on hosts this server reaches
+			if check_address(self.tracking_url):
 				frappe.msgprint(
 					_(
-						"{0} does not answer as the tracking server does ({1}). New campaign emails will point at it: check the tracking server and its proxy."
-					).format(frappe.bold(self.tracking_url), problem),
+						"{0} does not answer as the tracking server does. New campaign emails will point at it: check the tracking server and its proxy."
+					).format(frappe.bold(self.tracking_url)),
 					title=_("Tracking URL"),
 					indicator="orange",
 				)
