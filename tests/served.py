@@ -8,6 +8,7 @@ import pathlib
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,3 +61,22 @@ def served_site(
 	finally:
 		server.terminate()
 		server.wait(timeout=20)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+	def redirect_request(self, *args, **kwargs):
+		return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(url: str, method: str = "GET", headers: dict | None = None):
+	"""(status, headers, body) of one request, as a mail reader's client sends it: a redirect is
+	answered, not followed; an error status is an answer too."""
+	request = urllib.request.Request(url, headers=headers or {}, method=method)
+	try:
+		response = _OPENER.open(request, timeout=30)
+		return response.status, response.headers, response.read()
+	except urllib.error.HTTPError as error:
+		return error.code, error.headers, error.read()

@@ -32,7 +32,7 @@ from tests.integration.helpers import (
 	make_template,
 	use_outgoing_account,
 )
-from tests.served import served_site
+from tests.served import fetch, served_site
 from tests.site_cleanup import delete_tracked_campaign, outgoing_accounts_restored
 from tests.workers import settings_values
 
@@ -42,21 +42,8 @@ BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Ver
 TARGET = "https://shop.example.com/offer?id=7&utm=cp"
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-	def redirect_request(self, *args, **kwargs):
-		return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
 def get(url: str):
-	request = urllib.request.Request(url, headers={"User-Agent": BROWSER})
-	try:
-		response = OPENER.open(request, timeout=30)
-		return response.status, response.headers, response.read()
-	except urllib.error.HTTPError as error:
-		return error.code, error.headers, error.read()
+	return fetch(url, headers={"User-Agent": BROWSER})
 
 
 @pytest.fixture(scope="module")

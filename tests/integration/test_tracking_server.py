@@ -32,7 +32,7 @@ from tests.integration.helpers import (
 	make_template,
 	use_outgoing_account,
 )
-from tests.served import checkout_env, free_port
+from tests.served import checkout_env, fetch, free_port
 from tests.site_cleanup import delete_tracked_campaign, outgoing_accounts_restored
 from tests.workers import settings_values
 
@@ -42,22 +42,8 @@ BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Ver
 TARGET = "https://shop.example.com/offer?id=7&utm=cp"
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-	def redirect_request(self, *args, **kwargs):
-		return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
 def call(url: str, method: str = "GET", host: str | None = None):
-	headers = {"User-Agent": BROWSER, **({"Host": host} if host else {})}
-	request = urllib.request.Request(url, headers=headers, method=method)
-	try:
-		response = OPENER.open(request, timeout=30)
-		return response.status, response.headers, response.read()
-	except urllib.error.HTTPError as error:
-		return error.code, error.headers, error.read()
+	return fetch(url, method, {"User-Agent": BROWSER, **({"Host": host} if host else {})})
 
 
 @pytest.fixture(scope="module")
